@@ -1,0 +1,100 @@
+// The event log: one envelope, and the events of each aggregate (docs/events.md).
+import { z } from 'zod';
+import { entityId, epochMs, heartRate, sex } from './common.js';
+
+const envelope = {
+  id: z.string().min(1).max(128),
+  /** When it happened at the source (a sample's own timestamp, a command's arrival). */
+  occurredAt: epochMs,
+  /** When the log recorded it. */
+  recordedAt: epochMs,
+  correlationId: z.string().min(1).max(128),
+  causationId: z.string().min(1).max(128).nullable(),
+};
+
+function event<T extends string, D extends z.ZodRawShape>(type: T, data: D) {
+  return z.strictObject({ ...envelope, type: z.literal(type), data: z.strictObject(data) });
+}
+
+/** Lower bounds of zones 1..5 in bpm, ascending. */
+export const zoneThresholds = z.array(heartRate).length(5);
+
+export const participantProfile = {
+  participantId: entityId,
+  memberId: entityId,
+  displayName: z.string().min(1).max(80),
+  deviceId: z.string().min(1).max(128).nullable(),
+  maxHr: heartRate,
+  /** True when max HR came from neither an override nor a usable age (DOMAIN.md: 185 assumed). */
+  maxHrAssumed: z.boolean(),
+  restingHr: heartRate.nullable(),
+  zoneThresholds,
+  sex,
+  weightKg: z.number().positive().max(400).nullable(),
+  age: z.int().min(0).max(130).nullable(),
+};
+
+export const sessionScheduled = event('session.scheduled', {
+  sessionId: entityId,
+  studioId: entityId,
+  title: z.string().min(1).max(200),
+  startsAt: epochMs.nullable(),
+});
+export const participantJoined = event('session.participant-joined', {
+  sessionId: entityId,
+  ...participantProfile,
+});
+export const participantLeft = event('session.participant-left', {
+  sessionId: entityId,
+  participantId: entityId,
+});
+export const sessionStarted = event('session.started', { sessionId: entityId, startedAt: epochMs });
+export const sessionEnded = event('session.ended', { sessionId: entityId, endedAt: epochMs });
+
+export const sessionEvent = z.discriminatedUnion('type', [
+  sessionScheduled,
+  participantJoined,
+  participantLeft,
+  sessionStarted,
+  sessionEnded,
+]);
+export type SessionEvent = z.infer<typeof sessionEvent>;
+export type SessionEventType = SessionEvent['type'];
+
+export const heartRateRecorded = event('heart-rate.recorded', {
+  sessionId: entityId,
+  participantId: entityId,
+  studioId: entityId,
+  deviceId: z.string().min(1).max(128),
+  ts: epochMs,
+  bpm: heartRate,
+  zone: z.int().min(0).max(5),
+  pctMax: z.number().min(0).max(300),
+  rrMs: z.array(z.number()).optional(),
+  contact: z.boolean().optional(),
+  battery: z.int().min(0).max(100).optional(),
+  rssi: z.number().optional(),
+});
+export type HeartRateRecorded = z.infer<typeof heartRateRecorded>;
+
+export const domainEvent = z.discriminatedUnion('type', [...sessionEvent.options, heartRateRecorded]);
+export type DomainEvent = z.infer<typeof domainEvent>;
+export type DomainEventType = DomainEvent['type'];
+
+/** The event as a producer hands it to the store: the store stamps `recordedAt`. */
+export type NewEvent<E extends DomainEvent = DomainEvent> = E extends DomainEvent
+  ? Omit<E, 'recordedAt'> & { recordedAt?: number }
+  : never;
+
+export const streams = {
+  events: { name: 'EVENTS', subjects: ['evt.>'] },
+  heartRate: { name: 'HR', subjects: ['hr.>'] },
+  ingress: { name: 'HRM_INGRESS', subjects: ['hrm.v1.>'] },
+} as const;
+
+export const eventSubjects = {
+  session: (sessionId: string) => `evt.session.${sessionId}`,
+  allSessions: 'evt.session.>',
+  heartRate: (sessionId: string, participantId: string) => `hr.${sessionId}.${participantId}`,
+  allHeartRate: 'hr.>',
+} as const;

@@ -1,0 +1,5 @@
+export * from './common.js';
+export * from './gateway.js';
+export * from './events.js';
+export * from './live.js';
+export * from './rest.js';

@@ -1,0 +1,142 @@
+// Public contract 3: REST bodies and responses (docs/contracts/rest.md).
+import { z } from 'zod';
+import {
+  entityId,
+  epochMs,
+  heartRate,
+  maxHrFormula,
+  sex,
+  subjectToken,
+  zoneModel,
+  zonePercentages,
+} from './common.js';
+import { sessionStatus } from './live.js';
+
+export const createStudioBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  timezone: z.string().min(1).max(64).optional(),
+  maxHrFormula: maxHrFormula.optional(),
+  zoneModel: zoneModel.optional(),
+  customZones: zonePercentages.optional(),
+});
+export type CreateStudioBody = z.infer<typeof createStudioBody>;
+
+export const studio = z.object({
+  id: entityId,
+  name: z.string(),
+  timezone: z.string(),
+  maxHrFormula,
+  zoneModel,
+  customZones: z.array(z.number()).nullable(),
+});
+export type Studio = z.infer<typeof studio>;
+
+const currentYear = new Date().getUTCFullYear();
+
+export const createMemberBody = z.strictObject({
+  displayName: z.string().trim().min(1).max(80),
+  birthYear: z.int().min(1900).max(currentYear).optional(),
+  sex: sex.optional(),
+  weightKg: z.number().min(20).max(400).optional(),
+  restingHr: z.int().min(25).max(140).optional(),
+  maxHr: z.int().min(100).max(240).optional(),
+});
+export type CreateMemberBody = z.infer<typeof createMemberBody>;
+
+export const member = z.object({
+  id: entityId,
+  studioId: entityId,
+  displayName: z.string(),
+  birthYear: z.int().nullable(),
+  sex,
+  weightKg: z.number().nullable(),
+  restingHr: z.int().nullable(),
+  maxHr: z.int().nullable(),
+});
+export type Member = z.infer<typeof member>;
+
+export const pairDeviceBody = z.strictObject({ memberId: entityId });
+export type PairDeviceBody = z.infer<typeof pairDeviceBody>;
+
+/** A device id as it appears in a URL path (gateways use e.g. `ant:120:54321`). */
+export const deviceIdParam = z.string().min(1).max(128);
+
+export const createSessionBody = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  startsAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateSessionBody = z.infer<typeof createSessionBody>;
+
+export const addParticipantBody = z.strictObject({
+  memberId: entityId,
+  deviceId: z.string().min(1).max(128).optional(),
+});
+export type AddParticipantBody = z.infer<typeof addParticipantBody>;
+
+export const tokenRole = z.enum(['display', 'coach', 'operator']);
+export type TokenRole = z.infer<typeof tokenRole>;
+
+export const createTokenBody = z.strictObject({
+  role: tokenRole,
+  label: z.string().max(120).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateTokenBody = z.infer<typeof createTokenBody>;
+
+export const sessionParticipant = z.object({
+  participantId: entityId,
+  memberId: entityId,
+  displayName: z.string(),
+  deviceId: z.string().nullable(),
+  maxHr: heartRate,
+  restingHr: heartRate.nullable(),
+  zoneThresholds: z.array(heartRate),
+});
+
+export const sessionView = z.object({
+  id: entityId,
+  studioId: entityId,
+  title: z.string(),
+  status: sessionStatus,
+  startsAt: epochMs.nullable(),
+  startedAt: epochMs.nullable(),
+  endedAt: epochMs.nullable(),
+  version: z.int(),
+  participants: z.array(sessionParticipant),
+});
+export type SessionView = z.infer<typeof sessionView>;
+
+export const heartRateBucket = z.enum(['raw', '1s', '5s', '30s', '60s']);
+export type HeartRateBucket = z.infer<typeof heartRateBucket>;
+
+export const heartRateQuery = z.strictObject({
+  participantId: subjectToken.optional(),
+  bucket: heartRateBucket.default('raw'),
+});
+export type HeartRateQuery = z.infer<typeof heartRateQuery>;
+
+export const heartRatePoint = z.object({
+  t: epochMs,
+  bpm: z.number(),
+  zone: z.int().min(0).max(5),
+  min: z.int().optional(),
+  max: z.int().optional(),
+  n: z.int().optional(),
+});
+
+export const heartRateSeries = z.object({
+  sessionId: entityId,
+  bucket: heartRateBucket,
+  participants: z.array(z.object({ participantId: entityId, points: z.array(heartRatePoint) })),
+});
+export type HeartRateSeries = z.infer<typeof heartRateSeries>;
+
+/** RFC 9457 problem details, with field errors for bad bodies. */
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof problem>;
