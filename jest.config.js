@@ -1,6 +1,6 @@
 // Jest runs in its ESM mode (see package.json "test"); @swc/jest compiles
 // TypeScript with decorator metadata so Nest's dependency injection works.
-const libs = ['contracts', 'domain', 'eventstore', 'db', 'testing', 'config'];
+const libs = ['contracts', 'domain', 'eventstore', 'db', 'testing', 'config', 'localstack'];
 
 /** @type {import('jest').Config} */
 export default {
@@ -25,8 +25,10 @@ export default {
   },
   testMatch: ['<rootDir>/{apps,libs,scripts,test}/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
-  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  // Loaded from the build (npm test builds first): Jest loads these outside its
+  // module mapper, where Node resolves the `#lib` imports to dist/.
+  globalSetup: '<rootDir>/dist/libs/testing/src/global-setup.js',
+  globalTeardown: '<rootDir>/dist/libs/testing/src/global-teardown.js',
   testTimeout: 60_000,
   maxWorkers: 1,
 };

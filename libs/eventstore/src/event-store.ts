@@ -1,0 +1,209 @@
+// The event log over JetStream: idempotent streams, appends with
+// deduplication and optimistic concurrency, aggregate reads and live tails.
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { domainEvent, describeIssues, type DomainEvent } from '#contracts';
+import { decodeEvent, encodeEvent, type StoredEvent } from './codec.js';
+import { defaultStreams, withDefaults, type StreamDefinition } from './streams.js';
+
+/** `'none'`: the aggregate must not exist yet; a number: its current version; `'any'`: no check. */
+export type ExpectedVersion = number | 'none' | 'any';
+
+export type AppendResult =
+  | { ok: true; version: number; duplicate: boolean }
+  | { ok: false; error: { kind: 'conflict'; expected: ExpectedVersion; actual: number | null } };
+
+export interface AppendOptions {
+  expected: ExpectedVersion;
+  /** Deduplication key (Nats-Msg-Id); defaults to the event id. */
+  msgId?: string;
+}
+
+export interface Tail {
+  caughtUp: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
+export class EventStore {
+  private constructor(
+    readonly connection: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+  ) {}
+
+  static async open(connection: NatsConnection): Promise<EventStore> {
+    const jsm = await jetstreamManager(connection);
+    return new EventStore(connection, jetstream(connection), jsm);
+  }
+
+  /** Creates each stream, or brings its configuration up to date: safe on every start. */
+  async ensureStreams(definitions: StreamDefinition[] = defaultStreams): Promise<void> {
+    for (const definition of definitions) {
+      const config = withDefaults(definition);
+      try {
+        await this.jsm.streams.info(definition.name);
+        await this.jsm.streams.update(definition.name, config);
+      } catch (error) {
+        if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound)
+          throw error;
+        try {
+          await this.jsm.streams.add({ ...config, name: definition.name });
+        } catch (raced) {
+          // Another instance created it between our info and add.
+          if (!(raced instanceof JetStreamApiError) || !/already in use/i.test(raced.message)) throw raced;
+        }
+      }
+    }
+  }
+
+  /**
+   * Appends events to one aggregate subject. Each event after the first
+   * expects the one before it, so a concurrent writer is detected at any point.
+   */
+  async append(subject: string, events: DomainEvent[], options: AppendOptions): Promise<AppendResult> {
+    let expected = options.expected;
+    let version = 0;
+    let duplicate = false;
+    for (const [index, event] of events.entries()) {
+      const checked = domainEvent.safeParse(event);
+      if (!checked.success) throw new InvalidEventError(`${event.type}: ${describeIssues(checked.error)}`);
+      const msgID = index === 0 && options.msgId ? options.msgId : event.id;
+      const expect = expected === 'any' ? {} : { lastSubjectSequence: expected === 'none' ? 0 : expected };
+      try {
+        const ack = await this.js.publish(subject, encodeEvent(checked.data), { msgID, expect });
+        version = ack.seq;
+        duplicate ||= ack.duplicate;
+        expected = ack.seq;
+      } catch (error) {
+        const conflict = asConflict(error);
+        if (conflict === undefined) throw error;
+        return { ok: false, error: { kind: 'conflict', expected, actual: conflict } };
+      }
+    }
+    return { ok: true, version, duplicate };
+  }
+
+  /** Every event of one aggregate subject, and its version (0 when it has none). */
+  async readAggregate(stream: string, subject: string): Promise<{ events: StoredEvent[]; version: number }> {
+    const version = await this.lastSequenceOf(stream, subject);
+    const events: StoredEvent[] = [];
+    if (version === 0) return { events, version };
+    const consumer = await this.js.consumers.get(stream, {
+      filter_subjects: subject,
+      deliver_policy: DeliverPolicy.All,
+    });
+    const messages = await consumer.consume({ max_messages: 256 });
+    for await (const message of messages) {
+      const decoded = decodeEvent(message.data);
+      if (decoded.ok) events.push({ seq: message.seq, subject: message.subject, event: decoded.event });
+      if (message.seq >= version) break;
+    }
+    return { events, version };
+  }
+
+  /** Sequence of the last message on a subject (wildcards allowed), 0 when there is none. */
+  async lastSequenceOf(stream: string, subject: string): Promise<number> {
+    const last = await this.jsm.streams.getMessage(stream, { last_by_subj: subject });
+    return last?.seq ?? 0;
+  }
+
+  /**
+   * Reads a subject filter from a starting point and keeps following it.
+   * `caughtUp` resolves once everything that was in the log at the start has
+   * been handled, so a reader can say when its state is complete.
+   */
+  async tail(
+    stream: string,
+    filterSubject: string,
+    from: 'all' | 'last-per-subject' | { afterSeq: number },
+    handle: (stored: StoredEvent) => void,
+    onInvalid: (subject: string, seq: number, reason: string) => void = () => undefined,
+  ): Promise<Tail> {
+    const deliver =
+      from === 'all'
+        ? { deliver_policy: DeliverPolicy.All }
+        : from === 'last-per-subject'
+          ? { deliver_policy: DeliverPolicy.LastPerSubject }
+          : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from.afterSeq + 1 };
+    const consumer = await this.js.consumers.get(stream, { filter_subjects: filterSubject, ...deliver });
+    const { num_pending: initiallyPending } = await consumer.info();
+    let markCaughtUp: () => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+    if (initiallyPending === 0) markCaughtUp();
+    const messages = await consumer.consume();
+    const done = (async () => {
+      for await (const message of messages) {
+        const decoded = decodeEvent(message.data);
+        if (!decoded.ok) onInvalid(message.subject, message.seq, decoded.reason);
+        else {
+          try {
+            handle({ seq: message.seq, subject: message.subject, event: decoded.event });
+          } catch (error) {
+            onInvalid(message.subject, message.seq, `handler failed: ${String(error)}`);
+          }
+        }
+        if (message.info.pending === 0) markCaughtUp();
+      }
+    })();
+    return {
+      caughtUp,
+      async stop() {
+        await messages.close();
+        await done;
+      },
+    };
+  }
+
+  /** The stream's last sequence: a caller can wait for a reader to reach it. */
+  async lastSequence(stream: string): Promise<number> {
+    const info = await this.jsm.streams.info(stream);
+    return info.state.last_seq;
+  }
+
+  /** A durable pull consumer, created or updated idempotently. */
+  async ensureDurable(
+    stream: string,
+    name: string,
+    filterSubject: string,
+    options: { ackWaitMs?: number; maxAckPending?: number; maxDeliver?: number } = {},
+  ): Promise<void> {
+    const config = {
+      durable_name: name,
+      filter_subject: filterSubject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: (options.ackWaitMs ?? 30_000) * 1_000_000,
+      max_ack_pending: options.maxAckPending ?? 1000,
+      max_deliver: options.maxDeliver ?? -1,
+    };
+    try {
+      await this.jsm.consumers.info(stream, name);
+      await this.jsm.consumers.update(stream, name, config);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.ConsumerNotFound)
+        throw error;
+      await this.jsm.consumers.add(stream, config);
+    }
+  }
+}
+
+/** The subject's actual version when the error is a failed concurrency check. */
+function asConflict(error: unknown): number | null | undefined {
+  if (!(error instanceof JetStreamApiError)) return undefined;
+  if (error.code !== JetStreamApiCodes.StreamWrongLastSequence) return undefined;
+  const match = /wrong last sequence: (\d+)/.exec(error.message);
+  return match?.[1] !== undefined ? Number(match[1]) : null;
+}

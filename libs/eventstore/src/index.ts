@@ -1,0 +1,4 @@
+export * from './codec.js';
+export * from './streams.js';
+export * from './event-store.js';
+export * from './projection-runner.js';

@@ -1,0 +1,84 @@
+// A nats-server child process with JetStream, data on disk, its own port.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { freePort, isListening, waitUntil } from './ports.js';
+
+export const NATS_SERVER_MISSING =
+  'nats-server was not found on PATH: install it (Debian/Ubuntu: `sudo apt-get install nats-server`, ' +
+  'macOS: `brew install nats-server`, or a release from https://github.com/nats-io/nats-server/releases) ' +
+  'or set NATS_URL to a running server with JetStream.';
+
+export function natsServerBinary(): string | null {
+  const found = spawnSync('nats-server', ['--version'], { encoding: 'utf8' });
+  return found.status === 0 ? 'nats-server' : null;
+}
+
+export interface NatsServerOptions {
+  dataDir: string;
+  port?: number;
+  onLog?: (line: string) => void;
+}
+
+export class NatsServer {
+  private child: ChildProcess | null = null;
+  private constructor(
+    readonly port: number,
+    private readonly options: NatsServerOptions,
+  ) {}
+
+  static async start(options: NatsServerOptions): Promise<NatsServer> {
+    if (natsServerBinary() === null) throw new Error(NATS_SERVER_MISSING);
+    const server = new NatsServer(options.port ?? (await freePort()), options);
+    await server.start();
+    return server;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<void> {
+    if (this.child !== null) return;
+    fs.mkdirSync(this.options.dataDir, { recursive: true });
+    const child = spawn(
+      'nats-server',
+      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.options.dataDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const log = this.options.onLog;
+    const forward = (chunk: Buffer) => {
+      if (log) for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') log(line);
+    };
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+    child.once('exit', () => {
+      if (this.child === child) this.child = null;
+    });
+    this.child = child;
+    await waitUntil(async () => {
+      if (child.exitCode !== null) throw new Error(`nats-server exited with code ${child.exitCode}`);
+      return isListening(this.port);
+    }, `nats-server on port ${this.port}`);
+  }
+
+  /** Graceful stop (SIGTERM), or a crash (SIGKILL) when `kill` is set. */
+  async stop(kill = false): Promise<void> {
+    const child = this.child;
+    if (child === null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(kill ? 'SIGKILL' : 'SIGTERM');
+    await exited;
+    this.child = null;
+  }
+
+  async restart(kill = false): Promise<void> {
+    await this.stop(kill);
+    await this.start();
+  }
+}
