@@ -98,3 +98,11 @@ export const eventSubjects = {
   heartRate: (sessionId: string, participantId: string) => `hr.${sessionId}.${participantId}`,
   allHeartRate: 'hr.>',
 } as const;
+
+const sessionEventTypes: ReadonlySet<string> = new Set(
+  sessionEvent.options.map((option) => option.shape.type.value),
+);
+
+export function isSessionEvent(event: DomainEvent): event is SessionEvent {
+  return sessionEventTypes.has(event.type);
+}

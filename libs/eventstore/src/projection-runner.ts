@@ -27,7 +27,7 @@ export interface ProjectionRunnerOptions {
 }
 
 export class ProjectionRunner {
-  private running = false;
+  private active = false;
   private loop: Promise<void> | null = null;
   private committed = 0;
   private readonly waiters = new Set<{ seq: number; resolve: () => void }>();
@@ -39,6 +39,10 @@ export class ProjectionRunner {
     private readonly logger: Logger,
     private readonly options: ProjectionRunnerOptions = {},
   ) {}
+
+  get running(): boolean {
+    return this.active;
+  }
 
   get position(): number {
     return this.committed;
@@ -57,18 +61,31 @@ export class ProjectionRunner {
       },
     );
     this.committed = await this.readCheckpoint();
-    this.running = true;
+    this.active = true;
     this.loop = this.run(batchSize);
   }
 
   async stop(): Promise<void> {
-    this.running = false;
+    this.active = false;
     await this.loop;
   }
 
-  /** Resolves once this projection has committed the event at `seq` (read-your-writes for commands). */
+  /**
+   * Resolves once the read model includes the event at `seq` (read-your-writes
+   * for commands), applied by this instance or, seen through the checkpoint, another.
+   */
   async waitFor(seq: number, timeoutMs = 5000): Promise<boolean> {
     if (this.committed >= seq) return true;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.committed >= seq) return true;
+      const notified = await this.notifiedWithin(seq, 100);
+      if (notified || (await this.readCheckpoint()) >= seq) return true;
+    }
+    return false;
+  }
+
+  private notifiedWithin(seq: number, timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const waiter = {
         seq,
@@ -87,7 +104,7 @@ export class ProjectionRunner {
 
   private async run(batchSize: number): Promise<void> {
     const consumer = await this.store.js.consumers.get(this.projection.stream, this.projection.name);
-    while (this.running) {
+    while (this.active) {
       const messages: JsMsg[] = [];
       try {
         const batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });

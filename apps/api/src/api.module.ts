@@ -1,0 +1,57 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '#config';
+import type { Db } from '#db';
+import { EventStore } from '#eventstore';
+import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
+import { AuthGuard } from './auth/auth.guard.js';
+import { HistoryController } from './history/history.controller.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { Projector } from './projections/projector.js';
+import { SessionCommands } from './sessions/session-commands.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { DevicesController } from './studios/devices.controller.js';
+import { MembersController } from './studios/members.controller.js';
+import { StudiosController } from './studios/studios.controller.js';
+import { DB, LOGGER } from './tokens.js';
+
+export interface ApiDependencies {
+  nats: NatsConnection;
+  store: EventStore;
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  adminToken: string;
+}
+
+@Module({})
+export class ApiModule {
+  static register({ nats, store, db, logger, metrics, adminToken }: ApiDependencies): DynamicModule {
+    return {
+      module: ApiModule,
+      controllers: [
+        HealthController,
+        StudiosController,
+        MembersController,
+        DevicesController,
+        SessionsController,
+        HistoryController,
+      ],
+      providers: [
+        { provide: DB, useValue: db },
+        { provide: LOGGER, useValue: logger },
+        { provide: EventStore, useValue: store },
+        { provide: TokenVerifier, useValue: new TokenVerifier(db, adminToken) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        Projector,
+        SessionCommands,
+        ...healthProviders('api', metrics, [
+          { name: 'nats', check: () => !nats.isClosed() },
+          { name: 'postgres', check: async () => (await db.$queryRaw<unknown[]>`SELECT 1`).length === 1 },
+        ]),
+      ],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import {
+  Inject,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { createParamDecorator } from '@nestjs/common';
+import type { Request } from 'express';
+import { TokenVerifier, type Principal } from '#platform';
+
+const principals = new WeakMap<Request, Principal>();
+
+/** Every route but health needs `Authorization: Bearer <token>`. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    if (!request.path.startsWith('/api/')) return true;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const principal = await this.verifier.verify(match?.[1]);
+    if (principal === null) throw new UnauthorizedException('a valid bearer token is required');
+    principals.set(request, principal);
+    return true;
+  }
+}
+
+export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = principals.get(context.switchToHttp().getRequest<Request>());
+  if (principal === undefined) throw new UnauthorizedException('a valid bearer token is required');
+  return principal;
+});

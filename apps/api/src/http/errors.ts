@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export type FieldError = { path: string; message: string };
+
+export class BadInputError extends Error {
+  override readonly name = 'BadInputError';
+  constructor(
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+}
+
+/** Parses outside input with its contract schema, or fails with 400 and the fields at fault. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'body'): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const fieldErrors = result.error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.join('.') : '(root)',
+    message: issue.message,
+  }));
+  throw new BadInputError(`invalid ${what}`, fieldErrors);
+}
+
+/** `If-Match: "12"` (or 12, or W/"12") → 12; absent → undefined. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (match?.[1] === undefined)
+    throw new BadInputError('If-Match must be an ETag this API returned, e.g. "12"');
+  return Number(match[1]);
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from '#config';
+import type { Db } from '#db';
+import { EventStore, ProjectionRunner } from '#eventstore';
+import { DB, LOGGER } from '../tokens.js';
+import { heartRateProjection } from './heart-rate.projection.js';
+import { sessionsProjection } from './sessions.projection.js';
+
+/** Builds the API's read models from the log, in this process. */
+@Injectable()
+export class Projector implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly sessions: ProjectionRunner;
+  private readonly heartRate: ProjectionRunner;
+
+  constructor(@Inject(EventStore) store: EventStore, @Inject(DB) db: Db, @Inject(LOGGER) logger: Logger) {
+    this.sessions = new ProjectionRunner(store, db, sessionsProjection, logger, { batchSize: 200 });
+    this.heartRate = new ProjectionRunner(store, db, heartRateProjection, logger, { batchSize: 1000 });
+  }
+
+  get running(): boolean {
+    return this.sessions.running && this.heartRate.running;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sessions.start();
+    await this.heartRate.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sessions.stop();
+    await this.heartRate.stop();
+  }
+
+  /** Read-your-writes for commands: resolves once the class's read model includes `version`. */
+  async sessionsCaughtUp(version: number): Promise<void> {
+    await this.sessions.waitFor(version);
+  }
+}

@@ -1,0 +1,75 @@
+// Read model of the classes: `sessions` and `participants`, from evt.session.>.
+import { eventSubjects, isSessionEvent, streams } from '#contracts';
+import type { Projection, StoredEvent, Tx } from '#eventstore';
+
+export const sessionsProjection: Projection = {
+  name: 'api-sessions',
+  stream: streams.events.name,
+  filterSubject: eventSubjects.allSessions,
+  async apply(tx, events) {
+    for (const stored of events) await applyOne(tx, stored);
+  },
+};
+
+async function applyOne(tx: Tx, { seq, event }: StoredEvent): Promise<void> {
+  if (!isSessionEvent(event)) return;
+  const version = BigInt(seq);
+  const { sessionId } = event.data;
+  switch (event.type) {
+    case 'session.scheduled': {
+      const { studioId, title, startsAt } = event.data;
+      await tx.session.upsert({
+        where: { id: sessionId },
+        create: {
+          id: sessionId,
+          studioId,
+          title,
+          status: 'scheduled',
+          startsAt: startsAt === null ? null : new Date(startsAt),
+          version,
+          createdAt: new Date(event.occurredAt),
+        },
+        update: {},
+      });
+      return;
+    }
+    case 'session.participant-joined': {
+      const { participantId, memberId, displayName, deviceId, maxHr, restingHr, zoneThresholds } = event.data;
+      await tx.participant.upsert({
+        where: { id: participantId },
+        create: {
+          id: participantId,
+          sessionId,
+          memberId,
+          displayName,
+          deviceId,
+          maxHr,
+          restingHr,
+          zoneThresholds,
+          joinedAt: new Date(event.occurredAt),
+        },
+        update: {},
+      });
+      break;
+    }
+    case 'session.participant-left':
+      await tx.participant.updateMany({
+        where: { id: event.data.participantId, sessionId },
+        data: { leftAt: new Date(event.occurredAt) },
+      });
+      break;
+    case 'session.started':
+      await tx.session.updateMany({
+        where: { id: sessionId },
+        data: { status: 'live', startedAt: new Date(event.data.startedAt) },
+      });
+      break;
+    case 'session.ended':
+      await tx.session.updateMany({
+        where: { id: sessionId },
+        data: { status: 'ended', endedAt: new Date(event.data.endedAt) },
+      });
+      break;
+  }
+  await tx.session.updateMany({ where: { id: sessionId }, data: { version } });
+}

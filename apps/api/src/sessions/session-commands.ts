@@ -1,0 +1,80 @@
+// Runs a command against a class: read its events, decide, append with the
+// version read (optimistic concurrency), then wait for the read model to show
+// the result so the caller can read its own write.
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import crypto from 'node:crypto';
+import { eventSubjects, isSessionEvent, streams, type SessionEvent } from '#contracts';
+import {
+  decide,
+  evolve,
+  initialSessionState,
+  type SessionCommand,
+  type SessionEventBody,
+  type SessionState,
+} from '#domain';
+import { EventStore } from '#eventstore';
+import { PreconditionFailedError } from '../http/errors.js';
+import { Projector } from '../projections/projector.js';
+
+export interface CommandContext {
+  /** The `If-Match` version the caller last saw, when it gave one. */
+  ifMatch?: number;
+  correlationId: string;
+}
+
+const MAX_ATTEMPTS = 3;
+
+@Injectable()
+export class SessionCommands {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(Projector) private readonly projector: Projector,
+  ) {}
+
+  async load(sessionId: string): Promise<{ state: SessionState; version: number }> {
+    const { events, version } = await this.store.readAggregate(
+      streams.events.name,
+      eventSubjects.session(sessionId),
+    );
+    const state = events
+      .map((stored) => stored.event)
+      .filter(isSessionEvent)
+      .reduce<SessionState>(evolve, initialSessionState);
+    return { state, version };
+  }
+
+  /** Returns the class's new version. Without If-Match, a concurrent write is retried on fresh state. */
+  async execute(sessionId: string, command: SessionCommand, context: CommandContext): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(sessionId);
+      if (context.ifMatch !== undefined && context.ifMatch !== version) {
+        throw new PreconditionFailedError(`the class is at version ${version}, not ${context.ifMatch}`);
+      }
+      if (state.status === 'initial' && command.type !== 'schedule')
+        throw new NotFoundException('session not found');
+      const events = decide(command, state, Date.now()).map((body) => envelope(body, context.correlationId));
+      const result = await this.store.append(eventSubjects.session(sessionId), events, {
+        expected: version === 0 ? 'none' : version,
+      });
+      if (result.ok) {
+        await this.projector.sessionsCaughtUp(result.version);
+        return result.version;
+      }
+      if (context.ifMatch !== undefined || attempt >= MAX_ATTEMPTS) {
+        throw new PreconditionFailedError('the class changed while this command ran; read it again');
+      }
+    }
+  }
+}
+
+function envelope(body: SessionEventBody, correlationId: string): SessionEvent {
+  const now = Date.now();
+  const meta = {
+    id: crypto.randomUUID(),
+    occurredAt: now,
+    recordedAt: now,
+    correlationId,
+    causationId: null,
+  };
+  return { ...meta, ...body };
+}

@@ -1,0 +1,164 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import crypto from 'node:crypto';
+import { addParticipantBody, createSessionBody, entityId, type SessionView } from '#contracts';
+import type { Db } from '#db';
+import type { Principal } from '#platform';
+import { Caller } from '../auth/auth.guard.js';
+import { authorize } from '../auth/principal.js';
+import { parseIfMatch, parseInput } from '../http/errors.js';
+import { newId } from '../ids.js';
+import { DB } from '../tokens.js';
+import { defaultDevice, participantProfile } from './participant-profile.js';
+import { SessionCommands } from './session-commands.js';
+import { toSessionView } from './session-views.js';
+
+@Controller('api/v1')
+export class SessionsController {
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Inject(SessionCommands) private readonly commands: SessionCommands,
+  ) {}
+
+  @Post('studios/:studioId/sessions')
+  @HttpCode(201)
+  async schedule(
+    @Caller() caller: Principal,
+    @Param('studioId') studioId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionView> {
+    const studio = parseInput(entityId, studioId, 'studio id');
+    authorize(caller, studio, 'write', 'studio');
+    const input = parseInput(createSessionBody, body);
+    if ((await this.db.studio.count({ where: { id: studio } })) === 0)
+      throw new NotFoundException('studio not found');
+    const sessionId = newId('s');
+    const startsAt = input.startsAt === undefined ? null : Date.parse(input.startsAt);
+    await this.commands.execute(
+      sessionId,
+      { type: 'schedule', data: { sessionId, studioId: studio, title: input.title, startsAt } },
+      { correlationId: crypto.randomUUID() },
+    );
+    return this.view(sessionId, caller, response);
+  }
+
+  @Get('sessions/:sessionId')
+  async get(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionView> {
+    return this.view(parseInput(entityId, sessionId, 'session id'), caller, response);
+  }
+
+  @Post('sessions/:sessionId/participants')
+  @HttpCode(201)
+  async addParticipant(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const session = await this.authorizedSession(caller, sessionId, 'write');
+    const input = parseInput(addParticipantBody, body);
+    const member = await this.db.member.findFirst({
+      where: { id: input.memberId, studioId: session.studioId },
+      include: { devices: { orderBy: { pairedAt: 'desc' } } },
+    });
+    if (member === null) throw new NotFoundException('member not found');
+    const studio = await this.db.studio.findUniqueOrThrow({ where: { id: session.studioId } });
+    const participantId = newId('p');
+    const data = participantProfile(
+      participantId,
+      member,
+      studio,
+      defaultDevice(input.deviceId, member.devices),
+      Date.now(),
+    );
+    await this.commands.execute(session.id, { type: 'addParticipant', data }, this.context(ifMatch));
+    const view = await this.view(session.id, caller, response);
+    return { participantId, session: view };
+  }
+
+  @Delete('sessions/:sessionId/participants/:participantId')
+  @HttpCode(204)
+  async removeParticipant(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Param('participantId') participantId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    const session = await this.authorizedSession(caller, sessionId, 'write');
+    const participant = parseInput(entityId, participantId, 'participant id');
+    await this.commands.execute(
+      session.id,
+      { type: 'removeParticipant', data: { participantId: participant } },
+      this.context(ifMatch),
+    );
+  }
+
+  @Post('sessions/:sessionId/start')
+  @HttpCode(200)
+  async start(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionView> {
+    const session = await this.authorizedSession(caller, sessionId, 'write');
+    await this.commands.execute(session.id, { type: 'start', data: {} }, this.context(ifMatch));
+    return this.view(session.id, caller, response);
+  }
+
+  @Post('sessions/:sessionId/end')
+  @HttpCode(200)
+  async end(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionView> {
+    const session = await this.authorizedSession(caller, sessionId, 'write');
+    await this.commands.execute(session.id, { type: 'end', data: {} }, this.context(ifMatch));
+    return this.view(session.id, caller, response);
+  }
+
+  private context(ifMatch: string | undefined) {
+    return { ifMatch: parseIfMatch(ifMatch), correlationId: crypto.randomUUID() };
+  }
+
+  /** The class as the read model has it, scoped to the caller's studio (another studio's is 404). */
+  private async authorizedSession(caller: Principal, sessionId: string, access: 'read' | 'write') {
+    const id = parseInput(entityId, sessionId, 'session id');
+    const session = await this.db.session.findUnique({ where: { id } });
+    if (session === null) throw new NotFoundException('session not found');
+    authorize(caller, session.studioId, access, 'session');
+    return session;
+  }
+
+  private async view(sessionId: string, caller: Principal, response: Response): Promise<SessionView> {
+    const row = await this.db.session.findUnique({
+      where: { id: sessionId },
+      include: { participants: { orderBy: { joinedAt: 'asc' } } },
+    });
+    if (row === null) throw new NotFoundException('session not found');
+    authorize(caller, row.studioId, 'read', 'session');
+    const view = toSessionView(row);
+    response.setHeader('ETag', `"${view.version}"`);
+    return view;
+  }
+}

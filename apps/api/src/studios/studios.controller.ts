@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { createStudioBody, createTokenBody, entityId, type Studio } from '#contracts';
+import type { Db } from '#db';
+import { generateToken, hashToken, type Principal } from '#platform';
+import { Caller } from '../auth/auth.guard.js';
+import { authorize, requireAdmin } from '../auth/principal.js';
+import { parseInput } from '../http/errors.js';
+import { newId } from '../ids.js';
+import { DB } from '../tokens.js';
+import { toStudio } from './views.js';
+
+@Controller('api/v1/studios')
+export class StudiosController {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Caller() caller: Principal, @Body() body: unknown): Promise<Studio> {
+    requireAdmin(caller);
+    const input = parseInput(createStudioBody, body);
+    const row = await this.db.studio.create({
+      data: {
+        id: newId('st'),
+        name: input.name,
+        timezone: input.timezone ?? 'UTC',
+        maxHrFormula: input.maxHrFormula ?? 'tanaka',
+        zoneModel: input.zoneModel ?? 'percent-max',
+        customZones: input.customZones ?? [],
+      },
+    });
+    return toStudio(row);
+  }
+
+  @Get(':studioId')
+  async get(@Caller() caller: Principal, @Param('studioId') studioId: string): Promise<Studio> {
+    const id = parseInput(entityId, studioId, 'studio id');
+    authorize(caller, id, 'read', 'studio');
+    const row = await this.db.studio.findUnique({ where: { id } });
+    if (row === null) throw new NotFoundException('studio not found');
+    return toStudio(row);
+  }
+
+  @Post(':studioId/tokens')
+  @HttpCode(201)
+  async issueToken(@Caller() caller: Principal, @Param('studioId') studioId: string, @Body() body: unknown) {
+    const id = parseInput(entityId, studioId, 'studio id');
+    authorize(caller, id, 'operate', 'studio');
+    const input = parseInput(createTokenBody, body);
+    if ((await this.db.studio.count({ where: { id } })) === 0)
+      throw new NotFoundException('studio not found');
+    const token = generateToken();
+    const row = await this.db.apiToken.create({
+      data: {
+        id: newId('tok'),
+        studioId: id,
+        role: input.role,
+        label: input.label ?? null,
+        tokenHash: hashToken(token),
+        expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+      },
+    });
+    // The only time the token is shown: we keep its hash.
+    return {
+      id: row.id,
+      role: input.role,
+      label: row.label,
+      expiresAt: row.expiresAt?.getTime() ?? null,
+      token,
+    };
+  }
+}

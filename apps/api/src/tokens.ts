@@ -1,0 +1,4 @@
+/** Injection tokens for values created before Nest starts. */
+export const DB = Symbol('Db');
+export const LOGGER = Symbol('Logger');
+export const API_ENV = Symbol('ApiEnv');

@@ -1,0 +1,166 @@
+// The ingest loop: one durable consumer on the ingress stream, shared by every
+// ingest instance (work-queue style). A message is acked only once its
+// heart-rate events are stored in JetStream, so a crash loses nothing; their
+// ids make the redelivered copies duplicates that JetStream and history drop.
+import type { JsMsg } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
+import { eventSubjects, gatewaySubjects, isSessionEvent, streams, type DeadLetter } from '#contracts';
+import type { Logger } from '#config';
+import type { EventStore, Tail } from '#eventstore';
+import type { Metrics } from '#platform';
+import { heartRateEvent } from './heart-rate-events.js';
+import { parseIngress } from './parse-ingress.js';
+import { SessionDirectory } from './session-directory.js';
+
+export const INGEST_CONSUMER = 'ingest';
+
+export interface IngestorOptions {
+  batchSize: number;
+  ackWaitMs?: number;
+}
+
+export class SampleIngestor {
+  readonly directory = new SessionDirectory();
+  private tail: Tail | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private readonly encoder = new TextEncoder();
+  private readonly count;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly logger: Logger,
+    metrics: Metrics,
+    private readonly options: IngestorOptions,
+  ) {
+    this.count = {
+      accepted: metrics.counter('hrm_ingest_samples_accepted_total', 'Samples turned into heart-rate events'),
+      unassigned: metrics.counter(
+        'hrm_ingest_samples_unassigned_total',
+        'Samples of devices in no live class',
+      ),
+      deadLettered: metrics.counter('hrm_ingest_messages_dead_lettered_total', 'Gateway messages refused'),
+    };
+  }
+
+  get ready(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    this.tail = await this.store.tail(
+      streams.events.name,
+      eventSubjects.allSessions,
+      'all',
+      ({ seq, event }) => {
+        if (isSessionEvent(event)) this.directory.apply(event, seq);
+      },
+      (subject, seq, reason) => this.logger.error('invalid session event', { subject, seq, reason }),
+    );
+    await this.tail.caughtUp;
+    await this.store.ensureDurable(streams.ingress.name, INGEST_CONSUMER, gatewaySubjects.allSamples, {
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+      maxAckPending: 20_000,
+    });
+    this.running = true;
+    this.loop = this.run();
+    this.logger.info('ingesting', { position: this.directory.position });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await this.tail?.stop();
+  }
+
+  private async run(): Promise<void> {
+    const consumer = await this.store.js.consumers.get(streams.ingress.name, INGEST_CONSUMER);
+    while (this.running) {
+      try {
+        const batch = await consumer.fetch({ max_messages: this.options.batchSize, expires: 1000 });
+        for await (const message of batch) {
+          try {
+            await this.ingest(message);
+            message.ack();
+          } catch (error) {
+            // NATS unavailable or the like: JetStream gives it to us (or another instance) again.
+            this.logger.warn('ingest failed; message will be redelivered', { seq: message.seq, error });
+            message.nak(1000);
+          }
+        }
+      } catch (error) {
+        this.logger.warn('fetch failed', { error });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  async ingest(message: JsMsg): Promise<void> {
+    const parsed = parseIngress(message.subject, message.data);
+    if (!parsed.ok)
+      return this.deadLetter(message, parsed.subject?.studioId, parsed.subject?.gatewayId, parsed.reason);
+    const { studioId, gatewayId } = parsed.subject;
+    const origin = { studioId, gatewayId, seq: parsed.batch.seq, streamSeq: message.seq };
+    const recordedAt = Date.now();
+    if (
+      parsed.batch.samples.some(
+        (sample) => !this.directory.assignmentFor(studioId, sample.deviceId, sample.ts),
+      )
+    ) {
+      await this.catchUpWithSessions();
+    }
+    const publishes: Array<Promise<unknown>> = [];
+    const seen = new Set<string>();
+    let unassigned = 0;
+    for (const sample of parsed.batch.samples) {
+      const assignment = this.directory.assignmentFor(studioId, sample.deviceId, sample.ts);
+      if (assignment === null) {
+        unassigned++;
+        continue;
+      }
+      const event = heartRateEvent(sample, assignment, origin, recordedAt);
+      if (seen.has(event.id)) continue;
+      seen.add(event.id);
+      publishes.push(
+        this.store.js.publish(
+          eventSubjects.heartRate(assignment.sessionId, assignment.participantId),
+          this.encoder.encode(JSON.stringify(event)),
+          { msgID: event.id },
+        ),
+      );
+    }
+    await Promise.all(publishes);
+    this.count.accepted({ studio: studioId }, publishes.length);
+    if (unassigned > 0) this.count.unassigned({ studio: studioId }, unassigned);
+  }
+
+  /**
+   * A sample of an unknown device may belong to a class whose start we have
+   * not read yet: wait (briefly) until the directory has every session event.
+   */
+  private async catchUpWithSessions(): Promise<void> {
+    const last = await this.store.lastSequenceOf(streams.events.name, eventSubjects.allSessions);
+    const deadline = Date.now() + 2000;
+    while (this.directory.position < last && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async deadLetter(message: JsMsg, studioId = 'unknown', gatewayId = 'unknown', reason: string) {
+    const letter: DeadLetter = {
+      reason,
+      subject: message.subject,
+      receivedAt: Date.now(),
+      streamSeq: message.seq,
+      payload: Buffer.from(message.data).toString('utf8').slice(0, 4096),
+    };
+    const header = headers();
+    header.set('Hrm-Dlq-Reason', reason.slice(0, 512));
+    await this.store.js.publish(gatewaySubjects.deadLetter(studioId, gatewayId), JSON.stringify(letter), {
+      msgID: `dlq:${message.seq}`,
+      headers: header,
+    });
+    this.count.deadLettered({ studio: studioId });
+    this.logger.warn('message dead-lettered', { subject: message.subject, seq: message.seq, reason });
+  }
+}

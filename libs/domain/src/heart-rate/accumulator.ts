@@ -1,0 +1,89 @@
+// Running totals of one athlete's effort, folded sample by sample. The same
+// reducer serves the live screens and the summaries of finished classes.
+//
+// Each interval between two samples is counted at the earlier sample's bpm:
+// a reading holds until the next one replaces it, which is all a live screen
+// can know when the newer sample arrives.
+import type { Sex } from '#contracts';
+import { kcalPerMinute } from './energy.js';
+import { pointsPerMinute } from './points.js';
+import { zoneOf } from './zones.js';
+
+/** A longer silence is a lost strap, not effort: it is not integrated. */
+export const MAX_GAP_MS = 10_000;
+/** Below this percent of max HR nothing counts. */
+export const FLOOR_PCT_MAX = 50;
+/** At or above this percent of max HR the time is high-intensity. */
+export const HIGH_INTENSITY_PCT_MAX = 84;
+
+const MS_PER_MINUTE = 60_000;
+
+export type HeartRateSample = { ts: number; bpm: number };
+
+/** What the totals depend on, as copied into the class at join (names as in participant-joined). */
+export type EffortProfile = {
+  maxHr: number;
+  weightKg: number | null;
+  sex: Sex;
+  age: number | null;
+  zoneThresholds: readonly number[];
+};
+
+export type EffortState = {
+  /** Timestamp and bpm of the newest sample taken in; null before the first. */
+  lastTs: number | null;
+  lastBpm: number | null;
+  /** Null when the profile cannot give kcal (no weight or no age). */
+  kcal: number | null;
+  points: number;
+  /** Time integrated, i.e. at or above the 50 % floor and not in a gap. */
+  activeMs: number;
+  highIntensityMs: number;
+};
+
+export function startEffort(profile: EffortProfile): EffortState {
+  const kcalKnown = kcalPerMinute({ ...profile, bpm: profile.maxHr }) !== null;
+  return {
+    lastTs: null,
+    lastBpm: null,
+    kcal: kcalKnown ? 0 : null,
+    points: 0,
+    activeMs: 0,
+    highIntensityMs: 0,
+  };
+}
+
+/** Takes in one sample; one not newer than the last (a duplicate or out of order) is ignored. */
+export function accumulate(state: EffortState, sample: HeartRateSample, profile: EffortProfile): EffortState {
+  if (state.lastTs !== null && sample.ts <= state.lastTs) return state;
+  const next = { ...state, lastTs: sample.ts, lastBpm: sample.bpm };
+  if (state.lastTs === null || state.lastBpm === null) return next;
+
+  const intervalMs = sample.ts - state.lastTs;
+  const bpm = state.lastBpm;
+  if (intervalMs > MAX_GAP_MS || bpm * 100 < profile.maxHr * FLOOR_PCT_MAX) return next;
+
+  const minutes = intervalMs / MS_PER_MINUTE;
+  const kcalRate = kcalPerMinute({ ...profile, bpm });
+  return {
+    ...next,
+    kcal: kcalRate === null ? state.kcal : (state.kcal ?? 0) + kcalRate * minutes,
+    points: state.points + pointsPerMinute(zoneOf(bpm, profile.zoneThresholds)) * minutes,
+    activeMs: state.activeMs + intervalMs,
+    highIntensityMs:
+      bpm * 100 >= profile.maxHr * HIGH_INTENSITY_PCT_MAX
+        ? state.highIntensityMs + intervalMs
+        : state.highIntensityMs,
+  };
+}
+
+/** Folds a series of samples, e.g. a finished class from the log. */
+export function accumulateAll(
+  samples: Iterable<HeartRateSample>,
+  profile: EffortProfile,
+  state: EffortState = startEffort(profile),
+): EffortState {
+  let totals = state;
+  for (const sample of samples) totals = accumulate(totals, sample, profile);
+  return totals;
+}

@@ -1,0 +1,115 @@
+// The class's rules: each command, given the state, yields new events or a
+// SessionRuleError. Pure: the caller loads the events and appends the result.
+import type { ParticipantJoinedData, SessionEventBody, SessionEventOf } from './events.js';
+import { SessionRuleError } from './rule-error.js';
+import { presentParticipants, type SessionState } from './state.js';
+
+export type SessionCommand =
+  | { type: 'schedule'; data: SessionEventOf<'session.scheduled'>['data'] }
+  | { type: 'addParticipant'; data: Omit<ParticipantJoinedData, 'sessionId'> }
+  | { type: 'removeParticipant'; data: { participantId: string } }
+  /** `at` defaults to `now`: given only when the time is known better elsewhere (an import, a replay). */
+  | { type: 'start'; data: { at?: number } }
+  | { type: 'end'; data: { at?: number } };
+
+type OpenSession = Extract<SessionState, { status: 'scheduled' | 'live' }>;
+
+export function decide(command: SessionCommand, state: SessionState, now: number): SessionEventBody[] {
+  switch (command.type) {
+    case 'schedule':
+      return [schedule(command.data, state)];
+    case 'addParticipant':
+      return [addParticipant(command.data, state)];
+    case 'removeParticipant':
+      return [removeParticipant(command.data, state)];
+    case 'start':
+      return [start(command.data.at ?? now, state)];
+    case 'end':
+      return [end(command.data.at ?? now, state)];
+  }
+}
+
+function schedule(
+  data: SessionEventOf<'session.scheduled'>['data'],
+  state: SessionState,
+): SessionEventOf<'session.scheduled'> {
+  if (state.status !== 'initial') {
+    throw new SessionRuleError('already-exists', `session ${state.sessionId} already exists`);
+  }
+  const { sessionId, studioId, title, startsAt } = data;
+  return { type: 'session.scheduled', data: { sessionId, studioId, title, startsAt } };
+}
+
+/** The roster may change while the class is scheduled or live, not before or after. */
+function openForRoster(state: SessionState): OpenSession {
+  if (state.status === 'initial') throw new SessionRuleError('not-scheduled', 'no such session is scheduled');
+  if (state.status === 'ended') {
+    throw new SessionRuleError('ended', `session ${state.sessionId} has ended: its roster is final`);
+  }
+  return state;
+}
+
+function addParticipant(
+  data: Omit<ParticipantJoinedData, 'sessionId'>,
+  state: SessionState,
+): SessionEventOf<'session.participant-joined'> {
+  const session = openForRoster(state);
+  const present = presentParticipants(session.participants);
+  if (session.participants.has(data.participantId)) {
+    throw new SessionRuleError('duplicate-participant', `participant ${data.participantId} already joined`);
+  }
+  if (present.some((participant) => participant.memberId === data.memberId)) {
+    throw new SessionRuleError('duplicate-participant', `member ${data.memberId} is already in the class`);
+  }
+  const holder = present.find(
+    (participant) => data.deviceId !== null && participant.deviceId === data.deviceId,
+  );
+  if (holder !== undefined) {
+    throw new SessionRuleError('device-in-use', `device ${data.deviceId} is worn by ${holder.participantId}`);
+  }
+  return { type: 'session.participant-joined', data: { ...data, sessionId: session.sessionId } };
+}
+
+function removeParticipant(
+  { participantId }: { participantId: string },
+  state: SessionState,
+): SessionEventOf<'session.participant-left'> {
+  const session = openForRoster(state);
+  if (session.participants.get(participantId)?.present !== true) {
+    throw new SessionRuleError('unknown-participant', `participant ${participantId} is not in the class`);
+  }
+  return { type: 'session.participant-left', data: { sessionId: session.sessionId, participantId } };
+}
+
+function start(at: number, state: SessionState): SessionEventOf<'session.started'> {
+  switch (state.status) {
+    case 'initial':
+      throw new SessionRuleError('not-scheduled', 'no such session is scheduled');
+    case 'live':
+      throw new SessionRuleError(
+        'already-started',
+        `session ${state.sessionId} started at ${state.startedAt}`,
+      );
+    case 'ended':
+      throw new SessionRuleError('ended', `session ${state.sessionId} has ended`);
+    case 'scheduled':
+      return { type: 'session.started', data: { sessionId: state.sessionId, startedAt: at } };
+  }
+}
+
+function end(at: number, state: SessionState): SessionEventOf<'session.ended'> {
+  switch (state.status) {
+    case 'initial':
+      throw new SessionRuleError('not-scheduled', 'no such session is scheduled');
+    case 'scheduled':
+      throw new SessionRuleError('not-live', `session ${state.sessionId} has not started`);
+    case 'ended':
+      throw new SessionRuleError('ended', `session ${state.sessionId} has already ended`);
+    case 'live':
+      // Two instances' clocks may disagree by a little: a class never ends before it started.
+      return {
+        type: 'session.ended',
+        data: { sessionId: state.sessionId, endedAt: Math.max(at, state.startedAt) },
+      };
+  }
+}

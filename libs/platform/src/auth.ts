@@ -1,0 +1,42 @@
+// Bearer tokens, shared by the API and the realtime gateway: the bootstrap
+// operator token from the environment, or a studio token stored hashed.
+import crypto from 'node:crypto';
+import type { TokenRole } from '#contracts';
+import type { Db } from '#db';
+
+/** Who is calling: the bootstrap admin (every studio), or a token scoped to one studio. */
+export type Principal =
+  | { kind: 'admin'; tokenId: 'admin' }
+  | { kind: 'studio'; tokenId: string; studioId: string; role: TokenRole };
+
+/** Tokens are stored as SHA-256 hashes: a leaked table reveals no usable token. */
+export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+
+export const generateToken = () => `hrm_${crypto.randomBytes(32).toString('base64url')}`;
+
+/** Constant-time comparison of two secrets of any length. */
+export function sameSecret(given: string, expected: string): boolean {
+  return crypto.timingSafeEqual(
+    crypto.createHash('sha256').update(given).digest(),
+    crypto.createHash('sha256').update(expected).digest(),
+  );
+}
+
+const roles: ReadonlySet<string> = new Set<TokenRole>(['display', 'coach', 'operator']);
+const isRole = (role: string): role is TokenRole => roles.has(role);
+
+export class TokenVerifier {
+  constructor(
+    private readonly db: Db,
+    private readonly adminToken: string,
+  ) {}
+
+  async verify(token: string | undefined, now = new Date()): Promise<Principal | null> {
+    if (!token || token.length > 512) return null;
+    if (sameSecret(token, this.adminToken)) return { kind: 'admin', tokenId: 'admin' };
+    const row = await this.db.apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
+    if (row === null || row.revokedAt !== null || row.studioId === null || !isRole(row.role)) return null;
+    if (row.expiresAt !== null && row.expiresAt <= now) return null;
+    return { kind: 'studio', tokenId: row.id, studioId: row.studioId, role: row.role };
+  }
+}

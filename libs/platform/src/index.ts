@@ -1,0 +1,4 @@
+export * from './metrics.js';
+export * from './health.js';
+export * from './runtime.js';
+export * from './auth.js';

@@ -1,0 +1,76 @@
+// What every service does the same way: connect to NATS, log as JSON lines,
+// listen, and shut down cleanly on SIGTERM or Ctrl-C.
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import os from 'node:os';
+import { createLogger, type Logger } from '#config';
+
+export function instanceName(service: string, configured?: string): string {
+  return configured ?? `${service}-${os.hostname()}-${process.pid}`;
+}
+
+/** Connects, retrying until the server is there, and reconnecting forever after. */
+export async function connectNats(url: string, name: string, logger: Logger): Promise<NatsConnection> {
+  const connection = await connect({
+    servers: url.split(','),
+    name,
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+  });
+  void (async () => {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+        logger.warn(`nats ${status.type}`, { server: 'server' in status ? status.server : undefined });
+      }
+    }
+  })();
+  return connection;
+}
+
+/** Nest's own log lines, as our JSON lines. */
+export function nestLogger(logger: Logger): LoggerService {
+  const text = (message: unknown) => (typeof message === 'string' ? message : JSON.stringify(message));
+  return {
+    log: (message, context?: unknown) => logger.debug(text(message), { context }),
+    error: (message, trace?: unknown, context?: unknown) => logger.error(text(message), { trace, context }),
+    warn: (message, context?: unknown) => logger.warn(text(message), { context }),
+    debug: (message, context?: unknown) => logger.debug(text(message), { context }),
+    verbose: (message, context?: unknown) => logger.debug(text(message), { context }),
+  };
+}
+
+export interface RunningService {
+  app: INestApplication;
+  stop(): Promise<void>;
+}
+
+/** Listens, then on SIGTERM/SIGINT closes the app and the given resources in order. */
+export async function serve(
+  app: INestApplication,
+  port: number,
+  logger: Logger,
+  cleanups: Array<() => Promise<unknown>>,
+): Promise<RunningService> {
+  await app.listen(port);
+  logger.info('listening', { port });
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('stopping');
+      await app.close();
+      for (const cleanup of cleanups)
+        await cleanup().catch((error) => logger.warn('cleanup failed', { error }));
+      logger.info('stopped');
+    })());
+  const onSignal = () => {
+    void stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return { app, stop };
+}
+
+export function serviceLogger(service: string, level: 'debug' | 'info' | 'warn' | 'error'): Logger {
+  return createLogger(service, level);
+}
