@@ -1,3 +1,4 @@
 export * from './environment.js';
 export * from './databases.js';
 export * from './wait.js';
+export * from './stack.js';

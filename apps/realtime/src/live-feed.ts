@@ -1,0 +1,110 @@
+// Reads the log into LiveSessionStates: every session event from the start,
+// and, for each live class, its heart-rate events from the start of the class
+// (so running totals after a restart equal those before it).
+import { eventSubjects, isSessionEvent, streams } from '#contracts';
+import type { Logger } from '#config';
+import type { EventStore, StoredEvent, Tail } from '#eventstore';
+import { LiveSessionState } from './live-session.js';
+
+export interface LiveFeedListener {
+  rosterChanged(session: LiveSessionState): void;
+  statusChanged(session: LiveSessionState): void;
+}
+
+const heartRateFilter = (sessionId: string) => `hr.${sessionId}.>`;
+
+export class LiveFeed {
+  readonly sessions = new Map<string, LiveSessionState>();
+  private sessionTail: Tail | null = null;
+  private readonly heartRateTails = new Map<string, Promise<Tail>>();
+  private listener: LiveFeedListener | null = null;
+  /** Stream sequence of the last session event applied. */
+  position = 0;
+  /** While replaying, heart rate is followed only for classes still live at the end. */
+  private replaying = true;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly logger: Logger,
+  ) {}
+
+  listen(listener: LiveFeedListener): void {
+    this.listener = listener;
+  }
+
+  /** Resolves when every class's state is rebuilt from the log: only then may screens subscribe. */
+  async start(): Promise<void> {
+    this.sessionTail = await this.store.tail(
+      streams.events.name,
+      eventSubjects.allSessions,
+      'all',
+      (stored) => this.onSessionEvent(stored),
+      (subject, seq, reason) => this.logger.error('invalid event', { subject, seq, reason }),
+    );
+    await this.sessionTail.caughtUp;
+    this.replaying = false;
+    for (const session of this.sessions.values()) {
+      if (session.session.status === 'live') this.followHeartRate(session);
+    }
+    await Promise.all([...this.heartRateTails.values()].map(async (tail) => (await tail).caughtUp));
+  }
+
+  async stop(): Promise<void> {
+    await this.sessionTail?.stop();
+    for (const tail of this.heartRateTails.values()) await (await tail).stop();
+    this.heartRateTails.clear();
+  }
+
+  /** The class, waiting briefly for its first events when the log has them and we have not read them yet. */
+  async find(sessionId: string): Promise<LiveSessionState | null> {
+    const known = this.sessions.get(sessionId);
+    if (known) return known;
+    const last = await this.store.lastSequenceOf(streams.events.name, eventSubjects.session(sessionId));
+    if (last === 0) return null;
+    const deadline = Date.now() + 2000;
+    while (this.position < last && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    return this.sessions.get(sessionId) ?? null;
+  }
+
+  private onSessionEvent({ seq, event }: StoredEvent): void {
+    if (!isSessionEvent(event)) return;
+    this.position = Math.max(this.position, seq);
+    const sessionId = event.data.sessionId;
+    let session = this.sessions.get(sessionId);
+    if (!session) {
+      if (event.type !== 'session.scheduled') return;
+      session = new LiveSessionState(event);
+      this.sessions.set(sessionId, session);
+    }
+    const change = session.applySessionEvent(event, seq);
+    if (!this.replaying && event.type === 'session.started') this.followHeartRate(session);
+    if (event.type === 'session.ended') this.unfollowHeartRate(sessionId);
+    if (change === 'roster') this.listener?.rosterChanged(session);
+    if (change === 'status') this.listener?.statusChanged(session);
+  }
+
+  private followHeartRate(session: LiveSessionState): void {
+    const sessionId = session.session.sessionId;
+    if (!this.heartRateTails.has(sessionId)) {
+      const tail = this.store.tail(
+        streams.heartRate.name,
+        heartRateFilter(sessionId),
+        'all',
+        ({ event: hr }) => {
+          if (hr.type === 'heart-rate.recorded') session.applyHeartRate(hr);
+        },
+      );
+      tail.catch((error) => this.logger.error('cannot follow heart rate', { sessionId, error }));
+      this.heartRateTails.set(sessionId, tail);
+    }
+  }
+
+  private unfollowHeartRate(sessionId: string): void {
+    const tail = this.heartRateTails.get(sessionId);
+    if (!tail) return;
+    this.heartRateTails.delete(sessionId);
+    // Late samples of the last seconds still arrive for a while after the end.
+    setTimeout(() => void tail.then((running) => running.stop()), 30_000).unref();
+  }
+}

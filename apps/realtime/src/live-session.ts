@@ -1,0 +1,176 @@
+// What screens need of one class, folded from its events: the roster (sent
+// as metadata once), and each athlete's latest value with running totals
+// (sent as coalesced frames, only when changed).
+import type {
+  HeartRateRecorded,
+  HrmMetadata,
+  LiveSession,
+  LiveValue,
+  SessionEvent,
+  ValueStatus,
+} from '#contracts';
+import { accumulate, startEffort, type EffortProfile, type EffortState } from '#domain';
+
+export const STALE_AFTER_MS = 5000;
+export const LOW_BATTERY_PCT = 15;
+
+interface Athlete {
+  metadata: HrmMetadata['participants'][number];
+  profile: EffortProfile;
+  present: boolean;
+  effort: EffortState;
+  latest: HeartRateRecorded['data'] | null;
+  /** Server time the latest sample was recorded: staleness is judged on our clock, not the strap's. */
+  latestRecordedAt: number;
+  /** What the last frame said, to send only what changed. */
+  sent: LiveValue | null;
+}
+
+export class LiveSessionState {
+  session: LiveSession;
+  /** Stream sequence of the last session event: the metadata's version. */
+  version = 0;
+  private readonly athletes = new Map<string, Athlete>();
+  private frameSeq = 0;
+
+  constructor(event: Extract<SessionEvent, { type: 'session.scheduled' }>) {
+    const { sessionId, studioId, title, startsAt } = event.data;
+    this.session = {
+      sessionId,
+      studioId,
+      title,
+      status: 'scheduled',
+      startsAt,
+      startedAt: null,
+      endedAt: null,
+    };
+  }
+
+  /** Returns what changed: the roster (send metadata) or the status (send session:state). */
+  applySessionEvent(event: SessionEvent, seq: number): 'roster' | 'status' | null {
+    this.version = Math.max(this.version, seq);
+    switch (event.type) {
+      case 'session.scheduled':
+        return null;
+      case 'session.participant-joined': {
+        const { participantId, memberId, displayName, deviceId, maxHr, restingHr, zoneThresholds } =
+          event.data;
+        const profile = {
+          maxHr,
+          zoneThresholds,
+          weightKg: event.data.weightKg,
+          sex: event.data.sex,
+          age: event.data.age,
+        };
+        this.athletes.set(participantId, {
+          metadata: {
+            participantId,
+            memberId,
+            displayName,
+            deviceId,
+            maxHr,
+            ...(restingHr !== null && { restingHr }),
+            zoneThresholds,
+          },
+          profile,
+          present: true,
+          effort: startEffort(profile),
+          latest: null,
+          latestRecordedAt: 0,
+          sent: null,
+        });
+        return 'roster';
+      }
+      case 'session.participant-left': {
+        const athlete = this.athletes.get(event.data.participantId);
+        if (athlete) athlete.present = false;
+        return 'roster';
+      }
+      case 'session.started':
+        this.session = { ...this.session, status: 'live', startedAt: event.data.startedAt };
+        return 'status';
+      case 'session.ended':
+        this.session = { ...this.session, status: 'ended', endedAt: event.data.endedAt };
+        return 'status';
+    }
+  }
+
+  applyHeartRate(event: HeartRateRecorded): void {
+    const athlete = this.athletes.get(event.data.participantId);
+    if (!athlete) return;
+    const sample = event.data;
+    athlete.effort = accumulate(athlete.effort, sample, athlete.profile);
+    if (athlete.latest === null || sample.ts >= athlete.latest.ts) {
+      athlete.latest = sample;
+      athlete.latestRecordedAt = event.recordedAt;
+    }
+  }
+
+  metadata(): HrmMetadata {
+    const participants = [...this.athletes.values()]
+      .filter((athlete) => athlete.present)
+      .map((athlete) => athlete.metadata);
+    return { sessionId: this.session.sessionId, version: this.version, participants };
+  }
+
+  /** Every present athlete's latest value (for a snapshot). */
+  allValues(now: number): LiveValue[] {
+    const values: LiveValue[] = [];
+    for (const athlete of this.athletes.values()) {
+      const value = athlete.present ? this.valueOf(athlete, now) : null;
+      if (value) values.push(value);
+    }
+    return values;
+  }
+
+  /** Values that differ from the last frame, remembered as sent; null when nothing changed. */
+  nextFrame(now: number): { seq: number; values: LiveValue[] } | null {
+    const changed: LiveValue[] = [];
+    for (const athlete of this.athletes.values()) {
+      const value = athlete.present ? this.valueOf(athlete, now) : null;
+      if (value === null || sameValue(value, athlete.sent)) continue;
+      athlete.sent = value;
+      changed.push(value);
+    }
+    if (changed.length === 0) return null;
+    return { seq: ++this.frameSeq, values: changed };
+  }
+
+  get seq(): number {
+    return this.frameSeq;
+  }
+
+  private valueOf(athlete: Athlete, now: number): LiveValue | null {
+    const latest = athlete.latest;
+    if (latest === null) return null;
+    return {
+      participantId: athlete.metadata.participantId,
+      bpm: latest.bpm,
+      zone: latest.zone,
+      pctMax: latest.pctMax,
+      kcal: athlete.effort.kcal === null ? null : Math.round(athlete.effort.kcal * 10) / 10,
+      points: Math.round(athlete.effort.points * 10) / 10,
+      status: statusOf(latest, now - athlete.latestRecordedAt),
+      ts: latest.ts,
+    };
+  }
+}
+
+function statusOf(latest: HeartRateRecorded['data'], ageMs: number): ValueStatus {
+  if (ageMs > STALE_AFTER_MS) return 'stale';
+  if (latest.contact === false) return 'no-contact';
+  if (latest.battery !== undefined && latest.battery <= LOW_BATTERY_PCT) return 'low-battery';
+  return 'ok';
+}
+
+function sameValue(a: LiveValue, b: LiveValue | null): boolean {
+  return (
+    b !== null &&
+    a.ts === b.ts &&
+    a.bpm === b.bpm &&
+    a.status === b.status &&
+    a.kcal === b.kcal &&
+    a.points === b.points &&
+    a.zone === b.zone
+  );
+}

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Db } from '#db';
+import { HealthController, Metrics, healthProviders } from '#platform';
+
+/** The Spotify worker's shell: connected and healthy. Tokens and playback come with their own issue. */
+@Module({})
+export class SpotifyWorkerModule {
+  static register(nats: NatsConnection, db: Db, metrics: Metrics): DynamicModule {
+    return {
+      module: SpotifyWorkerModule,
+      controllers: [HealthController],
+      providers: [
+        ...healthProviders('spotify-worker', metrics, [
+          { name: 'nats', check: () => !nats.isClosed() },
+          { name: 'postgres', check: async () => (await db.$queryRaw<unknown[]>`SELECT 1`).length === 1 },
+        ]),
+      ],
+    };
+  }
+}

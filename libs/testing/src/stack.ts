@@ -1,0 +1,111 @@
+// A whole stack for an end-to-end test: its own nats-server, its own database
+// (copied from the migrated template), and the services as real processes
+// built from dist/, each of which can be killed and restarted.
+import path from 'node:path';
+import { NatsServer, ServiceProcess, freePort, type AppName } from '#localstack';
+import { createTestDatabase } from './databases.js';
+import { temporaryDirectory } from './environment.js';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+const portVariable: Record<AppName, string> = {
+  api: 'API_PORT',
+  realtime: 'REALTIME_PORT',
+  ingest: 'INGEST_PORT',
+  'spotify-worker': 'SPOTIFY_WORKER_PORT',
+};
+
+export interface TestStack {
+  nats: NatsServer;
+  databaseUrl: string;
+  services: Map<string, ServiceProcess>;
+  apiUrl: string;
+  realtimeUrl: string;
+  /** Starts another instance of an app (e.g. a second ingest); its name is `<app>#<n>`. */
+  addService(app: AppName, extraEnv?: Record<string, string>): Promise<ServiceProcess>;
+  service(name: string): ServiceProcess;
+  /** Calls the API as the bootstrap operator (or with `token`), parsing the JSON answer. */
+  api(
+    method: string,
+    route: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: unknown; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(
+  apps: AppName[] = ['api', 'ingest', 'realtime'],
+  extraEnv: Record<string, string> = {},
+): Promise<TestStack> {
+  const dir = temporaryDirectory('hrm-stack');
+  const nats = await NatsServer.start({ dataDir: path.join(dir, 'nats') });
+  const databaseUrl = await createTestDatabase('e2e');
+  const services = new Map<string, ServiceProcess>();
+  const ports = new Map<AppName, number>();
+  const counts = new Map<AppName, number>();
+
+  const addService = async (app: AppName, env: Record<string, string> = {}) => {
+    const port = await freePort();
+    if (!ports.has(app)) ports.set(app, port);
+    const count = (counts.get(app) ?? 0) + 1;
+    counts.set(app, count);
+    const service = new ServiceProcess({
+      app,
+      port,
+      env: {
+        NATS_URL: nats.url,
+        DATABASE_URL: databaseUrl,
+        HRM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        LOG_LEVEL: process.env.HRM_TEST_LOG_LEVEL ?? 'warn',
+        [portVariable[app]]: String(port),
+        HRM_INSTANCE: `${app}-${count}`,
+        ...extraEnv,
+        ...env,
+      },
+      onLine: process.env.HRM_TEST_VERBOSE
+        ? (line) => process.stdout.write(`[${app}#${count}] ${line}\n`)
+        : undefined,
+    });
+    await service.start();
+    services.set(count === 1 ? app : `${app}#${count}`, service);
+    return service;
+  };
+
+  for (const app of apps) await addService(app);
+  const apiUrl = `http://127.0.0.1:${ports.get('api') ?? 0}`;
+
+  return {
+    nats,
+    databaseUrl,
+    services,
+    apiUrl,
+    realtimeUrl: `http://127.0.0.1:${ports.get('realtime') ?? 0}`,
+    addService,
+    service(name) {
+      const service = services.get(name);
+      if (!service) throw new Error(`no service ${name} in this stack`);
+      return service;
+    },
+    async api(method, route, body, token = TEST_ADMIN_TOKEN) {
+      const response = await fetch(`${apiUrl}${route}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text === '' ? null : JSON.parse(text),
+        headers: response.headers,
+      };
+    },
+    async stop() {
+      for (const service of services.values()) await service.stop();
+      await nats.stop();
+    },
+  };
+}

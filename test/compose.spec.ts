@@ -1,0 +1,522 @@
+// docker-compose.yml and the Dockerfile cannot be run here (no Docker engine), so
+// this test reads them and holds them to the code: one Dockerfile target and one
+// compose service per app, environments that the services' own config schemas
+// accept, ports that agree everywhere, two realtime instances, and durable
+// storage for NATS JetStream and Postgres.
+import { describe, it, expect } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import type { ZodObject } from 'zod';
+import { apiEnv, ingestEnv, realtimeEnv, spotifyWorkerEnv } from '#config';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// ---------------------------------------------------------------------------
+// What the code says each app is.
+
+interface AppSpec {
+  schema: ZodObject;
+  /** The variable the app listens on. */
+  portKey: string;
+}
+
+const APPS: Record<string, AppSpec> = {
+  api: { schema: apiEnv, portKey: 'API_PORT' },
+  realtime: { schema: realtimeEnv, portKey: 'REALTIME_PORT' },
+  ingest: { schema: ingestEnv, portKey: 'INGEST_PORT' },
+  'spotify-worker': { schema: spotifyWorkerEnv, portKey: 'SPOTIFY_WORKER_PORT' },
+};
+const REALTIME_INSTANCES = 2;
+const NODE_IMAGE = 'node:20-bookworm-slim';
+
+/** Values for `${VAR}` interpolations; anything else must have a default. */
+const SAMPLE_VARS: Record<string, string> = { HRM_ADMIN_TOKEN: 'sample-operator-token-0123456789' };
+
+/** Every app directory, plus the four the architecture names (so a missing directory cannot hide one). */
+function appNames(): string[] {
+  const appsDir = path.join(root, 'apps');
+  const dirs = existsSync(appsDir)
+    ? readdirSync(appsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+    : [];
+  return [...new Set([...Object.keys(APPS), ...dirs])].sort();
+}
+
+/** The apps this test knows the config schema of (another test fails when that is not all of them). */
+const knownApps = (): string[] => appNames().filter((app) => app in APPS);
+
+function appSpec(app: string): AppSpec {
+  const spec = APPS[app];
+  if (!spec) throw new Error(`apps/${app} has no config schema in this test: add it to APPS`);
+  return spec;
+}
+
+/** The port the schema falls back to when its variable is unset. */
+function defaultPort(spec: AppSpec): number {
+  const field = spec.schema.shape[spec.portKey];
+  if (!field) throw new Error(`${spec.portKey} is not a key of its schema`);
+  const parsed = field.safeParse(undefined);
+  if (!parsed.success || typeof parsed.data !== 'number')
+    throw new Error(`${spec.portKey} has no default port`);
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------------------
+// docker-compose.yml
+
+type Scalar = string | number | boolean | null;
+interface Service {
+  image?: string;
+  build?: string | { context?: string; target?: string; dockerfile?: string };
+  command?: string | string[];
+  environment?: Record<string, Scalar> | string[];
+  ports?: Array<string | number | { target: number; published?: string | number }>;
+  expose?: Array<string | number>;
+  volumes?: Array<string | { type?: string; source?: string; target: string }>;
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  deploy?: { replicas?: number };
+  healthcheck?: { test?: string | string[] };
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+  [extension: `x-${string}`]: unknown;
+}
+
+// Compose resolves `<<` merge keys (YAML 1.1); the file uses them for shared settings.
+const compose = YAML.parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), {
+  merge: true,
+}) as Compose;
+const services = compose.services;
+
+function service(name: string): Service {
+  const found = services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+function buildTarget(svc: Service): string | undefined {
+  return typeof svc.build === 'object' ? svc.build.target : undefined;
+}
+
+/** The services built from a Dockerfile target. */
+function servicesOf(target: string): Array<[string, Service]> {
+  return Object.entries(services).filter(([, svc]) => buildTarget(svc) === target);
+}
+
+function environmentOf(svc: Service): Record<string, string> {
+  const env = svc.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(
+      env.map((item) => {
+        const at = item.indexOf('=');
+        return at < 0 ? [item, ''] : [item.slice(0, at), item.slice(at + 1)];
+      }),
+    );
+  }
+  return Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]),
+  );
+}
+
+/** Compose interpolation: `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `$$`. */
+function interpolate(value: string, vars: Record<string, string>): string {
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, braced?: string, op?: string, arg?: string, bare?: string) => {
+      if (match === '$$') return '$';
+      const name = braced ?? bare ?? '';
+      const current = vars[name];
+      const missing = op?.startsWith(':') ? !current : current === undefined;
+      if (!missing) return current ?? '';
+      if (op?.endsWith('-')) return arg ?? '';
+      if (op?.endsWith('?')) throw new Error(`required variable ${name} is missing: ${arg ?? ''}`);
+      return '';
+    },
+  );
+}
+
+function interpolateAll(env: Record<string, string>, vars: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, interpolate(value, vars)]));
+}
+
+function parsePortRange(text: string): [number, number] {
+  const [low, high = low] = text.split('-').map(Number);
+  if (low === undefined || high === undefined || !Number.isInteger(low) || !Number.isInteger(high)) {
+    throw new Error(`bad port "${text}"`);
+  }
+  return [low, high];
+}
+
+interface PortMapping {
+  container: number;
+  /** Host port range, inclusive; undefined when not published on a fixed port. */
+  host?: [number, number];
+}
+
+function portMappings(svc: Service): PortMapping[] {
+  const mappings: PortMapping[] = [];
+  for (const port of svc.ports ?? []) {
+    if (typeof port === 'object') {
+      mappings.push({
+        container: port.target,
+        ...(port.published === undefined ? {} : { host: parsePortRange(String(port.published)) }),
+      });
+      continue;
+    }
+    // [ip:][host:]container[/protocol]
+    const parts = String(port)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
+    const containerPart = parts.at(-1) ?? '';
+    const hostPart = parts.length >= 2 ? parts.at(-2) : undefined;
+    const [container, containerHigh] = parsePortRange(containerPart);
+    expect(containerHigh).toBe(container); // one container port per mapping in this file
+    mappings.push({ container, ...(hostPart ? { host: parsePortRange(hostPart) } : {}) });
+  }
+  return mappings;
+}
+
+/** Every port the service listens on inside its container: published or only exposed. */
+function containerPorts(svc: Service): number[] {
+  const exposed = (svc.expose ?? []).map(
+    (port) => parsePortRange(String(port).replace(/\/(tcp|udp)$/, ''))[0],
+  );
+  return [...new Set([...portMappings(svc).map((mapping) => mapping.container), ...exposed])];
+}
+
+function dependsOn(svc: Service): Record<string, string> {
+  const deps = svc.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((name) => [name, 'service_started']));
+  return Object.fromEntries(
+    Object.entries(deps).map(([name, dep]) => [name, dep.condition ?? 'service_started']),
+  );
+}
+
+function commandOf(svc: Service): string[] {
+  if (svc.command === undefined) return [];
+  return Array.isArray(svc.command) ? svc.command.map(String) : svc.command.split(/\s+/).filter(Boolean);
+}
+
+function healthcheckText(svc: Service): string {
+  const test = svc.healthcheck?.test;
+  return Array.isArray(test) ? test.join(' ') : (test ?? '');
+}
+
+/** The named volume mounted at `target`, if any (a bind mount does not count). */
+function namedVolumeAt(svc: Service, target: string): string | undefined {
+  for (const volume of svc.volumes ?? []) {
+    const [source, mountedAt] =
+      typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target];
+    const named = source !== undefined && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source);
+    if (mountedAt === target && named) return source;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Dockerfile
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+interface Stage {
+  name: string | undefined;
+  from: string;
+  instructions: Instruction[];
+}
+
+function parseDockerfile(text: string): Stage[] {
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const args: Record<string, string> = {};
+  const stages: Stage[] = [];
+  for (const line of lines) {
+    const [op = '', ...rest] = line.split(/\s+/);
+    const instruction = { op: op.toUpperCase(), args: rest.join(' ') };
+    if (instruction.op === 'FROM') {
+      const words = rest.filter((word) => !word.startsWith('--'));
+      const from = (words[0] ?? '').replace(
+        /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g,
+        (_match, name: string) => args[name] ?? '',
+      );
+      const as = words.findIndex((word) => word.toUpperCase() === 'AS');
+      stages.push({ name: as >= 0 ? words[as + 1] : undefined, from, instructions: [] });
+    } else if (stages.length === 0) {
+      // ARGs before the first FROM parameterise the FROM lines.
+      const match =
+        instruction.op === 'ARG' ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(instruction.args) : null;
+      if (match?.[1]) args[match[1]] = match[2] ?? '';
+    } else {
+      stages.at(-1)?.instructions.push(instruction);
+    }
+  }
+  return stages;
+}
+
+const stages = parseDockerfile(readFileSync(path.join(root, 'Dockerfile'), 'utf8'));
+
+function stage(name: string): Stage {
+  const found = stages.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`Dockerfile has no "FROM ... AS ${name}"`);
+  return found;
+}
+
+/** The stage and the stages it is built FROM, base first. */
+function chain(name: string): Stage[] {
+  const result: Stage[] = [];
+  for (let current: Stage | undefined = stage(name); current;) {
+    result.unshift(current);
+    const from: string = current.from;
+    current = stages.find((candidate) => candidate.name === from);
+  }
+  return result;
+}
+
+function instructionsOf(target: string, op: string): string[] {
+  return chain(target).flatMap((s) => s.instructions.filter((i) => i.op === op).map((i) => i.args));
+}
+
+function execForm(args: string): string[] {
+  return args.startsWith('[') ? (JSON.parse(args) as string[]) : ['/bin/sh', '-c', args];
+}
+
+function effectiveCmd(target: string): string[] {
+  const cmd = instructionsOf(target, 'CMD').at(-1);
+  return cmd === undefined ? [] : execForm(cmd);
+}
+
+function effectiveUser(target: string): string | undefined {
+  return instructionsOf(target, 'USER').at(-1);
+}
+
+function exposedPorts(target: string): number[] {
+  return instructionsOf(target, 'EXPOSE').flatMap((args) =>
+    args.split(/\s+/).map((port) => parsePortRange(port.replace(/\/(tcp|udp)$/, ''))[0]),
+  );
+}
+
+// ---------------------------------------------------------------------------
+
+describe('apps', () => {
+  it('each have a config schema and a port variable known to this test', () => {
+    expect(appNames().filter((app) => !(app in APPS))).toEqual([]);
+  });
+});
+
+describe('Dockerfile', () => {
+  it('builds with npm ci and npm run build on node 20 (bookworm-slim)', () => {
+    const build = stage('build');
+    const runs = build.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
+    expect(runs.some((run) => /\bnpm ci\b/.test(run))).toBe(true);
+    expect(runs.some((run) => /\bnpm run build\b/.test(run))).toBe(true);
+    expect(chain('build')[0]?.from).toBe(NODE_IMAGE);
+  });
+
+  it.each(knownApps())('has a target for %s that runs its entry point as a non-root user', (app) => {
+    const spec = appSpec(app);
+    expect(chain(app)[0]?.from).toBe(NODE_IMAGE);
+    expect(effectiveCmd(app)).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+    expect(instructionsOf(app, 'ENTRYPOINT')).toEqual([]);
+    // The compiled app is in the image.
+    expect(instructionsOf(app, 'COPY').some((args) => args.includes(`dist/apps/${app}`))).toBe(true);
+    const user = effectiveUser(app);
+    expect(user).toBeDefined();
+    expect(['root', '0', '0:0', 'root:root']).not.toContain(user);
+    // EXPOSE says the port the app listens on when nothing overrides it.
+    expect(exposedPorts(app)).toEqual([defaultPort(spec)]);
+  });
+
+  it('has a migrate target that applies the Prisma migrations as a non-root user', () => {
+    const cmd = effectiveCmd('migrate');
+    expect(cmd[0]).toBe('node');
+    expect(cmd.slice(1)).toEqual(['node_modules/prisma/build/index.js', 'migrate', 'deploy']);
+    const copies = instructionsOf('migrate', 'COPY').join('\n');
+    expect(copies).toContain('prisma.config.ts');
+    expect(copies).toMatch(/\bprisma\b.*\.\/prisma\b/);
+    expect(copies).toContain('node_modules');
+    expect(['root', '0', undefined]).not.toContain(effectiveUser('migrate'));
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('builds every service from an existing Dockerfile target in this directory', () => {
+    const built = Object.entries(services).filter(([, svc]) => svc.build !== undefined);
+    expect(built.length).toBeGreaterThan(0);
+    for (const [name, svc] of built) {
+      const target = buildTarget(svc);
+      expect({ name, target }).toEqual({ name, target: expect.any(String) });
+      expect(() => stage(target ?? '')).not.toThrow();
+      const context = typeof svc.build === 'object' ? (svc.build.context ?? '.') : (svc.build ?? '.');
+      expect({ name, context: path.resolve(root, context) }).toEqual({ name, context: root });
+      expect({ name, image: svc.image }).toEqual({ name, image: `hrm/${target ?? ''}` });
+    }
+  });
+
+  it.each(appNames())('has a service built from the %s target, as image hrm/<app>', (app) => {
+    const built = servicesOf(app);
+    expect(built.map(([name]) => name)).not.toEqual([]);
+    for (const [, svc] of built) expect(svc.image).toBe(`hrm/${app}`);
+    expect(() => stage(app)).not.toThrow();
+  });
+
+  describe.each(knownApps())('the %s service', (app) => {
+    const spec = appSpec(app);
+    const instances = servicesOf(app);
+    // it.each refuses an empty table; the test above already fails in that case.
+    if (instances.length === 0) return;
+
+    it.each(instances)(
+      '%s: sets only variables its config schema knows, and every required one',
+      (_name, svc) => {
+        const env = environmentOf(svc);
+        const known = Object.keys(spec.schema.shape);
+        expect(Object.keys(env).filter((key) => !known.includes(key))).toEqual([]);
+        const required = Object.entries(spec.schema.shape)
+          .filter(([, field]) => !field.safeParse(undefined).success)
+          .map(([key]) => key);
+        expect(required.filter((key) => !(key in env))).toEqual([]);
+      },
+    );
+
+    it.each(instances)('%s: has an environment its schema accepts', (_name, svc) => {
+      const env = interpolateAll(environmentOf(svc), SAMPLE_VARS);
+      const result = spec.schema.safeParse(env);
+      expect(result.success ? [] : result.error.issues).toEqual([]);
+    });
+
+    it.each(instances)('%s: listens on the port it publishes, and checks its health there', (_name, svc) => {
+      const env = interpolateAll(environmentOf(svc), SAMPLE_VARS);
+      const ports = containerPorts(svc);
+      expect(ports).toHaveLength(1);
+      const port = ports[0];
+      expect(env[spec.portKey]).toBe(String(port));
+      const parsed = spec.schema.safeParse(env);
+      expect(parsed.success && parsed.data[spec.portKey]).toBe(port);
+      expect(exposedPorts(app)).toContain(port);
+      expect(healthcheckText(svc)).toContain(`127.0.0.1:${port}/healthz`);
+    });
+
+    it.each(instances)(
+      '%s: shares the common environment and starts after migrate and nats',
+      (_name, svc) => {
+        const common = compose['x-common-env'] as Record<string, string> | undefined;
+        expect(common).toBeDefined();
+        expect(environmentOf(svc)).toEqual(expect.objectContaining(common ?? {}));
+        const deps = dependsOn(svc);
+        expect(deps['migrate']).toBe('service_completed_successfully');
+        expect(deps['nats']).toBeDefined();
+      },
+    );
+  });
+
+  it('refuses to start without an operator token, and never ships a default one', () => {
+    for (const app of appNames()) {
+      for (const [name, svc] of servicesOf(app)) {
+        const token = environmentOf(svc)['HRM_ADMIN_TOKEN'];
+        expect({ name, token }).toEqual({
+          name,
+          token: expect.stringMatching(/^\$\{HRM_ADMIN_TOKEN:\?.+\}$/),
+        });
+        expect(() => interpolate(token ?? '', {})).toThrow(/HRM_ADMIN_TOKEN/);
+      }
+    }
+  });
+
+  it('points every service at the nats and postgres services', () => {
+    const postgresEnv = environmentOf(service('postgres'));
+    for (const app of appNames()) {
+      for (const [name, svc] of servicesOf(app)) {
+        const env = environmentOf(svc);
+        const nats = new URL(env['NATS_URL'] ?? '');
+        expect({ name, nats: `${nats.protocol}//${nats.hostname}:${nats.port}` }).toEqual({
+          name,
+          nats: 'nats://nats:4222',
+        });
+        const db = new URL(env['DATABASE_URL'] ?? '');
+        expect({ name, host: db.hostname, port: db.port || '5432' }).toEqual({
+          name,
+          host: 'postgres',
+          port: '5432',
+        });
+        expect({ user: db.username, password: db.password, database: db.pathname.slice(1) }).toEqual({
+          user: postgresEnv['POSTGRES_USER'],
+          password: postgresEnv['POSTGRES_PASSWORD'],
+          database: postgresEnv['POSTGRES_DB'],
+        });
+      }
+    }
+  });
+
+  it('runs two realtime instances that do not fight over a host port or an instance name', () => {
+    const realtime = servicesOf('realtime');
+    const replicas = realtime.reduce((sum, [, svc]) => sum + (svc.deploy?.replicas ?? 1), 0);
+    expect(replicas).toBe(REALTIME_INSTANCES);
+    const names = realtime
+      .map(([, svc]) => environmentOf(svc)['HRM_INSTANCE'])
+      .filter((name): name is string => name !== undefined);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('publishes no host port twice (counting replicas)', () => {
+    const taken: number[] = [];
+    for (const [name, svc] of Object.entries(services)) {
+      const replicas = svc.deploy?.replicas ?? 1;
+      for (const { host } of portMappings(svc)) {
+        if (!host) continue;
+        const [low, high] = host;
+        if (low === high) {
+          // Every replica would bind the same port.
+          expect({ name, replicas }).toEqual({ name, replicas: 1 });
+          taken.push(low);
+        } else {
+          // Compose hands each replica one port of the range.
+          expect({ name, enough: high - low + 1 >= replicas }).toEqual({ name, enough: true });
+          for (let port = low; port <= high; port += 1) taken.push(port);
+        }
+      }
+    }
+    expect(taken.filter((port, index) => taken.indexOf(port) !== index)).toEqual([]);
+  });
+
+  it('runs NATS with JetStream storing to a named volume', () => {
+    const nats = service('nats');
+    expect(nats.image).toMatch(/^nats:2\.\d+/);
+    const command = commandOf(nats);
+    expect(command.includes('-js') || command.includes('--jetstream')).toBe(true);
+    const flag = command.findIndex((arg) => arg === '-sd' || arg === '--store_dir');
+    expect(flag).toBeGreaterThanOrEqual(0);
+    const storeDir = command[flag + 1] ?? '';
+    const volume = namedVolumeAt(nats, storeDir);
+    expect(volume).toBeDefined();
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+  });
+
+  it('runs Postgres with its data on a named volume, a readiness check and the hrm database', () => {
+    const postgres = service('postgres');
+    expect(postgres.image).toMatch(/^postgres:\d+/);
+    expect(environmentOf(postgres)['POSTGRES_DB']).toBe('hrm');
+    const volume = namedVolumeAt(postgres, '/var/lib/postgresql/data');
+    expect(volume).toBeDefined();
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+    expect(healthcheckText(postgres)).toContain('pg_isready');
+  });
+
+  it('migrates the same database the services use, once Postgres is healthy', () => {
+    const migrate = service('migrate');
+    expect(buildTarget(migrate)).toBe('migrate');
+    expect(dependsOn(migrate)['postgres']).toBe('service_healthy');
+    const url = environmentOf(migrate)['DATABASE_URL'];
+    expect(url).toBeDefined();
+    for (const app of appNames()) {
+      for (const [, svc] of servicesOf(app)) expect(environmentOf(svc)['DATABASE_URL']).toBe(url);
+    }
+  });
+});

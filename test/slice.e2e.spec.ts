@@ -1,0 +1,147 @@
+// The first whole capability, end to end through real processes: a gateway
+// publishes on NATS, a screen receives the value over Socket.IO, and the REST
+// history returns it from Postgres.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
+import {
+  deadLetter,
+  heartRateSeries,
+  hrmMetadata,
+  hrmValues,
+  sessionSubscribeAck,
+  type HrmValues,
+} from '#contracts';
+import { eventually, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
+import { TestGateway } from './support/gateway.js';
+import { setUpLiveClass, type LiveClass } from './support/live-class.js';
+
+const devices = ['ant:120:10001', 'ant:120:10002', 'ant:120:10003'];
+
+function liveSocket(url: string, token: string | undefined): Socket {
+  return io(`${url}/live`, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: false,
+  });
+}
+
+describe('heart rate from gateway to screen to history', () => {
+  let stack: TestStack;
+  let nats: NatsConnection;
+  let live: LiveClass;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    stack = await startTestStack(['api', 'ingest', 'realtime'], { HRM_TICK_MS: '200' });
+    nats = await connect({ servers: stack.nats.url });
+    live = await setUpLiveClass(stack, devices);
+    gateway = new TestGateway(nats, live.studioId, 'gw-1');
+  }, 120_000);
+
+  afterAll(async () => {
+    await nats?.close();
+    await stack?.stop();
+  });
+
+  it('refuses a screen without a valid token', async () => {
+    for (const token of [undefined, 'not-a-token']) {
+      const socket = liveSocket(stack.realtimeUrl, token);
+      const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+      socket.close();
+      expect(error.message).toBe('unauthorized');
+    }
+  });
+
+  it('sends metadata once on subscribe, then values as samples arrive, and history keeps them', async () => {
+    const socket = liveSocket(stack.realtimeUrl, TEST_ADMIN_TOKEN);
+    const metadataFrames: unknown[] = [];
+    const valueFrames: HrmValues[] = [];
+    socket.on('hrm:metadata', (payload: unknown) => metadataFrames.push(hrmMetadata.parse(payload)));
+    socket.on('hrm:values', (payload: unknown) => valueFrames.push(hrmValues.parse(payload)));
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', resolve);
+      socket.on('connect_error', reject);
+    });
+    const ack = sessionSubscribeAck.parse(
+      await socket.emitWithAck('session:subscribe', { sessionId: live.sessionId }),
+    );
+    if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
+    expect(ack.snapshot.session).toMatchObject({ sessionId: live.sessionId, status: 'live' });
+    expect(ack.snapshot.metadata.participants.map((participant) => participant.deviceId).sort()).toEqual(
+      devices,
+    );
+
+    const start = Date.now();
+    for (let second = 0; second < 5; second++) {
+      await gateway.publish(start + second * 1000, devices, (_device, index) => 120 + index * 10 + second);
+    }
+    const participant = live.participantsByDevice.get(devices[2] ?? '');
+    const lastValue = await eventually(() => {
+      const values = valueFrames
+        .flatMap((frame) => frame.values)
+        .filter((value) => value.participantId === participant);
+      const last = values.at(-1);
+      return last?.ts === start + 4000 ? last : undefined;
+    }, 'the screen to show the third athlete at 144 bpm');
+    expect(lastValue).toMatchObject({ bpm: 144, status: 'ok' });
+    expect(lastValue.zone).toBeGreaterThan(0);
+    // Metadata went out once, on subscribe: values never repeat it.
+    expect(metadataFrames).toHaveLength(1);
+    socket.close();
+
+    const raw = await eventually(async () => {
+      const response = await stack.api('GET', `/api/v1/sessions/${live.sessionId}/heart-rate`);
+      const series = heartRateSeries.parse(response.body);
+      return series.participants.every((entry) => entry.points.length === 5) ? series : undefined;
+    }, 'history to hold 5 samples per athlete');
+    const third = raw.participants.find((entry) => entry.participantId === participant);
+    expect(third?.points.map((point) => point.bpm)).toEqual([140, 141, 142, 143, 144]);
+
+    const bucketed = heartRateSeries.parse(
+      (
+        await stack.api(
+          'GET',
+          `/api/v1/sessions/${live.sessionId}/heart-rate?bucket=5s&participantId=${participant}`,
+        )
+      ).body,
+    );
+    expect(bucketed.participants).toHaveLength(1);
+    const points = bucketed.participants[0]?.points ?? [];
+    expect(points.reduce((sum, point) => sum + (point.n ?? 0), 0)).toBe(5);
+    expect(Math.min(...points.map((point) => point.min ?? Infinity))).toBe(140);
+    expect(Math.max(...points.map((point) => point.max ?? 0))).toBe(144);
+  });
+
+  it('dead-letters a bad message with its reason and keeps ingesting', async () => {
+    const letters: unknown[] = [];
+    const subscription = nats.subscribe(`hrm.v1.dlq.${live.studioId}.gw-1`, {
+      callback: (_error, message) => {
+        letters.push(message.json());
+      },
+    });
+    await gateway.publishRaw(
+      '{"gatewayId":"gw-1","seq":1,"sentAt":0,"samples":[{"deviceId":"x","ts":0,"bpm":999}]}',
+    );
+    await gateway.publishRaw('not json at all');
+    const ts = Date.now() + 10_000;
+    await gateway.publish(ts, devices, () => 100);
+    const found = await eventually(() => (letters.length >= 2 ? letters : undefined), 'two dead letters');
+    const reasons = z
+      .array(deadLetter)
+      .parse(found)
+      .map((letter) => letter.reason);
+    expect(reasons[0]).toMatch(/bpm/);
+    expect(reasons[1]).toMatch(/JSON/);
+    subscription.unsubscribe();
+    await eventually(async () => {
+      const series = heartRateSeries.parse(
+        (await stack.api('GET', `/api/v1/sessions/${live.sessionId}/heart-rate`)).body,
+      );
+      return series.participants.every((entry) => entry.points.some((point) => point.t === ts))
+        ? true
+        : undefined;
+    }, 'the good batch after the bad ones to reach history');
+  });
+});

@@ -1,0 +1,46 @@
+// Publishes like a gateway does (contract 1), with JetStream acks so a test
+// knows the stream holds every batch it sent.
+import { jetstream } from '@nats-io/jetstream';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { gatewaySubjects, type SampleBatchInput } from '#contracts';
+
+export class TestGateway {
+  private seq = 0;
+  constructor(
+    private readonly connection: NatsConnection,
+    readonly studioId: string,
+    readonly gatewayId: string,
+  ) {}
+
+  /** One batch: one sample per device at `ts`, with a bpm from `bpmOf`. */
+  async publish(
+    ts: number,
+    deviceIds: string[],
+    bpmOf: (deviceId: string, index: number) => number,
+  ): Promise<void> {
+    this.seq++;
+    const batch: SampleBatchInput = {
+      gatewayId: this.gatewayId,
+      seq: this.seq,
+      sentAt: new Date(ts).toISOString(),
+      samples: deviceIds.map((deviceId, index) => ({
+        deviceId,
+        ts: new Date(ts).toISOString(),
+        bpm: bpmOf(deviceId, index),
+        contact: true,
+        battery: 80,
+      })),
+    };
+    await this.publishRaw(JSON.stringify(batch), `${this.gatewayId}:${this.seq}`);
+  }
+
+  async publishRaw(
+    body: string,
+    msgId?: string,
+    subject = gatewaySubjects.samples(this.studioId, this.gatewayId),
+  ) {
+    const header = headers();
+    if (msgId) header.set('Nats-Msg-Id', msgId);
+    await jetstream(this.connection).publish(subject, body, { headers: header });
+  }
+}
