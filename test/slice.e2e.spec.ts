@@ -10,6 +10,7 @@ import {
   heartRateSeries,
   hrmMetadata,
   hrmValues,
+  member,
   sessionSubscribeAck,
   type HrmValues,
 } from '#contracts';
@@ -32,12 +33,15 @@ describe('heart rate from gateway to screen to history', () => {
   let nats: NatsConnection;
   let live: LiveClass;
   let gateway: TestGateway;
+  /** The athletes wearing the three straps (a late arrival without one joins in a test). */
+  let original: Set<string>;
 
   beforeAll(async () => {
-    stack = await startTestStack(['api', 'ingest', 'realtime'], { HRM_TICK_MS: '200' });
+    stack = await startTestStack(['api', 'ingest', 'realtime'], { env: { HRM_TICK_MS: '200' } });
     nats = await connect({ servers: stack.nats.url });
     live = await setUpLiveClass(stack, devices);
     gateway = new TestGateway(nats, live.studioId, 'gw-1');
+    original = new Set(live.participantsByDevice.values());
   }, 120_000);
 
   afterAll(async () => {
@@ -89,12 +93,31 @@ describe('heart rate from gateway to screen to history', () => {
     expect(lastValue.zone).toBeGreaterThan(0);
     // Metadata went out once, on subscribe: values never repeat it.
     expect(metadataFrames).toHaveLength(1);
+
+    // A late arrival changes the roster: metadata goes out again, with them in it.
+    const late = member.parse(
+      (await stack.api('POST', `/api/v1/studios/${live.studioId}/members`, { displayName: 'Late Larry' }))
+        .body,
+    );
+    const joined = await stack.api('POST', `/api/v1/sessions/${live.sessionId}/participants`, {
+      memberId: late.id,
+    });
+    expect(joined.status).toBe(201);
+    const roster = await eventually(
+      () => (metadataFrames.length === 2 ? hrmMetadata.parse(metadataFrames[1]) : undefined),
+      'metadata after the roster change',
+    );
+    expect(roster.participants.map((participant) => participant.displayName)).toContain('Late Larry');
+    expect(roster.participants).toHaveLength(devices.length + 1);
     socket.close();
 
     const raw = await eventually(async () => {
       const response = await stack.api('GET', `/api/v1/sessions/${live.sessionId}/heart-rate`);
       const series = heartRateSeries.parse(response.body);
-      return series.participants.every((entry) => entry.points.length === 5) ? series : undefined;
+      const wearing = series.participants.filter((entry) => original.has(entry.participantId));
+      return wearing.length === devices.length && wearing.every((entry) => entry.points.length === 5)
+        ? series
+        : undefined;
     }, 'history to hold 5 samples per athlete');
     const third = raw.participants.find((entry) => entry.participantId === participant);
     expect(third?.points.map((point) => point.bpm)).toEqual([140, 141, 142, 143, 144]);
@@ -139,9 +162,8 @@ describe('heart rate from gateway to screen to history', () => {
       const series = heartRateSeries.parse(
         (await stack.api('GET', `/api/v1/sessions/${live.sessionId}/heart-rate`)).body,
       );
-      return series.participants.every((entry) => entry.points.some((point) => point.t === ts))
-        ? true
-        : undefined;
+      const wearing = series.participants.filter((entry) => original.has(entry.participantId));
+      return wearing.every((entry) => entry.points.some((point) => point.t === ts)) ? true : undefined;
     }, 'the good batch after the bad ones to reach history');
   });
 });

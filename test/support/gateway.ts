@@ -17,11 +17,12 @@ export class TestGateway {
     ts: number,
     deviceIds: string[],
     bpmOf: (deviceId: string, index: number) => number,
+    /** Give the same seq to retry a batch (same Nats-Msg-Id); by default each call is a new batch. */
+    seq = ++this.seq,
   ): Promise<void> {
-    this.seq++;
     const batch: SampleBatchInput = {
       gatewayId: this.gatewayId,
-      seq: this.seq,
+      seq,
       sentAt: new Date(ts).toISOString(),
       samples: deviceIds.map((deviceId, index) => ({
         deviceId,
@@ -31,7 +32,7 @@ export class TestGateway {
         battery: 80,
       })),
     };
-    await this.publishRaw(JSON.stringify(batch), `${this.gatewayId}:${this.seq}`);
+    await this.publishRaw(JSON.stringify(batch), `${this.gatewayId}:${seq}`);
   }
 
   async publishRaw(

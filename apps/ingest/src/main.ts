@@ -12,7 +12,10 @@ const nats = await connectNats(env.NATS_URL, instanceName('ingest', env.HRM_INST
 const store = await EventStore.open(nats);
 await store.ensureStreams();
 const metrics = new Metrics();
-const ingestor = new SampleIngestor(store, logger, metrics, { batchSize: env.INGEST_BATCH });
+const ingestor = new SampleIngestor(store, logger, metrics, {
+  batchSize: env.INGEST_BATCH,
+  ackWaitMs: env.INGEST_ACK_WAIT_MS,
+});
 const app = await NestFactory.create(IngestModule.register({ nats, ingestor, metrics }), {
   logger: nestLogger(logger),
 });

@@ -4,9 +4,16 @@
 // ids make the redelivered copies duplicates that JetStream and history drop.
 import type { JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
-import { eventSubjects, gatewaySubjects, isSessionEvent, streams, type DeadLetter } from '#contracts';
+import {
+  eventSubjects,
+  gatewaySubjects,
+  isSessionEvent,
+  parseGatewaySubject,
+  streams,
+  type DeadLetter,
+} from '#contracts';
 import type { Logger } from '#config';
-import type { EventStore, Tail } from '#eventstore';
+import { InvalidEventError, type EventStore, type Tail } from '#eventstore';
 import type { Metrics } from '#platform';
 import { heartRateEvent } from './heart-rate-events.js';
 import { parseIngress } from './parse-ingress.js';
@@ -24,7 +31,6 @@ export class SampleIngestor {
   private tail: Tail | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
-  private readonly encoder = new TextEncoder();
   private readonly count;
 
   constructor(
@@ -83,9 +89,7 @@ export class SampleIngestor {
             await this.ingest(message);
             message.ack();
           } catch (error) {
-            // NATS unavailable or the like: JetStream gives it to us (or another instance) again.
-            this.logger.warn('ingest failed; message will be redelivered', { seq: message.seq, error });
-            message.nak(1000);
+            await this.failed(message, error);
           }
         }
       } catch (error) {
@@ -93,6 +97,20 @@ export class SampleIngestor {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
+  }
+
+  /** A message we can never turn into events goes to the dead letters; anything else is retried. */
+  private async failed(message: JsMsg, error: unknown): Promise<void> {
+    if (error instanceof InvalidEventError) {
+      const subject = parseGatewaySubject(message.subject);
+      await this.deadLetter(message, subject?.studioId, subject?.gatewayId, error.message)
+        .then(() => message.ack())
+        .catch(() => message.nak(1000));
+      return;
+    }
+    // NATS unavailable or the like: JetStream gives it to us (or another instance) again.
+    this.logger.warn('ingest failed; message will be redelivered', { seq: message.seq, error });
+    message.nak(1000);
   }
 
   async ingest(message: JsMsg): Promise<void> {
@@ -121,13 +139,9 @@ export class SampleIngestor {
       const event = heartRateEvent(sample, assignment, origin, recordedAt);
       if (seen.has(event.id)) continue;
       seen.add(event.id);
-      publishes.push(
-        this.store.js.publish(
-          eventSubjects.heartRate(assignment.sessionId, assignment.participantId),
-          this.encoder.encode(JSON.stringify(event)),
-          { msgID: event.id },
-        ),
-      );
+      // Validated like every event on its way into the log; the id is the dedupe key.
+      const subject = eventSubjects.heartRate(assignment.sessionId, assignment.participantId);
+      publishes.push(this.store.append(subject, [event], { expected: 'any' }));
     }
     await Promise.all(publishes);
     this.count.accepted({ studio: studioId }, publishes.length);

@@ -14,7 +14,7 @@ export const commonEnv = z.object({
   /** Operator token that can do everything; compared in constant time, never logged. */
   HRM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  /** Instance name in logs and consumer names; defaults to host and pid. */
+  /** This instance's name on its NATS connection; defaults to service, host and pid. */
   HRM_INSTANCE: z.string().min(1).max(64).optional(),
 });
 
@@ -34,6 +34,8 @@ export const ingestEnv = commonEnv.extend({
   INGEST_PORT: port.default(3002),
   /** Samples fetched from the ingress stream per pull. */
   INGEST_BATCH: z.coerce.number().int().min(1).max(1000).default(256),
+  /** How long a fetched message may stay unacked before JetStream redelivers it (after a crash). */
+  INGEST_ACK_WAIT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
 });
 
 export const spotifyWorkerEnv = commonEnv.extend({

@@ -26,9 +26,9 @@ export type MaxHrFormula = z.infer<typeof maxHrFormula>;
 export const zoneModel = z.enum(['percent-max', 'five-zone-84', 'karvonen', 'custom']);
 export type ZoneModel = z.infer<typeof zoneModel>;
 
-/** Five ascending percentages, the lower bounds of zones 1..5. */
+/** Five ascending whole percentages, the lower bounds of zones 1..5. */
 export const zonePercentages = z
-  .array(z.number().gt(0).lt(100))
+  .array(z.int().min(1).max(99))
   .length(5)
   .refine((values) => values.every((value, index) => index === 0 || value > (values[index - 1] ?? 0)), {
     message: 'must be strictly ascending',

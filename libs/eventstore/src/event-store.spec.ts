@@ -134,7 +134,7 @@ describe('projection runner', () => {
     return rows[0]?.n;
   };
 
-  it('loses and doubles nothing when it crashes between the commit and the ack', async () => {
+  it('loses and doubles nothing when it crashes right after a commit', async () => {
     const writer = await connect({ servers: testNatsUrl() });
     const store = await EventStore.open(writer);
     await store.ensureStreams([{ name: stream, subjects: [`${prefix}.>`] }]);
@@ -145,17 +145,16 @@ describe('projection runner', () => {
       });
     }
 
-    // First instance: commits its first batch, then its connection dies before any ack.
+    // First instance: commits its first batch, then dies before it can record anything else.
     const doomed = await connect({ servers: testNatsUrl() });
     let crashed = false;
     const first = new ProjectionRunner(await EventStore.open(doomed), db, counting, logger, {
       batchSize: 8,
-      ackWaitMs: 1000,
       afterCommit: async () => {
         if (crashed) return;
         crashed = true;
         await doomed.close();
-        throw new Error('simulated crash before ack');
+        throw new Error('simulated crash after the commit');
       },
     });
     await first.start();
@@ -163,13 +162,48 @@ describe('projection runner', () => {
     await first.stop();
     expect(await count()).toBe(8);
 
-    // Second instance: gets the unacked batch again after ack_wait and skips it.
-    const second = new ProjectionRunner(store, db, counting, logger, { batchSize: 8, ackWaitMs: 1000 });
+    // Second instance: resumes right after the checkpoint, so the committed batch is neither lost nor doubled.
+    const second = new ProjectionRunner(store, db, counting, logger, { batchSize: 8 });
     await second.start();
     await eventually(async () => (second.position >= 20 ? true : undefined), 'the second runner to catch up');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await second.stop();
     expect(await count()).toBe(20);
     await writer.close();
+  });
+
+  it('applies each event once when two instances run it and batches fail midway', async () => {
+    const second = `${prefix}b`;
+    const store = await EventStore.open(await connect({ servers: testNatsUrl() }));
+    await store.ensureStreams([{ name: second.toUpperCase(), subjects: [`${second}.>`] }]);
+    await db.$executeRawUnsafe('UPDATE titles_seen SET n = 0');
+    let failures = 0;
+    // Fails every third batch after applying it (so the transaction rolls back), as a database outage would.
+    const flaky: Projection = {
+      ...counting,
+      name: `${second}-counter`,
+      stream: second.toUpperCase(),
+      filterSubject: `${second}.>`,
+      async apply(tx, events) {
+        await counting.apply(tx, events);
+        if (++failures % 3 === 0) throw new Error('simulated database failure');
+      },
+    };
+    const runners = [0, 1].map(() => new ProjectionRunner(store, db, flaky, logger, { batchSize: 5 }));
+    for (const runner of runners) await runner.start();
+    for (let i = 0; i < 40; i++) {
+      const sessionId = uniqueId();
+      await store.append(`${second}.session.${sessionId}`, [scheduled(sessionId)], { expected: 'none' });
+    }
+    const last = await store.lastSequence(second.toUpperCase());
+    await eventually(
+      () => (runners.every((runner) => runner.position >= last) ? true : undefined),
+      'both runners to reach the end of the log',
+      30_000,
+    );
+    for (const runner of runners) await runner.stop();
+    expect(failures).toBeGreaterThan(2);
+    expect(await count()).toBe(40);
+    await store.connection.close();
   });
 });

@@ -1,8 +1,15 @@
-// Runs a projection from a durable consumer into Postgres. The checkpoint is
-// written in the same transaction as the read model, and messages are acked
-// only after the commit: a crash between commit and ack makes JetStream
-// redeliver, and the checkpoint makes the redelivery a no-op.
-import type { JsMsg } from '@nats-io/jetstream';
+// Runs a projection from the log into Postgres. The checkpoint (the stream
+// sequence of the last event applied) is written in the same transaction as
+// the read model, and it is the only record of progress: the runner reads the
+// log in order from checkpoint + 1, so a crash after the commit resumes right
+// after it, and a crash before the commit re-reads the batch. Nothing is lost
+// and nothing is applied twice. (A durable consumer's acks would be a second
+// record of progress that can disagree with the first: a batch redelivered
+// after a later one was committed would be skipped.)
+//
+// Several instances may run the same projection: the checkpoint row is
+// locked per batch, and each instance skips what another already applied.
+import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Db, Prisma } from '#db';
 import type { Logger } from '#config';
 import { decodeEvent, type StoredEvent } from './codec.js';
@@ -11,7 +18,7 @@ import type { EventStore } from './event-store.js';
 export type Tx = Prisma.TransactionClient;
 
 export interface Projection {
-  /** Also the durable consumer's name and the checkpoint's key. */
+  /** The checkpoint's key. */
   name: string;
   stream: string;
   filterSubject: string;
@@ -21,8 +28,7 @@ export interface Projection {
 
 export interface ProjectionRunnerOptions {
   batchSize?: number;
-  ackWaitMs?: number;
-  /** Test seam: runs after the commit and before the acks (a crash there must lose nothing). */
+  /** Test seam: runs after each commit (a crash there must lose nothing and double nothing). */
   afterCommit?: (position: number) => Promise<void>;
 }
 
@@ -49,20 +55,9 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
-    const batchSize = this.options.batchSize ?? 500;
-    // One batch in flight across every instance keeps the log order.
-    await this.store.ensureDurable(
-      this.projection.stream,
-      this.projection.name,
-      this.projection.filterSubject,
-      {
-        ackWaitMs: this.options.ackWaitMs ?? 30_000,
-        maxAckPending: batchSize,
-      },
-    );
     this.committed = await this.readCheckpoint();
     this.active = true;
-    this.loop = this.run(batchSize);
+    this.loop = this.run(this.options.batchSize ?? 500);
   }
 
   async stop(): Promise<void> {
@@ -103,20 +98,27 @@ export class ProjectionRunner {
   }
 
   private async run(batchSize: number): Promise<void> {
-    const consumer = await this.store.js.consumers.get(this.projection.stream, this.projection.name);
     while (this.active) {
-      const messages: JsMsg[] = [];
       try {
-        const batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
-        for await (const message of batch) messages.push(message);
-        if (messages.length > 0) await this.handle(messages);
+        // In log order from the first event not yet applied.
+        const consumer = await this.store.js.consumers.get(this.projection.stream, {
+          filter_subjects: this.projection.filterSubject,
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: this.committed + 1,
+        });
+        while (this.active) {
+          const messages: JsMsg[] = [];
+          const batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
+          for await (const message of batch) messages.push(message);
+          if (messages.length > 0) await this.handle(messages);
+        }
       } catch (error) {
-        this.logger.error('projection batch failed; it will be redelivered', {
+        this.logger.error('projection batch failed; retrying from the checkpoint', {
           projection: this.projection.name,
           error,
         });
-        for (const message of messages) message.nak(1000);
         await new Promise((resolve) => setTimeout(resolve, 500));
+        this.committed = await this.readCheckpoint().catch(() => this.committed);
       }
     }
   }
@@ -148,7 +150,6 @@ export class ProjectionRunner {
     });
     this.advance(position);
     await this.options.afterCommit?.(position);
-    for (const message of messages) message.ack();
   }
 
   private advance(position: number): void {

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, HttpCode, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Metrics } from './metrics.js';
 
 /** A named readiness check: resolves true when the dependency is usable. */
@@ -29,13 +30,13 @@ export class HealthController {
 
   /** Liveness and readiness together: 200 once every dependency answers. */
   @Get('healthz')
-  async healthz() {
-    return this.report();
+  async healthz(@Res({ passthrough: true }) response: Response) {
+    return this.report(response);
   }
 
   @Get('readyz')
-  async readyz() {
-    return this.report();
+  async readyz(@Res({ passthrough: true }) response: Response) {
+    return this.report(response);
   }
 
   @Get('metrics')
@@ -45,7 +46,7 @@ export class HealthController {
     return this.metrics.render();
   }
 
-  private async report() {
+  private async report(response: Response) {
     const results = await Promise.all(
       this.checks.map(async ({ name, check }) => {
         try {
@@ -58,7 +59,7 @@ export class HealthController {
     const checks = Object.fromEntries(results);
     const ok = results.every(([, state]) => state === 'up');
     const body = { status: ok ? 'ok' : 'unavailable', service: this.service, checks };
-    if (!ok) throw new HttpException(body, HttpStatus.SERVICE_UNAVAILABLE);
+    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return body;
   }
 }

@@ -1,8 +1,16 @@
 // A whole stack for an end-to-end test: its own nats-server, its own database
 // (copied from the migrated template), and the services as real processes
 // built from dist/, each of which can be killed and restarted.
+import fs from 'node:fs';
 import path from 'node:path';
-import { NatsServer, ServiceProcess, freePort, type AppName } from '#localstack';
+import {
+  LocalPostgres,
+  NatsServer,
+  ServiceProcess,
+  freePort,
+  migrateDatabase,
+  type AppName,
+} from '#localstack';
 import { createTestDatabase } from './databases.js';
 import { temporaryDirectory } from './environment.js';
 
@@ -15,8 +23,16 @@ const portVariable: Record<AppName, string> = {
   'spotify-worker': 'SPOTIFY_WORKER_PORT',
 };
 
+export interface TestStackOptions {
+  env?: Record<string, string>;
+  /** A Postgres of this stack's own (instead of a database on the shared one), so a test can kill it. */
+  ownPostgres?: boolean;
+}
+
 export interface TestStack {
   nats: NatsServer;
+  /** Present with `ownPostgres`. */
+  postgres: LocalPostgres | null;
   databaseUrl: string;
   services: Map<string, ServiceProcess>;
   apiUrl: string;
@@ -36,11 +52,15 @@ export interface TestStack {
 
 export async function startTestStack(
   apps: AppName[] = ['api', 'ingest', 'realtime'],
-  extraEnv: Record<string, string> = {},
+  { env: extraEnv = {}, ownPostgres = false }: TestStackOptions = {},
 ): Promise<TestStack> {
   const dir = temporaryDirectory('hrm-stack');
   const nats = await NatsServer.start({ dataDir: path.join(dir, 'nats') });
-  const databaseUrl = await createTestDatabase('e2e');
+  const postgres = ownPostgres
+    ? await LocalPostgres.start({ dataDir: path.join(dir, 'pg'), database: 'hrm' })
+    : null;
+  const databaseUrl = postgres ? postgres.url('hrm') : await createTestDatabase('e2e');
+  if (postgres) await migrateDatabase(databaseUrl);
   const services = new Map<string, ServiceProcess>();
   const ports = new Map<AppName, number>();
   const counts = new Map<AppName, number>();
@@ -77,6 +97,7 @@ export async function startTestStack(
 
   return {
     nats,
+    postgres,
     databaseUrl,
     services,
     apiUrl,
@@ -106,6 +127,8 @@ export async function startTestStack(
     async stop() {
       for (const service of services.values()) await service.stop();
       await nats.stop();
+      await postgres?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -12,7 +12,11 @@ export class Projector implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly sessions: ProjectionRunner;
   private readonly heartRate: ProjectionRunner;
 
-  constructor(@Inject(EventStore) store: EventStore, @Inject(DB) db: Db, @Inject(LOGGER) logger: Logger) {
+  constructor(
+    @Inject(EventStore) store: EventStore,
+    @Inject(DB) db: Db,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     this.sessions = new ProjectionRunner(store, db, sessionsProjection, logger, { batchSize: 200 });
     this.heartRate = new ProjectionRunner(store, db, heartRateProjection, logger, { batchSize: 1000 });
   }
@@ -33,6 +37,9 @@ export class Projector implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** Read-your-writes for commands: resolves once the class's read model includes `version`. */
   async sessionsCaughtUp(version: number): Promise<void> {
-    await this.sessions.waitFor(version);
+    if (!(await this.sessions.waitFor(version))) {
+      // The event is in the log and will be projected; the caller may briefly read an older view.
+      this.logger.warn('read model is behind the log', { projection: 'api-sessions', version });
+    }
   }
 }

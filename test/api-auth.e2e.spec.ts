@@ -1,0 +1,125 @@
+// Every route is authenticated and scoped to its studio (contract 3).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { problem, sessionView, studio } from '#contracts';
+import { startTestStack, type TestStack } from '#testing';
+
+const issued = z.object({ id: z.string(), role: z.string(), token: z.string() });
+
+describe('API authentication and studio scope', () => {
+  let stack: TestStack;
+  let studioA: string;
+  let studioB: string;
+  let sessionB: string;
+  const tokens: Record<'display' | 'coach' | 'operator', string> = { display: '', coach: '', operator: '' };
+
+  beforeAll(async () => {
+    stack = await startTestStack(['api']);
+    studioA = studio.parse((await stack.api('POST', '/api/v1/studios', { name: 'A' })).body).id;
+    studioB = studio.parse((await stack.api('POST', '/api/v1/studios', { name: 'B' })).body).id;
+    sessionB = sessionView.parse(
+      (await stack.api('POST', `/api/v1/studios/${studioB}/sessions`, { title: 'B class' })).body,
+    ).id;
+    for (const role of ['display', 'coach', 'operator'] as const) {
+      const response = await stack.api('POST', `/api/v1/studios/${studioA}/tokens`, { role });
+      expect(response.status).toBe(201);
+      tokens[role] = issued.parse(response.body).token;
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answers 401 without a token or with an unknown one, as problem+json', async () => {
+    for (const token of ['', 'hrm_not-a-real-token']) {
+      const response = await stack.api('GET', `/api/v1/studios/${studioA}`, undefined, token);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(problem.parse(response.body).status).toBe(401);
+    }
+  });
+
+  it("answers 404 for another studio's data, as if it did not exist", async () => {
+    expect((await stack.api('GET', `/api/v1/studios/${studioB}`, undefined, tokens.operator)).status).toBe(
+      404,
+    );
+    expect((await stack.api('GET', `/api/v1/sessions/${sessionB}`, undefined, tokens.operator)).status).toBe(
+      404,
+    );
+    expect(
+      (await stack.api('POST', `/api/v1/sessions/${sessionB}/start`, undefined, tokens.coach)).status,
+    ).toBe(404);
+    expect(
+      (await stack.api('GET', `/api/v1/sessions/${sessionB}/heart-rate`, undefined, tokens.display)).status,
+    ).toBe(404);
+  });
+
+  it('lets a display token read but not write, and only operators issue tokens', async () => {
+    expect((await stack.api('GET', `/api/v1/studios/${studioA}`, undefined, tokens.display)).status).toBe(
+      200,
+    );
+    const write = await stack.api(
+      'POST',
+      `/api/v1/studios/${studioA}/members`,
+      { displayName: 'X' },
+      tokens.display,
+    );
+    expect(write.status).toBe(403);
+    const coachWrite = await stack.api(
+      'POST',
+      `/api/v1/studios/${studioA}/members`,
+      { displayName: 'X' },
+      tokens.coach,
+    );
+    expect(coachWrite.status).toBe(201);
+    expect(
+      (await stack.api('POST', `/api/v1/studios/${studioA}/tokens`, { role: 'display' }, tokens.coach))
+        .status,
+    ).toBe(403);
+    expect(
+      (await stack.api('POST', `/api/v1/studios/${studioA}/tokens`, { role: 'display' }, tokens.operator))
+        .status,
+    ).toBe(201);
+    expect((await stack.api('POST', '/api/v1/studios', { name: 'C' }, tokens.operator)).status).toBe(403);
+  });
+
+  it('answers 400 with field errors for a bad body, and changes nothing', async () => {
+    const before = await stack.api('GET', `/api/v1/studios/${studioA}/members`);
+    const response = await stack.api('POST', `/api/v1/studios/${studioA}/members`, {
+      displayName: '',
+      weightKg: 'heavy',
+    });
+    expect(response.status).toBe(400);
+    const body = problem.parse(response.body);
+    expect(body.errors?.map((error) => error.path).sort()).toEqual(['displayName', 'weightKg']);
+    expect((await stack.api('GET', `/api/v1/studios/${studioA}/members`)).body).toEqual(before.body);
+  });
+
+  it('answers 409 for a broken rule and 412 for a stale If-Match', async () => {
+    const created = await stack.api('POST', `/api/v1/studios/${studioA}/sessions`, { title: 'A class' });
+    const session = sessionView.parse(created.body);
+    expect(created.headers.get('etag')).toBe(`"${session.version}"`);
+    const ended = await stack.api('POST', `/api/v1/sessions/${session.id}/end`);
+    expect(ended.status).toBe(409);
+    expect(problem.parse(ended.body).type).toBe('urn:hrm:rule:not-live');
+    const started = await stack.api('POST', `/api/v1/sessions/${session.id}/start`);
+    expect(started.status).toBe(200);
+    const stale = await fetch(`${stack.apiUrl}/api/v1/sessions/${session.id}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.coach}`, 'if-match': `"${session.version}"` },
+    });
+    expect(stale.status).toBe(412);
+    const current = sessionView.parse(started.body);
+    const fresh = await fetch(`${stack.apiUrl}/api/v1/sessions/${session.id}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.coach}`, 'if-match': `"${current.version}"` },
+    });
+    expect(fresh.status).toBe(200);
+  });
+
+  it('answers health without a token', async () => {
+    const response = await fetch(`${stack.apiUrl}/healthz`);
+    expect(response.status).toBe(200);
+  });
+});
