@@ -8,9 +8,16 @@ export const NATS_SERVER_MISSING =
   'macOS: `brew install nats-server`, or a release from https://github.com/nats-io/nats-server/releases) ' +
   'or set NATS_URL to a running server with JetStream.';
 
+/**
+ * The nats-server to run: the one on PATH, else Debian's /usr/sbin one (not on
+ * a normal user's PATH there), else null.
+ */
 export function natsServerBinary(): string | null {
-  const found = spawnSync('nats-server', ['--version'], { encoding: 'utf8' });
-  return found.status === 0 ? 'nats-server' : null;
+  for (const candidate of ['nats-server', '/usr/sbin/nats-server', '/usr/local/sbin/nats-server']) {
+    const found = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (found.status === 0) return candidate;
+  }
+  return null;
 }
 
 export interface NatsServerOptions {
@@ -22,13 +29,15 @@ export interface NatsServerOptions {
 export class NatsServer {
   private child: ChildProcess | null = null;
   private constructor(
+    private readonly binary: string,
     readonly port: number,
     private readonly options: NatsServerOptions,
   ) {}
 
   static async start(options: NatsServerOptions): Promise<NatsServer> {
-    if (natsServerBinary() === null) throw new Error(NATS_SERVER_MISSING);
-    const server = new NatsServer(options.port ?? (await freePort()), options);
+    const binary = natsServerBinary();
+    if (binary === null) throw new Error(NATS_SERVER_MISSING);
+    const server = new NatsServer(binary, options.port ?? (await freePort()), options);
     await server.start();
     return server;
   }

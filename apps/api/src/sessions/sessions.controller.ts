@@ -21,6 +21,7 @@ import { authorize } from '../auth/principal.js';
 import { parseIfMatch, parseInput } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
+import { requireStudio } from '../studios/views.js';
 import { defaultDevice, participantProfile } from './participant-profile.js';
 import { SessionCommands } from './session-commands.js';
 import { toSessionView } from './session-views.js';
@@ -43,8 +44,7 @@ export class SessionsController {
     const studio = parseInput(entityId, studioId, 'studio id');
     authorize(caller, studio, 'write', 'studio');
     const input = parseInput(createSessionBody, body);
-    if ((await this.db.studio.count({ where: { id: studio } })) === 0)
-      throw new NotFoundException('studio not found');
+    await requireStudio(this.db, studio);
     const sessionId = newId('s');
     const startsAt = input.startsAt === undefined ? null : Date.parse(input.startsAt);
     await this.commands.execute(
@@ -119,9 +119,7 @@ export class SessionsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
-    const session = await this.authorizedSession(caller, sessionId, 'write');
-    await this.commands.execute(session.id, { type: 'start', data: {} }, this.context(ifMatch));
-    return this.view(session.id, caller, response);
+    return this.transition('start', caller, sessionId, ifMatch, response);
   }
 
   @Post('sessions/:sessionId/end')
@@ -132,8 +130,18 @@ export class SessionsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
+    return this.transition('end', caller, sessionId, ifMatch, response);
+  }
+
+  private async transition(
+    type: 'start' | 'end',
+    caller: Principal,
+    sessionId: string,
+    ifMatch: string | undefined,
+    response: Response,
+  ): Promise<SessionView> {
     const session = await this.authorizedSession(caller, sessionId, 'write');
-    await this.commands.execute(session.id, { type: 'end', data: {} }, this.context(ifMatch));
+    await this.commands.execute(session.id, { type, data: {} }, this.context(ifMatch));
     return this.view(session.id, caller, response);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { createMemberBody, entityId, type Member } from '#contracts';
 import type { Db } from '#db';
 import type { Principal } from '#platform';
@@ -7,7 +7,7 @@ import { authorize } from '../auth/principal.js';
 import { parseInput } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
-import { toMember } from './views.js';
+import { requireStudio, toMember } from './views.js';
 
 @Controller('api/v1/studios/:studioId/members')
 export class MembersController {
@@ -23,8 +23,7 @@ export class MembersController {
     const id = parseInput(entityId, studioId, 'studio id');
     authorize(caller, id, 'write', 'studio');
     const input = parseInput(createMemberBody, body);
-    if ((await this.db.studio.count({ where: { id } })) === 0)
-      throw new NotFoundException('studio not found');
+    await requireStudio(this.db, id);
     const row = await this.db.member.create({
       data: {
         id: newId('m'),

@@ -7,7 +7,7 @@ import { authorize, requireAdmin } from '../auth/principal.js';
 import { parseInput } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
-import { toStudio } from './views.js';
+import { requireStudio, toStudio } from './views.js';
 
 @Controller('api/v1/studios')
 export class StudiosController {
@@ -46,8 +46,7 @@ export class StudiosController {
     const id = parseInput(entityId, studioId, 'studio id');
     authorize(caller, id, 'operate', 'studio');
     const input = parseInput(createTokenBody, body);
-    if ((await this.db.studio.count({ where: { id } })) === 0)
-      throw new NotFoundException('studio not found');
+    await requireStudio(this.db, id);
     const token = generateToken();
     const row = await this.db.apiToken.create({
       data: {

@@ -1,5 +1,6 @@
 import { maxHrFormula, member, sex, studio, zoneModel, type Member, type Studio } from '#contracts';
-import type { Member as MemberRow, Studio as StudioRow } from '#db';
+import { NotFoundException } from '@nestjs/common';
+import type { Db, Member as MemberRow, Studio as StudioRow } from '#db';
 
 /** Rows are parsed into the contract's shape on the way out too. */
 export function toStudio(row: StudioRow): Studio {
@@ -24,4 +25,9 @@ export function toMember(row: MemberRow): Member {
     restingHr: row.restingHr,
     maxHr: row.maxHr,
   });
+}
+
+export async function requireStudio(db: Db, studioId: string): Promise<void> {
+  if ((await db.studio.count({ where: { id: studioId } })) === 0)
+    throw new NotFoundException('studio not found');
 }
