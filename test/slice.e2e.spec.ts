@@ -14,7 +14,7 @@ import {
   sessionSubscribeAck,
   type HrmValues,
 } from '#contracts';
-import { eventually, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
+import { eventually, sleep, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
 import { TestGateway } from './support/gateway.js';
 import { setUpLiveClass, type LiveClass } from './support/live-class.js';
 
@@ -165,5 +165,45 @@ describe('heart rate from gateway to screen to history', () => {
       const wearing = series.participants.filter((entry) => original.has(entry.participantId));
       return wearing.every((entry) => entry.points.some((point) => point.t === ts)) ? true : undefined;
     }, 'the good batch after the bad ones to reach history');
+  });
+
+  it('coalesces a burst into few frames, each athlete once, and sends only the athletes that changed', async () => {
+    const socket = liveSocket(stack.realtimeUrl, TEST_ADMIN_TOKEN);
+    const frames: HrmValues[] = [];
+    socket.on('hrm:values', (payload: unknown) => frames.push(hrmValues.parse(payload)));
+    const ack = sessionSubscribeAck.parse(
+      await socket.emitWithAck('session:subscribe', { sessionId: live.sessionId }),
+    );
+    expect(ack.ok).toBe(true);
+    await sleep(400); // let any frame still due from earlier tests go out
+    frames.length = 0;
+
+    const burst = Date.now() + 20_000;
+    for (let i = 0; i < 12; i++) await gateway.publish(burst + i * 100, devices, () => 130 + i);
+    await eventually(
+      () =>
+        frames.some((frame) => frame.values.some((value) => value.ts === burst + 1100)) ? true : undefined,
+      'the last sample of the burst on screen',
+    );
+    // 12 batches of 3 samples became a handful of frames (one per 200 ms tick at most)...
+    expect(frames.length).toBeLessThan(12);
+    for (const frame of frames) {
+      const ids = frame.values.map((value) => value.participantId);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    // ...with increasing sequence numbers.
+    const seqs = frames.map((frame) => frame.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+
+    frames.length = 0;
+    const [first] = devices;
+    await gateway.publish(burst + 2000, [first ?? ''], () => 150);
+    const frame = await eventually(() => frames[0], 'a frame for the one athlete who changed');
+    expect(frame.values).toHaveLength(1);
+    expect(frame.values[0]).toMatchObject({
+      participantId: live.participantsByDevice.get(first ?? ''),
+      bpm: 150,
+    });
+    socket.close();
   });
 });
