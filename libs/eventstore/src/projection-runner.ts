@@ -9,7 +9,7 @@
 //
 // Several instances may run the same projection: the checkpoint row is
 // locked per batch, and each instance skips what another already applied.
-import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Db, Prisma } from '#db';
 import type { Logger } from '#config';
 import { decodeEvent, type StoredEvent } from './codec.js';
@@ -36,6 +36,7 @@ export class ProjectionRunner {
   private active = false;
   private loop: Promise<void> | null = null;
   private committed = 0;
+  private messages: ConsumerMessages | null = null;
   private readonly waiters = new Set<{ seq: number; resolve: () => void }>();
 
   constructor(
@@ -54,14 +55,15 @@ export class ProjectionRunner {
     return this.committed;
   }
 
+  /** Starts reading; a database or NATS that is not there yet is waited for, not fatal. */
   async start(): Promise<void> {
-    this.committed = await this.readCheckpoint();
     this.active = true;
     this.loop = this.run(this.options.batchSize ?? 500);
   }
 
   async stop(): Promise<void> {
     this.active = false;
+    await this.messages?.close().catch(() => undefined);
     await this.loop;
   }
 
@@ -101,24 +103,31 @@ export class ProjectionRunner {
     while (this.active) {
       try {
         // In log order from the first event not yet applied.
+        this.committed = await this.readCheckpoint();
         const consumer = await this.store.js.consumers.get(this.projection.stream, {
           filter_subjects: this.projection.filterSubject,
           deliver_policy: DeliverPolicy.StartSequence,
           opt_start_seq: this.committed + 1,
         });
-        while (this.active) {
-          const messages: JsMsg[] = [];
-          const batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
-          for await (const message of batch) messages.push(message);
-          if (messages.length > 0) await this.handle(messages);
+        const messages = await consumer.consume({ max_messages: batchSize * 2 });
+        this.messages = messages;
+        let batch: JsMsg[] = [];
+        for await (const message of messages) {
+          batch.push(message);
+          // Apply at once when caught up (a command waits for it), or when the batch is full.
+          if (message.info.pending === 0 || batch.length >= batchSize) {
+            await this.handle(batch);
+            batch = [];
+          }
+          if (!this.active) break;
         }
       } catch (error) {
         this.logger.error('projection batch failed; retrying from the checkpoint', {
           projection: this.projection.name,
           error,
         });
+        await this.messages?.close().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        this.committed = await this.readCheckpoint().catch(() => this.committed);
       }
     }
   }

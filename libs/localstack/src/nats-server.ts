@@ -54,7 +54,7 @@ export class NatsServer {
     if (this.child !== null) return;
     fs.mkdirSync(this.options.dataDir, { recursive: true });
     const child = spawn(
-      'nats-server',
+      this.binary,
       ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.options.dataDir],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,11 +66,14 @@ export class NatsServer {
     };
     child.stdout?.on('data', forward);
     child.stderr?.on('data', forward);
+    let spawnError: Error | null = null;
+    child.once('error', (error) => (spawnError = error));
     child.once('exit', () => {
       if (this.child === child) this.child = null;
     });
     this.child = child;
     await waitUntil(async () => {
+      if (spawnError !== null) throw new Error(`cannot run ${this.binary}: ${String(spawnError)}`);
       if (child.exitCode !== null) throw new Error(`nats-server exited with code ${child.exitCode}`);
       return isListening(this.port);
     }, `nats-server on port ${this.port}`);

@@ -1,0 +1,65 @@
+import { describe, expect, it } from '@jest/globals';
+import { bannerLines, maskPassword, watchSnippet, type BannerInfo } from './banner.js';
+import { pendingOf } from '#localstack';
+
+const info: BannerInfo = {
+  apiPort: 3000,
+  realtimePort: 3001,
+  natsUrl: 'nats://127.0.0.1:14222',
+  databaseUrl: 'postgresql://postgres:s3cret@127.0.0.1:15432/hrm',
+  adminToken: 'hrm_admin_0123456789abcdef0123456789abcdef',
+  adminTokenSource: 'generated',
+  dataDir: '/srv/hrm/.data',
+  startedInMs: 4321,
+  demo: {
+    studioId: 'st_1',
+    sessionId: 's_1',
+    gatewayId: 'demo-gateway',
+    subject: 'hrm.v1.samples.st_1.demo-gateway',
+    displayToken: 'hrm_display0123456789',
+    reused: false,
+  },
+};
+
+describe('banner', () => {
+  it('masks the Postgres password', () => {
+    expect(maskPassword(info.databaseUrl)).toBe('postgresql://postgres:****@127.0.0.1:15432/hrm');
+    expect(maskPassword('postgresql://postgres@127.0.0.1:5432/hrm')).toBe(
+      'postgresql://postgres@127.0.0.1:5432/hrm',
+    );
+    expect(maskPassword('not a url')).toBe('(unparsable URL)');
+  });
+
+  it('lists the URLs, the operator token, the demo and how to stop', () => {
+    const text = bannerLines(info, false).join('\n');
+    expect(text).toContain('http://localhost:3000/api/v1');
+    expect(text).toContain('http://localhost:3001/live');
+    expect(text).toContain('nats://127.0.0.1:14222');
+    expect(text).not.toContain('s3cret');
+    expect(text).toContain(info.adminToken);
+    expect(text).toContain('s_1');
+    expect(text).toContain('Ctrl-C');
+  });
+
+  it('does not print a token the user gave in the environment', () => {
+    const text = bannerLines({ ...info, adminTokenSource: 'environment', demo: null }, false).join('\n');
+    expect(text).not.toContain(info.adminToken);
+    expect(text).not.toContain('Demo');
+  });
+
+  it('gives a one-line socket.io-client snippet with the display token, not the operator token', () => {
+    const snippet = watchSnippet(3001, 'hrm_display0123456789', 's_1');
+    expect(snippet).not.toContain('\n');
+    expect(snippet).toContain("io('http://localhost:3001/live',{auth:{token:'hrm_display0123456789'}})");
+    expect(snippet).toContain("emit('session:subscribe',{sessionId:'s_1'}");
+    expect(snippet).toContain("on('hrm:values'");
+  });
+});
+
+describe('pending migrations', () => {
+  it('are those on disk that the database has not recorded', () => {
+    expect(pendingOf(['a_init', 'b_more'], [])).toEqual(['a_init', 'b_more']);
+    expect(pendingOf(['a_init', 'b_more'], ['a_init'])).toEqual(['b_more']);
+    expect(pendingOf(['a_init'], ['a_init', 'z_elsewhere'])).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+// The few lines `npm start` prints once the stack is healthy: where everything
+// is, the operator token, the demo class and how to watch it, how to stop.
+import { bold } from './log-format.js';
+import type { AdminTokenSource } from './admin-token.js';
+
+export interface BannerInfo {
+  apiPort: number;
+  realtimePort: number;
+  natsUrl: string;
+  databaseUrl: string;
+  adminToken: string;
+  adminTokenSource: AdminTokenSource;
+  dataDir: string;
+  startedInMs: number;
+  demo: BannerDemo | null;
+}
+
+export interface BannerDemo {
+  studioId: string;
+  sessionId: string;
+  gatewayId: string;
+  subject: string;
+  displayToken: string;
+  reused: boolean;
+}
+
+/** The URL with its password replaced by `****`; unparsable input is hidden whole. */
+export function maskPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '****';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+export const realtimeUrl = (port: number) => `http://localhost:${port}/live`;
+
+/** One line a user can paste to see the demo class's values arrive. */
+export function watchSnippet(realtimePort: number, token: string, sessionId: string): string {
+  return (
+    `node -e "require('socket.io-client').io('${realtimeUrl(realtimePort)}',{auth:{token:'${token}'}})` +
+    `.on('hrm:values',(v)=>console.log(JSON.stringify(v)))` +
+    `.emit('session:subscribe',{sessionId:'${sessionId}'},(a)=>console.log('subscribed:',a.ok))"`
+  );
+}
+
+function tokenLine(info: BannerInfo): string {
+  if (info.adminTokenSource === 'environment') return '(HRM_ADMIN_TOKEN from the environment)';
+  return `${info.adminToken}  (kept in ${info.dataDir}/admin-token)`;
+}
+
+export function bannerLines(info: BannerInfo, colour: boolean): string[] {
+  const row = (label: string, value: string) => `  ${label.padEnd(15)} ${value}`;
+  const rule = '─'.repeat(72);
+  const lines = [
+    rule,
+    bold(colour, `HRM stack is up (${(info.startedInMs / 1000).toFixed(1)} s)`),
+    row('API', `http://localhost:${info.apiPort}/api/v1`),
+    row('Realtime', `${realtimeUrl(info.realtimePort)}  (Socket.IO namespace /live)`),
+    row('NATS', info.natsUrl),
+    row('Postgres', maskPassword(info.databaseUrl)),
+    row('Operator token', tokenLine(info)),
+    row('Data and logs', `${info.dataDir}  (logs in ${info.dataDir}/logs)`),
+  ];
+  const demo = info.demo;
+  if (demo !== null) {
+    lines.push(
+      bold(colour, `Demo (HRM_DEMO=0 starts without it)`),
+      row('Studio', demo.studioId),
+      row('Class', `${demo.sessionId}  (live, ${demo.reused ? 'reused' : 'new'})`),
+      row('Gateway', `${demo.gatewayId}, 12 straps on ${demo.subject}`),
+      row('Watch it', watchSnippet(info.realtimePort, demo.displayToken, demo.sessionId)),
+    );
+  }
+  lines.push(
+    `Stop with Ctrl-C (twice to force); the data stays in ${info.dataDir} for the next start.`,
+    rule,
+  );
+  return lines;
+}

@@ -1,0 +1,122 @@
+// NATS and Postgres for the local stack: the user's when NATS_URL or
+// DATABASE_URL is set, else our own, with data under HRM_DATA_DIR and ports
+// of their own, started side by side.
+import path from 'node:path';
+import { LocalPostgres, NatsServer, NATS_SERVER_MISSING, natsServerBinary } from '#localstack';
+import { LogFile } from './log-file.js';
+import { PREFERRED_PORTS, choosePort, readPortMemory, writePortMemory } from './ports.js';
+
+export const DATABASE_NAME = 'hrm';
+
+export interface InfraOptions {
+  dataDir: string;
+  natsUrl: string | undefined;
+  databaseUrl: string | undefined;
+  /** The services' ports, which ours must not take. */
+  servicePorts: number[];
+}
+
+export class StartError extends Error {
+  override readonly name = 'StartError';
+}
+
+/** What a failed start printed last, under the error. */
+function startFailure(what: string, error: unknown, log: LogFile): StartError {
+  const reason = error instanceof Error ? error.message : String(error || 'exited before it was ready');
+  const tail = log.lastLines().slice(-15);
+  const details = tail.length > 0 ? `\n  ${tail.join('\n  ')}` : '';
+  return new StartError(`${what} failed to start: ${reason} (log: ${log.file})${details}`);
+}
+
+export class Infra {
+  private nats: NatsServer | null = null;
+  private postgres: LocalPostgres | null = null;
+  private readonly logs: LogFile[] = [];
+  natsUrl = '';
+  databaseUrl = '';
+
+  constructor(private readonly options: InfraOptions) {}
+
+  /** Starts whatever the environment does not provide; throws a StartError that reads as one message. */
+  async start(): Promise<void> {
+    const { dataDir, servicePorts } = this.options;
+    const remembered = readPortMemory(dataDir);
+    const natsPort =
+      this.options.natsUrl === undefined
+        ? await choosePort({ candidates: [remembered.nats, PREFERRED_PORTS.nats], avoid: servicePorts })
+        : undefined;
+    const postgresPort =
+      this.options.databaseUrl === undefined
+        ? await choosePort({
+            candidates: [remembered.postgres, PREFERRED_PORTS.postgres],
+            avoid: [...servicePorts, ...(natsPort === undefined ? [] : [natsPort])],
+          })
+        : undefined;
+    const started = await Promise.allSettled([this.startNats(natsPort), this.startPostgres(postgresPort)]);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed !== undefined) {
+      await this.stop();
+      throw failed.reason;
+    }
+    writePortMemory(dataDir, {
+      ...remembered,
+      nats: natsPort ?? remembered.nats,
+      postgres: postgresPort ?? remembered.postgres,
+    });
+  }
+
+  private logFile(name: string): LogFile {
+    const log = new LogFile(path.join(this.options.dataDir, 'logs', `${name}.log`));
+    this.logs.push(log);
+    return log;
+  }
+
+  private async startNats(port: number | undefined): Promise<void> {
+    if (port === undefined) {
+      this.natsUrl = this.options.natsUrl ?? '';
+      return;
+    }
+    if (natsServerBinary() === null) throw new StartError(NATS_SERVER_MISSING);
+    const log = this.logFile('nats-server');
+    try {
+      this.nats = await NatsServer.start({
+        dataDir: path.join(this.options.dataDir, 'nats'),
+        port,
+        onLog: log.write,
+      });
+    } catch (error) {
+      throw startFailure('nats-server', error, log);
+    }
+    this.natsUrl = this.nats.url;
+  }
+
+  private async startPostgres(port: number | undefined): Promise<void> {
+    if (port === undefined) {
+      this.databaseUrl = this.options.databaseUrl ?? '';
+      return;
+    }
+    const log = this.logFile('postgres');
+    try {
+      this.postgres = await LocalPostgres.start({
+        dataDir: path.join(this.options.dataDir, 'postgres'),
+        port,
+        database: DATABASE_NAME,
+        onLog: log.write,
+      });
+    } catch (error) {
+      throw startFailure('Postgres', error, log);
+    }
+    this.databaseUrl = this.postgres.url(DATABASE_NAME);
+  }
+
+  /** Postgres first (the services are gone by then), NATS last. `force` does not wait for a clean shutdown. */
+  async stop(force = false): Promise<void> {
+    const postgres = this.postgres;
+    this.postgres = null;
+    if (postgres !== null) await (force ? postgres.kill() : postgres.stop()).catch(() => undefined);
+    const nats = this.nats;
+    this.nats = null;
+    if (nats !== null) await nats.stop(force).catch(() => undefined);
+    await Promise.all(this.logs.splice(0).map((log) => log.close()));
+  }
+}
