@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import type { ZodObject } from 'zod';
+import { z, type ZodObject } from 'zod';
 import { apiEnv, ingestEnv, realtimeEnv, spotifyWorkerEnv } from '#config';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,29 +67,57 @@ function defaultPort(spec: AppSpec): number {
 // ---------------------------------------------------------------------------
 // docker-compose.yml
 
-type Scalar = string | number | boolean | null;
-interface Service {
-  image?: string;
-  build?: string | { context?: string; target?: string; dockerfile?: string };
-  command?: string | string[];
-  environment?: Record<string, Scalar> | string[];
-  ports?: Array<string | number | { target: number; published?: string | number }>;
-  expose?: Array<string | number>;
-  volumes?: Array<string | { type?: string; source?: string; target: string }>;
-  depends_on?: string[] | Record<string, { condition?: string }>;
-  deploy?: { replicas?: number };
-  healthcheck?: { test?: string | string[] };
-}
-interface Compose {
-  services: Record<string, Service>;
-  volumes?: Record<string, unknown>;
-  [extension: `x-${string}`]: unknown;
-}
+// The part of the compose format this test reads, parsed like any outside input.
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const serviceSchema = z.object({
+  image: z.string().optional(),
+  build: z
+    .union([
+      z.string(),
+      z.object({
+        context: z.string().optional(),
+        target: z.string().optional(),
+        dockerfile: z.string().optional(),
+      }),
+    ])
+    .optional(),
+  command: z.union([z.string(), z.array(z.string())]).optional(),
+  environment: z.union([z.record(z.string(), scalar), z.array(z.string())]).optional(),
+  ports: z
+    .array(
+      z.union([
+        z.string(),
+        z.number(),
+        z.object({ target: z.number(), published: z.union([z.string(), z.number()]).optional() }),
+      ]),
+    )
+    .optional(),
+  expose: z.array(z.union([z.string(), z.number()])).optional(),
+  volumes: z
+    .array(
+      z.union([
+        z.string(),
+        z.object({ type: z.string().optional(), source: z.string().optional(), target: z.string() }),
+      ]),
+    )
+    .optional(),
+  depends_on: z
+    .union([z.array(z.string()), z.record(z.string(), z.object({ condition: z.string().optional() }))])
+    .optional(),
+  deploy: z.object({ replicas: z.number().optional() }).optional(),
+  healthcheck: z.object({ test: z.union([z.string(), z.array(z.string())]).optional() }).optional(),
+});
+type Service = z.infer<typeof serviceSchema>;
+const composeSchema = z.object({
+  services: z.record(z.string(), serviceSchema),
+  volumes: z.record(z.string(), z.unknown()).optional(),
+  'x-common-env': z.record(z.string(), z.string()).optional(),
+});
 
 // Compose resolves `<<` merge keys (YAML 1.1); the file uses them for shared settings.
-const compose = YAML.parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), {
-  merge: true,
-}) as Compose;
+const compose = composeSchema.parse(
+  YAML.parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }),
+);
 const services = compose.services;
 
 function service(name: string): Service {
@@ -407,7 +435,7 @@ describe('docker-compose.yml', () => {
     it.each(instances)(
       '%s: shares the common environment and starts after migrate and nats',
       (_name, svc) => {
-        const common = compose['x-common-env'] as Record<string, string> | undefined;
+        const common = compose['x-common-env'];
         expect(common).toBeDefined();
         expect(environmentOf(svc)).toEqual(expect.objectContaining(common ?? {}));
         const deps = dependsOn(svc);
