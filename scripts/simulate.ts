@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { connect } from '@nats-io/transport-node';
+import { readPortMemory } from './stack/ports.js';
 import { subjectToken, type ParseResult } from '#contracts';
 import { createLogger, type Logger } from '#config';
 import { SimulatedGateway } from './simulator/gateway.js';
@@ -44,6 +45,12 @@ function describeArgIssues(error: z.ZodError): string {
 }
 
 /** Reads the command line; a readable one-line error instead of a throw. */
+/** The NATS of the stack `npm start` runs from this data directory, when it has run. */
+function localStackNatsUrl(dataDir: string): string | undefined {
+  const port = readPortMemory(dataDir).nats;
+  return port === undefined ? undefined : `nats://127.0.0.1:${port}`;
+}
+
 export function parseSimulateArgs(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -74,7 +81,11 @@ export function parseSimulateArgs(
     studio: values.studio,
     gateway: values.gateway,
     athletes: values.athletes,
-    nats: values.nats ?? env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    nats:
+      values.nats ??
+      env.NATS_URL ??
+      localStackNatsUrl(env.HRM_DATA_DIR ?? '.data') ??
+      'nats://127.0.0.1:4222',
     tickMs: values['tick-ms'],
     seed: values.seed,
     durationS: values['duration-s'],
