@@ -100,7 +100,8 @@ export class LiveSessionState {
     if (!athlete) return;
     const sample = event.data;
     athlete.effort = accumulate(athlete.effort, sample, athlete.profile);
-    if (athlete.latest === null || sample.ts >= athlete.latest.ts) {
+    // A copy of the latest sample (redelivered past the dedupe window) is not a fresh reading.
+    if (athlete.latest === null || sample.ts > athlete.latest.ts) {
       athlete.latest = sample;
       athlete.latestRecordedAt = event.recordedAt;
     }

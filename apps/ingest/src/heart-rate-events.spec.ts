@@ -1,0 +1,118 @@
+import { describe, expect, it } from '@jest/globals';
+import { heartRateRecorded, type Sample } from '#contracts';
+import { heartRateEvent, heartRateEventId, type BatchOrigin } from './heart-rate-events.js';
+import type { Assignment } from './session-directory.js';
+
+const TS = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
+const RECORDED_AT = TS + 850;
+
+// Max 180, percent-max zones: zone 1 from 90, 2 from 108, 3 from 126, 4 from 144, 5 from 162.
+const assignment: Assignment = {
+  sessionId: 's-monday',
+  studioId: 'downtown',
+  participantId: 'p-ana',
+  maxHr: 180,
+  zoneThresholds: [90, 108, 126, 144, 162],
+  from: TS - 600_000,
+  until: null,
+};
+
+const origin: BatchOrigin = { studioId: 'downtown', gatewayId: 'gw-1', seq: 1042, streamSeq: 77 };
+
+const sample = (fields: Partial<Sample> = {}): Sample => ({
+  deviceId: 'ant:120:54321',
+  ts: TS,
+  bpm: 150,
+  ...fields,
+});
+
+const recorded = (fields: Partial<Sample> = {}) =>
+  heartRateEvent(sample(fields), assignment, origin, RECORDED_AT);
+
+describe('heartRateEvent', () => {
+  it("records the sample for the participant wearing the strap, at the sample's own time", () => {
+    expect(recorded()).toEqual({
+      id: 's-monday:p-ana:' + TS,
+      type: 'heart-rate.recorded',
+      occurredAt: TS,
+      recordedAt: RECORDED_AT,
+      correlationId: 'gw-1:1042',
+      causationId: 'HRM_INGRESS:77',
+      data: {
+        sessionId: 's-monday',
+        participantId: 'p-ana',
+        studioId: 'downtown',
+        deviceId: 'ant:120:54321',
+        ts: TS,
+        bpm: 150,
+        zone: 4,
+        pctMax: 83.3,
+      },
+    });
+  });
+
+  it.each([
+    [89, 0],
+    [90, 1],
+    [107, 1],
+    [108, 2],
+    [126, 3],
+    [143, 3],
+    [144, 4],
+    [161, 4],
+    [162, 5],
+    [200, 5],
+  ])('puts %i bpm in zone %i by the thresholds copied at join', (bpm, zone) => {
+    expect(recorded({ bpm }).data.zone).toBe(zone);
+  });
+
+  it('gives percent of max HR to one decimal', () => {
+    expect(recorded({ bpm: 90 }).data.pctMax).toBe(50);
+    expect(recorded({ bpm: 181 }).data.pctMax).toBe(100.6);
+    expect(recorded({ bpm: 121 }).data.pctMax).toBe(67.2);
+  });
+
+  it('treats bpm 0 as no reading: zone 0 and 0 % of max', () => {
+    const event = recorded({ bpm: 0 });
+
+    expect(event.data).toMatchObject({ bpm: 0, zone: 0, pctMax: 0 });
+    expect(heartRateRecorded.safeParse(event).success).toBe(true);
+  });
+
+  it('leaves out the optional fields the gateway did not send', () => {
+    const { data } = recorded();
+
+    expect(data).not.toHaveProperty('rrMs');
+    expect(data).not.toHaveProperty('contact');
+    expect(data).not.toHaveProperty('battery');
+    expect(data).not.toHaveProperty('rssi');
+  });
+
+  it('copies the optional fields the gateway sent, falsy ones included', () => {
+    const { data } = recorded({ rrMs: [412.1, 420], contact: false, battery: 0, rssi: -61 });
+
+    expect(data).toMatchObject({ rrMs: [412.1, 420], contact: false, battery: 0, rssi: -61 });
+  });
+
+  it('gives the same id to the same sample delivered twice, so it counts once', () => {
+    const first = heartRateEvent(sample(), assignment, origin, RECORDED_AT);
+    const redelivered = heartRateEvent(
+      sample(),
+      assignment,
+      { ...origin, seq: 1043, streamSeq: 78 },
+      RECORDED_AT + 5000,
+    );
+
+    expect(redelivered.id).toBe(first.id);
+    expect(first.id).toBe(heartRateEventId('s-monday', 'p-ana', TS));
+    expect(recorded({ ts: TS + 1000 }).id).not.toBe(first.id);
+  });
+
+  it('produces events the log accepts, with and without the optional fields', () => {
+    for (const event of [recorded(), recorded({ rrMs: [800], contact: true, battery: 15, rssi: -90 })]) {
+      const parsed = heartRateRecorded.safeParse(event);
+      expect(parsed.success).toBe(true);
+      expect(parsed.data).toEqual(event);
+    }
+  });
+});

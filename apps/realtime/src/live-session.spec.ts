@@ -1,0 +1,408 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  heartRateRecorded,
+  sessionEvent,
+  sessionScheduled,
+  type HeartRateRecorded,
+  type SessionEvent,
+} from '#contracts';
+import { pctMaxOf, zoneOf } from '#domain';
+import { LiveSessionState } from './live-session.js';
+
+const SESSION = 's-monday';
+const T0 = Date.UTC(2026, 10, 26, 10, 0);
+const THRESHOLDS = [90, 108, 126, 144, 162];
+
+let eventCount = 0;
+const envelope = (occurredAt: number) => {
+  eventCount++;
+  return {
+    id: `evt-${eventCount}`,
+    occurredAt,
+    recordedAt: occurredAt,
+    correlationId: 'corr',
+    causationId: null,
+  };
+};
+
+const scheduled = sessionScheduled.parse({
+  ...envelope(T0 - 3_600_000),
+  type: 'session.scheduled',
+  data: { sessionId: SESSION, studioId: 'downtown', title: 'Monday spin', startsAt: T0 },
+});
+
+interface Athlete {
+  participantId: string;
+  restingHr?: number | null;
+  weightKg?: number | null;
+}
+
+const joined = ({ participantId, restingHr = 60, weightKg = 80 }: Athlete): SessionEvent =>
+  sessionEvent.parse({
+    ...envelope(T0 - 60_000),
+    type: 'session.participant-joined',
+    data: {
+      sessionId: SESSION,
+      participantId,
+      memberId: `m-${participantId}`,
+      displayName: `Athlete ${participantId}`,
+      deviceId: `ant:${participantId}`,
+      maxHr: 180,
+      maxHrAssumed: false,
+      restingHr,
+      zoneThresholds: THRESHOLDS,
+      sex: 'male',
+      weightKg,
+      age: 35,
+    },
+  });
+
+const left = (participantId: string): SessionEvent =>
+  sessionEvent.parse({
+    ...envelope(T0 + 600_000),
+    type: 'session.participant-left',
+    data: { sessionId: SESSION, participantId },
+  });
+
+const started: SessionEvent = sessionEvent.parse({
+  ...envelope(T0),
+  type: 'session.started',
+  data: { sessionId: SESSION, startedAt: T0 },
+});
+
+/** A heart-rate event as ingest writes it; recorded at the sample's time unless said otherwise. */
+function heartRate(
+  participantId: string,
+  ts: number,
+  bpm: number,
+  extra: { recordedAt?: number; contact?: boolean; battery?: number } = {},
+): HeartRateRecorded {
+  const { recordedAt = ts, ...optional } = extra;
+  return heartRateRecorded.parse({
+    id: `${SESSION}:${participantId}:${ts}`,
+    type: 'heart-rate.recorded',
+    occurredAt: ts,
+    recordedAt,
+    correlationId: 'gw-1:1',
+    causationId: 'HRM_INGRESS:1',
+    data: {
+      sessionId: SESSION,
+      participantId,
+      studioId: 'downtown',
+      deviceId: `ant:${participantId}`,
+      ts,
+      bpm,
+      zone: zoneOf(bpm, THRESHOLDS),
+      pctMax: pctMaxOf(bpm, 180),
+      ...optional,
+    },
+  });
+}
+
+/** A live class with these athletes on the roster, session events at seq 1, 2, … */
+function liveClass(...athletes: Athlete[]): LiveSessionState {
+  const state = new LiveSessionState(scheduled);
+  const events = [scheduled, ...athletes.map(joined), started];
+  events.forEach((event, index) => state.applySessionEvent(event, index + 1));
+  return state;
+}
+
+const ana: Athlete = { participantId: 'p-ana' };
+const bo: Athlete = { participantId: 'p-bo', restingHr: null };
+const cy: Athlete = { participantId: 'p-cy' };
+
+describe('LiveSessionState: roster', () => {
+  it('starts as the scheduled class', () => {
+    expect(new LiveSessionState(scheduled).session).toEqual({
+      sessionId: SESSION,
+      studioId: 'downtown',
+      title: 'Monday spin',
+      status: 'scheduled',
+      startsAt: T0,
+      startedAt: null,
+      endedAt: null,
+    });
+  });
+
+  it('says a join or a leave changes the roster, a start or an end the status', () => {
+    const state = new LiveSessionState(scheduled);
+
+    expect(state.applySessionEvent(scheduled, 1)).toBeNull();
+    expect(state.applySessionEvent(joined(ana), 2)).toBe('roster');
+    expect(state.applySessionEvent(started, 3)).toBe('status');
+    expect(state.session).toMatchObject({ status: 'live', startedAt: T0 });
+    expect(state.applySessionEvent(left(ana.participantId), 4)).toBe('roster');
+    const ended = sessionEvent.parse({
+      ...envelope(T0 + 2_700_000),
+      type: 'session.ended',
+      data: { sessionId: SESSION, endedAt: T0 + 2_700_000 },
+    });
+    expect(state.applySessionEvent(ended, 5)).toBe('status');
+    expect(state.session).toMatchObject({ status: 'ended', startedAt: T0, endedAt: T0 + 2_700_000 });
+  });
+
+  it("lists the present athletes in the metadata, with resting HR only when it is known, versioned by the last event's seq", () => {
+    const state = liveClass(ana, bo);
+
+    expect(state.metadata()).toEqual({
+      sessionId: SESSION,
+      version: 4,
+      participants: [
+        {
+          participantId: 'p-ana',
+          memberId: 'm-p-ana',
+          displayName: 'Athlete p-ana',
+          deviceId: 'ant:p-ana',
+          maxHr: 180,
+          restingHr: 60,
+          zoneThresholds: THRESHOLDS,
+        },
+        {
+          participantId: 'p-bo',
+          memberId: 'm-p-bo',
+          displayName: 'Athlete p-bo',
+          deviceId: 'ant:p-bo',
+          maxHr: 180,
+          zoneThresholds: THRESHOLDS,
+        },
+      ],
+    });
+    expect(state.metadata().participants[1]).not.toHaveProperty('restingHr');
+  });
+
+  it('drops an athlete who left from the metadata and bumps its version', () => {
+    const state = liveClass(ana, bo);
+    state.applySessionEvent(left(ana.participantId), 12);
+
+    const metadata = state.metadata();
+    expect(metadata.version).toBe(12);
+    expect(metadata.participants.map((participant) => participant.participantId)).toEqual(['p-bo']);
+  });
+});
+
+describe('LiveSessionState: values', () => {
+  it('sends every athlete with a value in the first frame, and nothing while nothing changes', () => {
+    const state = liveClass(ana, bo, cy);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    state.applyHeartRate(heartRate('p-bo', T0 + 1000, 100));
+
+    const first = state.nextFrame(T0 + 1500);
+    expect(first).toEqual({
+      seq: 1,
+      values: [
+        {
+          participantId: 'p-ana',
+          bpm: 150,
+          zone: 4,
+          pctMax: 83.3,
+          kcal: 0,
+          points: 0,
+          status: 'ok',
+          ts: T0 + 1000,
+        },
+        {
+          participantId: 'p-bo',
+          bpm: 100,
+          zone: 1,
+          pctMax: 55.6,
+          kcal: 0,
+          points: 0,
+          status: 'ok',
+          ts: T0 + 1000,
+        },
+      ],
+    });
+    expect(state.nextFrame(T0 + 2500)).toBeNull();
+    expect(state.seq).toBe(1);
+  });
+
+  it('sends only the athlete who has a new sample', () => {
+    const state = liveClass(ana, bo);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    state.applyHeartRate(heartRate('p-bo', T0 + 1000, 100));
+    state.nextFrame(T0 + 1500);
+
+    state.applyHeartRate(heartRate('p-bo', T0 + 2000, 104));
+    const frame = state.nextFrame(T0 + 2500);
+
+    expect(frame?.seq).toBe(2);
+    expect(frame?.values).toHaveLength(1);
+    expect(frame?.values[0]).toMatchObject({ participantId: 'p-bo', bpm: 104, ts: T0 + 2000 });
+  });
+
+  it('numbers frames one after another, skipping no number for a tick with nothing to send', () => {
+    const state = liveClass(ana);
+    const seqs: Array<number | undefined> = [];
+    for (let second = 1; second <= 3; second++) {
+      state.applyHeartRate(heartRate('p-ana', T0 + second * 1000, 140 + second));
+      seqs.push(state.nextFrame(T0 + second * 1000 + 100)?.seq);
+      expect(state.nextFrame(T0 + second * 1000 + 200)).toBeNull();
+    }
+
+    expect(seqs).toEqual([1, 2, 3]);
+    expect(state.seq).toBe(3);
+  });
+
+  it('marks an athlete stale 5 s after their last sample was recorded, and sends that once', () => {
+    const state = liveClass(ana, bo);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    state.applyHeartRate(heartRate('p-bo', T0 + 1000, 100));
+    state.nextFrame(T0 + 1500);
+    for (let second = 2; second <= 7; second++)
+      state.applyHeartRate(heartRate('p-bo', T0 + second * 1000, 100));
+
+    expect(state.nextFrame(T0 + 5000)?.values.map((value) => value.participantId)).toEqual(['p-bo']);
+    const frame = state.nextFrame(T0 + 7000);
+
+    expect(frame?.values).toEqual([
+      expect.objectContaining({ participantId: 'p-ana', status: 'stale', bpm: 150, ts: T0 + 1000 }),
+    ]);
+    expect(state.nextFrame(T0 + 8000)).toBeNull();
+    expect(state.nextFrame(T0 + 30_000)?.values.map((value) => value.participantId)).toEqual(['p-bo']);
+  });
+
+  it('brings a stale athlete back to ok with their next sample', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    state.nextFrame(T0 + 10_000);
+
+    state.applyHeartRate(heartRate('p-ana', T0 + 11_000, 152));
+
+    expect(state.nextFrame(T0 + 11_500)?.values).toEqual([
+      expect.objectContaining({ participantId: 'p-ana', status: 'ok', bpm: 152 }),
+    ]);
+  });
+
+  it('keeps a stale athlete stale when a copy of their last sample arrives again', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    expect(state.nextFrame(T0 + 10_000)?.values).toEqual([expect.objectContaining({ status: 'stale' })]);
+    // The same sample, appended again after the dedupe window (a redelivery after a long outage).
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150, { recordedAt: T0 + 200_000 }));
+    expect(state.nextFrame(T0 + 200_500)).toBeNull();
+  });
+
+  it("judges staleness by when the sample was recorded, not by the strap's timestamp", () => {
+    const state = liveClass(ana);
+    const now = T0 + 120_000;
+    state.applyHeartRate(heartRate('p-ana', now - 60_000, 150, { recordedAt: now - 200 }));
+
+    expect(state.allValues(now)).toEqual([expect.objectContaining({ status: 'ok' })]);
+    expect(state.allValues(now + 6000)).toEqual([expect.objectContaining({ status: 'stale' })]);
+  });
+
+  it('shows no-contact when the strap says so', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 0, { contact: false }));
+
+    expect(state.nextFrame(T0 + 1500)?.values).toEqual([
+      expect.objectContaining({ status: 'no-contact', bpm: 0, zone: 0 }),
+    ]);
+  });
+
+  it('shows low-battery at 15 % and below, not above', () => {
+    const state = liveClass(ana, bo, cy);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 140, { battery: 15 }));
+    state.applyHeartRate(heartRate('p-bo', T0 + 1000, 140, { battery: 3 }));
+    state.applyHeartRate(heartRate('p-cy', T0 + 1000, 140, { battery: 16 }));
+
+    const statuses = state.allValues(T0 + 1500).map(({ participantId, status }) => [participantId, status]);
+    expect(statuses).toEqual([
+      ['p-ana', 'low-battery'],
+      ['p-bo', 'low-battery'],
+      ['p-cy', 'ok'],
+    ]);
+  });
+
+  it('sends a status change even when the heart rate stays the same', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 140, { battery: 16 }));
+    state.nextFrame(T0 + 1500);
+
+    state.applyHeartRate(heartRate('p-ana', T0 + 2000, 140, { contact: false }));
+
+    expect(state.nextFrame(T0 + 2500)?.values).toEqual([expect.objectContaining({ status: 'no-contact' })]);
+  });
+
+  it('reports kcal as null, not 0, for an athlete without a weight', () => {
+    const state = liveClass(ana, { participantId: 'p-noweight', weightKg: null });
+    for (let second = 0; second <= 60; second++) {
+      state.applyHeartRate(heartRate('p-ana', T0 + second * 1000, 150));
+      state.applyHeartRate(heartRate('p-noweight', T0 + second * 1000, 150));
+    }
+
+    const [withWeight, withoutWeight] = state.allValues(T0 + 60_500);
+    expect(withWeight).toMatchObject({ participantId: 'p-ana', kcal: 14.9 });
+    expect(withoutWeight).toMatchObject({ participantId: 'p-noweight', kcal: null, points: 4 });
+  });
+
+  it('adds up points over a minute in zone 4 to 4, and sends the growing totals', () => {
+    const state = liveClass(ana);
+    const pointsSent: number[] = [];
+    for (let second = 0; second <= 60; second++) {
+      state.applyHeartRate(heartRate('p-ana', T0 + second * 1000, 150));
+      if (second % 15 === 0) {
+        const frame = state.nextFrame(T0 + second * 1000 + 100);
+        pointsSent.push(frame?.values[0]?.points ?? Number.NaN);
+      }
+    }
+
+    expect(pointsSent).toEqual([0, 1, 2, 3, 4]);
+    expect(state.allValues(T0 + 60_500)).toEqual([
+      expect.objectContaining({ points: 4, kcal: 14.9, zone: 4, bpm: 150 }),
+    ]);
+  });
+
+  it('does not let an older sample that arrives late replace the latest value or the totals', () => {
+    const state = liveClass(ana);
+    for (const second of [0, 5, 10]) state.applyHeartRate(heartRate('p-ana', T0 + second * 1000, 150));
+    const before = state.nextFrame(T0 + 10_500);
+
+    state.applyHeartRate(heartRate('p-ana', T0 + 7000, 95, { recordedAt: T0 + 11_000 }));
+
+    expect(before?.values).toEqual([
+      expect.objectContaining({ bpm: 150, ts: T0 + 10_000, points: 0.7, kcal: 2.5 }),
+    ]);
+    expect(state.nextFrame(T0 + 11_500)).toBeNull();
+    expect(state.allValues(T0 + 11_500)).toEqual(before?.values);
+  });
+
+  it('ignores samples of someone not on the roster', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-stranger', T0 + 1000, 150));
+
+    expect(state.nextFrame(T0 + 1500)).toBeNull();
+    expect(state.allValues(T0 + 1500)).toEqual([]);
+  });
+
+  it('stops sending an athlete who left', () => {
+    const state = liveClass(ana, bo);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    state.applyHeartRate(heartRate('p-bo', T0 + 1000, 100));
+    state.nextFrame(T0 + 1500);
+
+    state.applySessionEvent(left('p-ana'), 10);
+    state.applyHeartRate(heartRate('p-ana', T0 + 2000, 155));
+    state.applyHeartRate(heartRate('p-bo', T0 + 2000, 101));
+
+    expect(state.nextFrame(T0 + 2500)?.values.map((value) => value.participantId)).toEqual(['p-bo']);
+    expect(state.allValues(T0 + 2500).map((value) => value.participantId)).toEqual(['p-bo']);
+  });
+
+  it("gives a snapshot every present athlete's latest value, whatever frames were sent", () => {
+    const state = liveClass(ana, bo, cy);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    state.applyHeartRate(heartRate('p-bo', T0 + 1000, 100));
+    state.nextFrame(T0 + 1500);
+    state.applyHeartRate(heartRate('p-bo', T0 + 2000, 104));
+
+    expect(state.allValues(T0 + 2500)).toEqual([
+      expect.objectContaining({ participantId: 'p-ana', bpm: 150, status: 'ok' }),
+      expect.objectContaining({ participantId: 'p-bo', bpm: 104, status: 'ok' }),
+    ]);
+    // Taking a snapshot sends nothing: the next frame still carries the change.
+    expect(state.nextFrame(T0 + 2600)?.values).toEqual([
+      expect.objectContaining({ participantId: 'p-bo', bpm: 104 }),
+    ]);
+  });
+});
