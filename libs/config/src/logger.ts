@@ -8,11 +8,24 @@ export type LogFields = Record<string, unknown>;
 /** Keys whose values are secrets: replaced before anything is written. */
 const secretKey = /token|secret|password|authorization|cookie/i;
 
+/** Errors from another realm (a VM context, a worker) fail `instanceof Error`. */
+function isErrorLike(value: unknown): value is { name: string; message: string } {
+  return (
+    value instanceof Error ||
+    (typeof value === 'object' &&
+      value !== null &&
+      'message' in value &&
+      typeof value.message === 'string' &&
+      'name' in value &&
+      typeof value.name === 'string')
+  );
+}
+
 function redact(fields: LogFields): LogFields {
   const clean: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
     if (secretKey.test(key)) clean[key] = '[redacted]';
-    else if (value instanceof Error) clean[key] = { name: value.name, message: value.message };
+    else if (isErrorLike(value)) clean[key] = { name: value.name, message: value.message };
     else clean[key] = value;
   }
   return clean;

@@ -9,7 +9,7 @@
 //
 // Several instances may run the same projection: the checkpoint row is
 // locked per batch, and each instance skips what another already applied.
-import { DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Db, Prisma } from '#db';
 import type { Logger } from '#config';
 import { decodeEvent, type StoredEvent } from './codec.js';
@@ -36,7 +36,6 @@ export class ProjectionRunner {
   private active = false;
   private loop: Promise<void> | null = null;
   private committed = 0;
-  private messages: ConsumerMessages | null = null;
   private readonly waiters = new Set<{ seq: number; resolve: () => void }>();
 
   constructor(
@@ -63,7 +62,6 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.active = false;
-    await this.messages?.close().catch(() => undefined);
     await this.loop;
   }
 
@@ -109,24 +107,25 @@ export class ProjectionRunner {
           deliver_policy: DeliverPolicy.StartSequence,
           opt_start_seq: this.committed + 1,
         });
-        const messages = await consumer.consume({ max_messages: batchSize * 2 });
-        this.messages = messages;
-        let batch: JsMsg[] = [];
-        for await (const message of messages) {
-          batch.push(message);
-          // Apply at once when caught up (a command waits for it), or when the batch is full.
-          if (message.info.pending === 0 || batch.length >= batchSize) {
-            await this.handle(batch);
-            batch = [];
+        while (this.active) {
+          // Each fetch ends within a second, so stop() never waits on an idle log.
+          const messages = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
+          let batch: JsMsg[] = [];
+          for await (const message of messages) {
+            batch.push(message);
+            // Apply at once when caught up (a command waits for it), or when the batch is full.
+            if (message.info.pending === 0 || batch.length >= batchSize) {
+              await this.handle(batch);
+              batch = [];
+            }
           }
-          if (!this.active) break;
+          if (batch.length > 0) await this.handle(batch);
         }
       } catch (error) {
         this.logger.error('projection batch failed; retrying from the checkpoint', {
           projection: this.projection.name,
           error,
         });
-        await this.messages?.close().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
