@@ -10,6 +10,7 @@ import { HistoryController } from './history/history.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { Projector } from './projections/projector.js';
 import { SessionCommands } from './sessions/session-commands.js';
+import { SessionListController } from './sessions/session-list.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { DevicesController } from './studios/devices.controller.js';
 import { MembersController } from './studios/members.controller.js';
@@ -36,6 +37,7 @@ export class ApiModule {
         MembersController,
         DevicesController,
         SessionsController,
+        SessionListController,
         HistoryController,
       ],
       providers: [

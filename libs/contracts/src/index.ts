@@ -3,3 +3,5 @@ export * from './gateway.js';
 export * from './events.js';
 export * from './live.js';
 export * from './rest.js';
+export * from './listing.js';
+export * from './history.js';

@@ -1,16 +1,31 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { entityId, heartRateQuery, type HeartRateSeries } from '#contracts';
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  entityId,
+  heartRateQuery,
+  sessionEventsQuery,
+  type HeartRateSeries,
+  type SessionEventsPage,
+  type SessionSummary,
+} from '#contracts';
 import type { Db } from '#db';
+import { EventStore } from '#eventstore';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
 import { parseInput } from '../http/errors.js';
 import { DB } from '../tokens.js';
+import { sessionEventsPage } from './events.query.js';
+import { writeSamplesCsv } from './export-csv.js';
 import { heartRateSeries } from './heart-rate.query.js';
+import { sessionSummary } from './summary.query.js';
 
 @Controller('api/v1/sessions/:sessionId')
 export class HistoryController {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Inject(EventStore) private readonly store: EventStore,
+  ) {}
 
   @Get('heart-rate')
   async heartRate(
@@ -18,11 +33,56 @@ export class HistoryController {
     @Param('sessionId') sessionId: string,
     @Query() query: unknown,
   ): Promise<HeartRateSeries> {
-    const id = parseInput(entityId, sessionId, 'session id');
     const { participantId, bucket } = parseInput(heartRateQuery, query, 'query');
+    const id = await this.readableSession(caller, sessionId);
+    return heartRateSeries(this.db, id, bucket, participantId);
+  }
+
+  @Get('summary')
+  async summary(@Caller() caller: Principal, @Param('sessionId') sessionId: string): Promise<SessionSummary> {
+    return sessionSummary(this.db, this.store, await this.readableSession(caller, sessionId));
+  }
+
+  @Get('events')
+  async events(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Query() query: unknown,
+  ): Promise<SessionEventsPage> {
+    const page = parseInput(sessionEventsQuery, query, 'query');
+    return sessionEventsPage(this.store, await this.readableSession(caller, sessionId), page);
+  }
+
+  @Get('export.csv')
+  async exportCsv(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    const id = await this.readableSession(caller, sessionId);
+    const participants = await this.db.participant.findMany({
+      where: { sessionId: id },
+      select: { id: true, displayName: true },
+    });
+    response.status(200);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${id}.csv"`);
+    try {
+      await writeSamplesCsv(this.db, id, new Map(participants.map((p) => [p.id, p.displayName])), response);
+      response.end();
+    } catch (error) {
+      // Once rows are out the status is sent: all we can do is cut the download short.
+      if (!response.headersSent) throw error;
+      response.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** The class's id, once the caller may read it: unknown or another studio's class is 404. */
+  private async readableSession(caller: Principal, sessionId: string): Promise<string> {
+    const id = parseInput(entityId, sessionId, 'session id');
     const session = await this.db.session.findUnique({ where: { id }, select: { studioId: true } });
     if (session === null) throw new NotFoundException('session not found');
     authorize(caller, session.studioId, 'read', 'session');
-    return heartRateSeries(this.db, id, bucket, participantId);
+    return id;
   }
 }

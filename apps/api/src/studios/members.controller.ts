@@ -1,5 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { createMemberBody, entityId, type Member } from '#contracts';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Patch,
+  Post,
+} from '@nestjs/common';
+import { createMemberBody, entityId, updateMemberBody, type Member } from '#contracts';
 import type { Db } from '#db';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
@@ -9,11 +19,11 @@ import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
 import { requireStudio, toMember } from './views.js';
 
-@Controller('api/v1/studios/:studioId/members')
+@Controller('api/v1')
 export class MembersController {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  @Post()
+  @Post('studios/:studioId/members')
   @HttpCode(201)
   async create(
     @Caller() caller: Principal,
@@ -39,7 +49,7 @@ export class MembersController {
     return toMember(row);
   }
 
-  @Get()
+  @Get('studios/:studioId/members')
   async list(
     @Caller() caller: Principal,
     @Param('studioId') studioId: string,
@@ -51,5 +61,23 @@ export class MembersController {
       orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
     });
     return { members: rows.map(toMember) };
+  }
+
+  /**
+   * A partial change; null clears an optional field. Classes the athlete
+   * already joined keep the profile they copied when they joined.
+   */
+  @Patch('members/:memberId')
+  async update(
+    @Caller() caller: Principal,
+    @Param('memberId') memberId: string,
+    @Body() body: unknown,
+  ): Promise<Member> {
+    const id = parseInput(entityId, memberId, 'member id');
+    const existing = await this.db.member.findUnique({ where: { id }, select: { studioId: true } });
+    if (existing === null) throw new NotFoundException('member not found');
+    authorize(caller, existing.studioId, 'write', 'member');
+    const input = parseInput(updateMemberBody, body);
+    return toMember(await this.db.member.update({ where: { id }, data: input }));
   }
 }

@@ -1,0 +1,95 @@
+// A class's summary: each athlete's stored samples, in timestamp order, folded
+// by the same reducer the live screens use, with the profile the class copied
+// when they joined (read from the log: the read model lacks weight, sex and age).
+// Figures are rounded as the screens round them (kcal and points to 0.1), so a
+// screen's totals at the end of a class are the summary's.
+import { eventSubjects, isSessionEvent, streams, type SessionEvent, type SessionSummary } from '#contracts';
+import type { Db } from '#db';
+import { summarizeEffort, ZONE_COUNT, type EffortProfile, type EffortSummary } from '#domain';
+import type { EventStore } from '#eventstore';
+
+type Joined = Extract<SessionEvent, { type: 'session.participant-joined' }>['data'];
+type ParticipantSummary = SessionSummary['participants'][number];
+
+const MS_PER_MINUTE = 60_000;
+const round = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+const minutes = (ms: number) => round(ms / MS_PER_MINUTE, 2);
+
+export async function sessionSummary(db: Db, store: EventStore, sessionId: string): Promise<SessionSummary> {
+  const { events } = await store.readAggregate(streams.events.name, eventSubjects.session(sessionId));
+  const sessionEvents = events.map((stored) => stored.event).filter(isSessionEvent);
+  let startedAt: number | null = null;
+  let endedAt: number | null = null;
+  const joined: Joined[] = [];
+  for (const event of sessionEvents) {
+    if (event.type === 'session.participant-joined') joined.push(event.data);
+    if (event.type === 'session.started') startedAt = event.data.startedAt;
+    if (event.type === 'session.ended') endedAt = event.data.endedAt;
+  }
+
+  const summaries: Array<{ participant: Joined; effort: EffortSummary }> = [];
+  for (const participant of joined) {
+    const rows = await db.$queryRaw<Array<{ t: bigint; bpm: number }>>`
+      SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, bpm
+      FROM hr_samples WHERE session_id = ${sessionId} AND participant_id = ${participant.participantId}
+      ORDER BY ts`;
+    const samples = rows.map((row) => ({ ts: Number(row.t), bpm: row.bpm }));
+    summaries.push({ participant, effort: summarizeEffort(samples, profileOf(participant)) });
+  }
+
+  const efforts = summaries.map((entry) => entry.effort);
+  const sum = (pick: (effort: EffortSummary) => number) =>
+    efforts.reduce((total, effort) => total + pick(effort), 0);
+  const kcalKnown = efforts.flatMap((effort) => (effort.kcal === null ? [] : [effort.kcal]));
+  return {
+    sessionId,
+    status: endedAt !== null ? 'ended' : startedAt !== null ? 'live' : 'scheduled',
+    startedAt,
+    endedAt,
+    durationMs: startedAt !== null && endedAt !== null ? Math.max(0, endedAt - startedAt) : null,
+    participants: summaries.map(({ participant, effort }) => participantSummary(participant, effort)),
+    totals: {
+      participants: summaries.length,
+      samples: sum((effort) => effort.samples),
+      kcal:
+        kcalKnown.length === 0
+          ? null
+          : round(
+              kcalKnown.reduce((total, kcal) => total + kcal, 0),
+              1,
+            ),
+      points: round(
+        sum((effort) => effort.points),
+        1,
+      ),
+      highIntensityMinutes: minutes(sum((effort) => effort.highIntensityMs)),
+      activeMinutes: minutes(sum((effort) => effort.activeMs)),
+      minutesInZone: Array.from({ length: ZONE_COUNT }, (_, zone) =>
+        minutes(sum((effort) => effort.zoneMs[zone] ?? 0)),
+      ),
+    },
+  };
+}
+
+function profileOf(participant: Joined): EffortProfile {
+  const { maxHr, weightKg, sex, age, zoneThresholds } = participant;
+  return { maxHr, weightKg, sex, age, zoneThresholds };
+}
+
+function participantSummary(participant: Joined, effort: EffortSummary): ParticipantSummary {
+  return {
+    participantId: participant.participantId,
+    memberId: participant.memberId,
+    displayName: participant.displayName,
+    maxHr: participant.maxHr,
+    samples: effort.samples,
+    avgBpm: effort.avgBpm === null ? null : round(effort.avgBpm, 1),
+    maxBpm: effort.maxBpm,
+    peakPctMax: effort.peakPctMax,
+    minutesInZone: effort.zoneMs.map(minutes),
+    kcal: effort.kcal === null ? null : round(effort.kcal, 1),
+    points: round(effort.points, 1),
+    highIntensityMinutes: minutes(effort.highIntensityMs),
+    activeMinutes: minutes(effort.activeMs),
+  };
+}

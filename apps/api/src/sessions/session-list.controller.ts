@@ -1,0 +1,50 @@
+// History lists: a studio's classes and an athlete's classes, keyset-paginated.
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import {
+  entityId,
+  listSessionsQuery,
+  memberSessionsQuery,
+  type MemberSessionPage,
+  type SessionPage,
+} from '#contracts';
+import type { Db } from '#db';
+import type { Principal } from '#platform';
+import { Caller } from '../auth/auth.guard.js';
+import { authorize } from '../auth/principal.js';
+import { BadInputError, parseInput } from '../http/errors.js';
+import { DB } from '../tokens.js';
+import { requireStudio } from '../studios/views.js';
+import { listSessions, memberSessions } from './session-list.query.js';
+
+@Controller('api/v1')
+export class SessionListController {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  /** A studio token lists its own studio and must name it; the bootstrap operator may list every studio. */
+  @Get('sessions')
+  async list(@Caller() caller: Principal, @Query() raw: unknown): Promise<SessionPage> {
+    const query = parseInput(listSessionsQuery, raw, 'query');
+    if (query.studioId === undefined) {
+      if (caller.kind === 'admin') return listSessions(this.db, undefined, query);
+      throw new BadInputError('invalid query', [
+        { path: 'studioId', message: 'required for a studio token' },
+      ]);
+    }
+    authorize(caller, query.studioId, 'read', 'studio');
+    await requireStudio(this.db, query.studioId);
+    return listSessions(this.db, query.studioId, query);
+  }
+
+  @Get('members/:memberId/sessions')
+  async forMember(
+    @Caller() caller: Principal,
+    @Param('memberId') memberId: string,
+    @Query() raw: unknown,
+  ): Promise<MemberSessionPage> {
+    const id = parseInput(entityId, memberId, 'member id');
+    const member = await this.db.member.findUnique({ where: { id }, select: { id: true, studioId: true } });
+    if (member === null) throw new NotFoundException('member not found');
+    authorize(caller, member.studioId, 'read', 'member');
+    return memberSessions(this.db, member, parseInput(memberSessionsQuery, raw, 'query'));
+  }
+}
