@@ -122,4 +122,58 @@ describe('API authentication and studio scope', () => {
     const response = await fetch(`${stack.apiUrl}/healthz`);
     expect(response.status).toBe(200);
   });
+
+  it('revokes a token at once and never shows a secret when listing', async () => {
+    const issuedNow = issued.parse(
+      (
+        await stack.api(
+          'POST',
+          `/api/v1/studios/${studioA}/tokens`,
+          { role: 'display', label: 'lobby' },
+          tokens.operator,
+        )
+      ).body,
+    );
+    expect((await stack.api('GET', `/api/v1/studios/${studioA}`, undefined, issuedNow.token)).status).toBe(
+      200,
+    );
+    const listed = await stack.api('GET', `/api/v1/studios/${studioA}/tokens`, undefined, tokens.operator);
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(issuedNow.token);
+    expect(JSON.stringify(listed.body)).toContain('lobby');
+    expect(
+      (
+        await stack.api(
+          'DELETE',
+          `/api/v1/studios/${studioA}/tokens/${issuedNow.id}`,
+          undefined,
+          tokens.coach,
+        )
+      ).status,
+    ).toBe(403);
+    expect((await stack.api('DELETE', `/api/v1/studios/${studioB}/tokens/${issuedNow.id}`)).status).toBe(404);
+    expect(
+      (
+        await stack.api(
+          'DELETE',
+          `/api/v1/studios/${studioA}/tokens/${issuedNow.id}`,
+          undefined,
+          tokens.operator,
+        )
+      ).status,
+    ).toBe(204);
+    expect((await stack.api('GET', `/api/v1/studios/${studioA}`, undefined, issuedNow.token)).status).toBe(
+      401,
+    );
+    expect(
+      (
+        await stack.api(
+          'DELETE',
+          `/api/v1/studios/${studioA}/tokens/${issuedNow.id}`,
+          undefined,
+          tokens.operator,
+        )
+      ).status,
+    ).toBe(404);
+  });
 });

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+} from '@nestjs/common';
 import { createStudioBody, createTokenBody, entityId, type Studio } from '#contracts';
 import type { Db } from '#db';
 import { generateToken, hashToken, type Principal } from '#platform';
@@ -66,5 +76,45 @@ export class StudiosController {
       expiresAt: row.expiresAt?.getTime() ?? null,
       token,
     };
+  }
+
+  /** The studio's tokens, never their secrets. */
+  @Get(':studioId/tokens')
+  async listTokens(@Caller() caller: Principal, @Param('studioId') studioId: string) {
+    const id = parseInput(entityId, studioId, 'studio id');
+    authorize(caller, id, 'operate', 'studio');
+    await requireStudio(this.db, id);
+    const rows = await this.db.apiToken.findMany({
+      where: { studioId: id },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+    });
+    return {
+      tokens: rows.map((row) => ({
+        id: row.id,
+        role: row.role,
+        label: row.label,
+        createdAt: row.createdAt.getTime(),
+        expiresAt: row.expiresAt?.getTime() ?? null,
+        revokedAt: row.revokedAt?.getTime() ?? null,
+      })),
+    };
+  }
+
+  /** Revoked at once: every request and every new socket checks the token against the table. */
+  @Delete(':studioId/tokens/:tokenId')
+  @HttpCode(204)
+  async revokeToken(
+    @Caller() caller: Principal,
+    @Param('studioId') studioId: string,
+    @Param('tokenId') tokenId: string,
+  ): Promise<void> {
+    const id = parseInput(entityId, studioId, 'studio id');
+    authorize(caller, id, 'operate', 'studio');
+    const token = parseInput(entityId, tokenId, 'token id');
+    const revoked = await this.db.apiToken.updateMany({
+      where: { id: token, studioId: id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (revoked.count === 0) throw new NotFoundException('token not found');
   }
 }
