@@ -5,15 +5,15 @@ import { z } from 'zod';
 import {
   memberSessionItem,
   sessionListItem,
-  sessionStatus,
   type ListSessionsQuery,
   type MemberSessionPage,
   type MemberSessionsQuery,
   type MemberSessionStats,
   type SessionPage,
 } from '#contracts';
-import { Prisma, type Db, type Session } from '#db';
+import { Prisma, type Db } from '#db';
 import { afterCursor, cursorKey, page, sessionOrder } from './cursor.js';
+import { sessionFields } from './session-views.js';
 
 /**
  * `from`/`to` ([from, to)) apply to the class's start time: when it actually
@@ -32,18 +32,6 @@ function startTimeIn(from: number | undefined, to: number | undefined): Prisma.S
       { startedAt: null, startsAt: range },
       { startedAt: null, startsAt: null, createdAt: range },
     ],
-  };
-}
-
-function times(row: Session) {
-  return {
-    id: row.id,
-    studioId: row.studioId,
-    title: row.title,
-    status: sessionStatus.parse(row.status),
-    startsAt: row.startsAt?.getTime() ?? null,
-    startedAt: row.startedAt?.getTime() ?? null,
-    endedAt: row.endedAt?.getTime() ?? null,
   };
 }
 
@@ -70,7 +58,7 @@ export async function listSessions(
   return {
     sessions: sessions.map((row) =>
       sessionListItem.parse({
-        ...times(row),
+        ...sessionFields(row),
         version: Number(row.version),
         participantCount: row._count.participants,
       }),
@@ -162,7 +150,7 @@ export async function memberSessions(
     memberId: member.id,
     sessions: sessions.map((row) =>
       memberSessionItem.parse({
-        ...times(row),
+        ...sessionFields(row),
         participantIds: row.participants.map((participant) => participant.id),
         stats: stats.get(row.id) ?? noSamples,
       }),
