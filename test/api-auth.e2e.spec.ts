@@ -176,4 +176,45 @@ describe('API authentication and studio scope', () => {
       ).status,
     ).toBe(404);
   });
+
+  it("changes a studio's settings for classes joined from then on, and refuses bad ones", async () => {
+    const athlete = z.object({ id: z.string() }).parse(
+      (
+        await stack.api('POST', `/api/v1/studios/${studioA}/members`, {
+          displayName: 'Age',
+          birthYear: 1996,
+        })
+      ).body,
+    );
+    const age = new Date().getUTCFullYear() - 1996;
+    const join = async () => {
+      const session = sessionView.parse(
+        (await stack.api('POST', `/api/v1/studios/${studioA}/sessions`, { title: 'T' })).body,
+      );
+      const joined = await stack.api('POST', `/api/v1/sessions/${session.id}/participants`, {
+        memberId: athlete.id,
+      });
+      return z.object({ session: sessionView }).parse(joined.body).session;
+    };
+    const before = await join();
+    expect(before.participants[0]?.maxHr).toBe(Math.round(208 - 0.7 * age)); // tanaka, the default
+
+    const patch = (body: unknown, token = tokens.operator) =>
+      stack.api('PATCH', `/api/v1/studios/${studioA}`, body, token);
+    expect((await patch({ maxHrFormula: 'fox' }, tokens.coach)).status).toBe(403);
+    expect(
+      (await stack.api('PATCH', `/api/v1/studios/${studioB}`, { maxHrFormula: 'fox' }, tokens.operator))
+        .status,
+    ).toBe(404);
+    const bad = await patch({ timezone: 'Mars/Olympus', zoneModel: 'custom' });
+    expect(bad.status).toBe(400);
+    expect(problem.parse(bad.body).errors?.map((error) => error.path)).toContain('timezone');
+    expect(problem.parse((await patch({ zoneModel: 'custom' })).body).errors?.[0]?.path).toBe('customZones');
+    const changed = await patch({ maxHrFormula: 'fox', timezone: 'Europe/Berlin' });
+    expect(studio.parse(changed.body)).toMatchObject({ maxHrFormula: 'fox', timezone: 'Europe/Berlin' });
+
+    expect((await join()).participants[0]?.maxHr).toBe(220 - age); // fox, for the new class
+    const earlier = sessionView.parse((await stack.api('GET', `/api/v1/sessions/${before.id}`)).body);
+    expect(earlier.participants[0]?.maxHr).toBe(Math.round(208 - 0.7 * age)); // the old class keeps its copy
+  });
 });

@@ -127,6 +127,9 @@ describe('REST and socket bodies', () => {
     expect(createStudioBody.safeParse({ name: '  ' }).success).toBe(false);
     expect(createStudioBody.safeParse({ name: 'S', maxHrFormula: 'guess' }).success).toBe(false);
     expect(createStudioBody.safeParse({ name: 'S', customZones: [50, 60, 60, 80, 90] }).success).toBe(false);
+    expect(createStudioBody.safeParse({ name: 'S', timezone: 'Mars/Olympus' }).success).toBe(false);
+    expect(createStudioBody.safeParse({ name: 'S', timezone: 'Europe/Berlin' }).success).toBe(true);
+    expect(createStudioBody.safeParse({ name: 'S', zoneModel: 'custom' }).success).toBe(false);
     expect(createStudioBody.parse({ name: ' S ', customZones: [55, 65, 75, 85, 95] })).toEqual({
       name: 'S',
       customZones: [55, 65, 75, 85, 95],

@@ -12,13 +12,51 @@ import {
 } from './common.js';
 import { sessionStatus } from './live.js';
 
-export const createStudioBody = z.strictObject({
-  name: z.string().trim().min(1).max(120),
-  timezone: z.string().min(1).max(64).optional(),
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin');
+
+const studioSettings = {
+  timezone: timeZone.optional(),
   maxHrFormula: maxHrFormula.optional(),
   zoneModel: zoneModel.optional(),
   customZones: zonePercentages.optional(),
-});
+};
+
+/** The `custom` zone model is the studio's own five percentages: it needs them. */
+export function customZonesMissing(settings: {
+  zoneModel?: string;
+  customZones?: readonly number[] | null;
+}): boolean {
+  return settings.zoneModel === 'custom' && (settings.customZones ?? []).length !== 5;
+}
+
+const customNeedsZones = {
+  message: 'the custom zone model needs five customZones percentages',
+  path: ['customZones'],
+};
+
+export const createStudioBody = z
+  .strictObject({ name: z.string().trim().min(1).max(120), ...studioSettings })
+  .refine((body) => !customZonesMissing(body), customNeedsZones);
+
+/** Changes to a studio's settings apply to classes joined from then on, never to past ones. */
+export const updateStudioBody = z
+  .strictObject({ name: z.string().trim().min(1).max(120).optional(), ...studioSettings })
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' });
+export type UpdateStudioBody = z.infer<typeof updateStudioBody>;
+
 export type CreateStudioBody = z.infer<typeof createStudioBody>;
 
 export const studio = z.object({

@@ -7,14 +7,22 @@ import {
   Inject,
   NotFoundException,
   Param,
+  Patch,
   Post,
 } from '@nestjs/common';
-import { createStudioBody, createTokenBody, entityId, type Studio } from '#contracts';
+import {
+  createStudioBody,
+  createTokenBody,
+  customZonesMissing,
+  entityId,
+  updateStudioBody,
+  type Studio,
+} from '#contracts';
 import type { Db } from '#db';
 import { generateToken, hashToken, type Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize, requireAdmin } from '../auth/principal.js';
-import { parseInput } from '../http/errors.js';
+import { BadInputError, parseInput } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
 import { requireStudio, toStudio } from './views.js';
@@ -47,6 +55,27 @@ export class StudiosController {
     authorize(caller, id, 'read', 'studio');
     const row = await this.db.studio.findUnique({ where: { id } });
     if (row === null) throw new NotFoundException('studio not found');
+    return toStudio(row);
+  }
+
+  @Patch(':studioId')
+  async update(
+    @Caller() caller: Principal,
+    @Param('studioId') studioId: string,
+    @Body() body: unknown,
+  ): Promise<Studio> {
+    const id = parseInput(entityId, studioId, 'studio id');
+    authorize(caller, id, 'operate', 'studio');
+    const input = parseInput(updateStudioBody, body);
+    const current = await this.db.studio.findUnique({ where: { id } });
+    if (current === null) throw new NotFoundException('studio not found');
+    const customZones = input.customZones ?? current.customZones;
+    if (customZonesMissing({ zoneModel: input.zoneModel ?? current.zoneModel, customZones })) {
+      throw new BadInputError('invalid body', [
+        { path: 'customZones', message: 'the custom zone model needs five customZones percentages' },
+      ]);
+    }
+    const row = await this.db.studio.update({ where: { id }, data: { ...input, customZones } });
     return toStudio(row);
   }
 
