@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import {
-  entityId,
   heartRateQuery,
   sessionEventsQuery,
   type HeartRateSeries,
@@ -12,8 +11,8 @@ import type { Db } from '#db';
 import { EventStore } from '#eventstore';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
-import { authorize } from '../auth/principal.js';
 import { parseInput } from '../http/errors.js';
+import { sessionInScope } from '../sessions/session-scope.js';
 import { DB } from '../tokens.js';
 import { sessionEventsPage } from './events.query.js';
 import { writeSamplesCsv } from './export-csv.js';
@@ -34,13 +33,13 @@ export class HistoryController {
     @Query() query: unknown,
   ): Promise<HeartRateSeries> {
     const { participantId, bucket } = parseInput(heartRateQuery, query, 'query');
-    const id = await this.readableSession(caller, sessionId);
+    const id = (await sessionInScope(this.db, caller, sessionId, 'read')).id;
     return heartRateSeries(this.db, id, bucket, participantId);
   }
 
   @Get('summary')
   async summary(@Caller() caller: Principal, @Param('sessionId') sessionId: string): Promise<SessionSummary> {
-    return sessionSummary(this.db, this.store, await this.readableSession(caller, sessionId));
+    return sessionSummary(this.db, this.store, (await sessionInScope(this.db, caller, sessionId, 'read')).id);
   }
 
   @Get('events')
@@ -50,7 +49,7 @@ export class HistoryController {
     @Query() query: unknown,
   ): Promise<SessionEventsPage> {
     const page = parseInput(sessionEventsQuery, query, 'query');
-    return sessionEventsPage(this.store, await this.readableSession(caller, sessionId), page);
+    return sessionEventsPage(this.store, (await sessionInScope(this.db, caller, sessionId, 'read')).id, page);
   }
 
   @Get('export.csv')
@@ -59,7 +58,7 @@ export class HistoryController {
     @Param('sessionId') sessionId: string,
     @Res() response: Response,
   ): Promise<void> {
-    const id = await this.readableSession(caller, sessionId);
+    const id = (await sessionInScope(this.db, caller, sessionId, 'read')).id;
     const participants = await this.db.participant.findMany({
       where: { sessionId: id },
       select: { id: true, displayName: true },
@@ -78,11 +77,4 @@ export class HistoryController {
   }
 
   /** The class's id, once the caller may read it: unknown or another studio's class is 404. */
-  private async readableSession(caller: Principal, sessionId: string): Promise<string> {
-    const id = parseInput(entityId, sessionId, 'session id');
-    const session = await this.db.session.findUnique({ where: { id }, select: { studioId: true } });
-    if (session === null) throw new NotFoundException('session not found');
-    authorize(caller, session.studioId, 'read', 'session');
-    return id;
-  }
 }

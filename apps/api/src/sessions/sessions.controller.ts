@@ -24,6 +24,7 @@ import { DB } from '../tokens.js';
 import { requireStudio } from '../studios/views.js';
 import { defaultDevice, participantProfile } from './participant-profile.js';
 import { SessionCommands } from './session-commands.js';
+import { sessionInScope } from './session-scope.js';
 import { toSessionView } from './session-views.js';
 
 @Controller('api/v1')
@@ -73,7 +74,7 @@ export class SessionsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const session = await this.authorizedSession(caller, sessionId, 'write');
+    const session = await sessionInScope(this.db, caller, sessionId, 'write');
     const input = parseInput(addParticipantBody, body);
     const member = await this.db.member.findFirst({
       where: { id: input.memberId, studioId: session.studioId },
@@ -102,7 +103,7 @@ export class SessionsController {
     @Param('participantId') participantId: string,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
-    const session = await this.authorizedSession(caller, sessionId, 'write');
+    const session = await sessionInScope(this.db, caller, sessionId, 'write');
     const participant = parseInput(entityId, participantId, 'participant id');
     await this.commands.execute(
       session.id,
@@ -140,22 +141,13 @@ export class SessionsController {
     ifMatch: string | undefined,
     response: Response,
   ): Promise<SessionView> {
-    const session = await this.authorizedSession(caller, sessionId, 'write');
+    const session = await sessionInScope(this.db, caller, sessionId, 'write');
     await this.commands.execute(session.id, { type, data: {} }, this.context(ifMatch));
     return this.view(session.id, caller, response);
   }
 
   private context(ifMatch: string | undefined) {
     return { ifMatch: parseIfMatch(ifMatch), correlationId: crypto.randomUUID() };
-  }
-
-  /** The class as the read model has it, scoped to the caller's studio (another studio's is 404). */
-  private async authorizedSession(caller: Principal, sessionId: string, access: 'read' | 'write') {
-    const id = parseInput(entityId, sessionId, 'session id');
-    const session = await this.db.session.findUnique({ where: { id } });
-    if (session === null) throw new NotFoundException('session not found');
-    authorize(caller, session.studioId, access, 'session');
-    return session;
   }
 
   private async view(sessionId: string, caller: Principal, response: Response): Promise<SessionView> {
