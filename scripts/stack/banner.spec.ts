@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { bannerLines, maskPassword, watchSnippet, type BannerInfo } from './banner.js';
-import { pendingOf } from '#localstack';
 
 const info: BannerInfo = {
   apiPort: 3000,
@@ -53,13 +52,5 @@ describe('banner', () => {
     expect(snippet).toContain("io('http://localhost:3001/live',{auth:{token:'hrm_display0123456789'}})");
     expect(snippet).toContain("emit('session:subscribe',{sessionId:'s_1'}");
     expect(snippet).toContain("on('hrm:values'");
-  });
-});
-
-describe('pending migrations', () => {
-  it('are those on disk that the database has not recorded', () => {
-    expect(pendingOf(['a_init', 'b_more'], [])).toEqual(['a_init', 'b_more']);
-    expect(pendingOf(['a_init', 'b_more'], ['a_init'])).toEqual(['b_more']);
-    expect(pendingOf(['a_init'], ['a_init', 'z_elsewhere'])).toEqual([]);
   });
 });
