@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { heartRateRecorded, type Sample } from '#contracts';
-import { heartRateEvent, heartRateEventId, type BatchOrigin } from './heart-rate-events.js';
+import { heartRateRecorded, maxHrRaised, type Sample } from '#contracts';
+import { watchMaxHr } from '#domain';
+import { heartRateEvent, heartRateEventId, maxHrRaise, type BatchOrigin } from './heart-rate-events.js';
 import type { Assignment } from './session-directory.js';
 
 const TS = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
@@ -13,6 +14,9 @@ const assignment: Assignment = {
   participantId: 'p-ana',
   maxHr: 180,
   zoneThresholds: [90, 108, 126, 144, 162],
+  restingHr: null,
+  watch: watchMaxHr(180),
+  raisedFrom: null,
   from: TS - 600_000,
   until: null,
 };
@@ -47,6 +51,7 @@ describe('heartRateEvent', () => {
         bpm: 150,
         zone: 4,
         pctMax: 83.3,
+        maxHr: 180,
       },
     });
   });
@@ -114,5 +119,37 @@ describe('heartRateEvent', () => {
       expect(parsed.success).toBe(true);
       expect(parsed.data).toEqual(event);
     }
+  });
+});
+
+describe('maxHrRaise (adaptive max HR)', () => {
+  it('raises the assignment after 30 s above max: the raise is logged and the next samples carry the new max', () => {
+    const ana: Assignment = {
+      ...assignment,
+      zoneRule: { basis: 'max', percentages: [50, 60, 70, 80, 90] },
+      watch: watchMaxHr(180),
+    };
+    // 186..190 from TS to TS + 30 s: lowest 186, so 180 + 6.
+    const run = [186, 190, 188, 187, 189, 190, 188].map((bpm, index) =>
+      sample({ ts: TS + index * 5000, bpm }),
+    );
+    const raises = run.map((each) => maxHrRaise(each, ana, origin, RECORDED_AT));
+    expect(raises.slice(0, 6)).toEqual([null, null, null, null, null, null]);
+    const raise = maxHrRaised.parse(raises[6]);
+    expect(raise).toMatchObject({
+      id: 's-monday:p-ana:max-hr-from:180',
+      occurredAt: TS + 30_000,
+      data: {
+        sessionId: 's-monday',
+        participantId: 'p-ana',
+        previousMaxHr: 180,
+        maxHr: 186,
+        zoneThresholds: [93, 112, 130, 149, 167],
+        at: TS + 30_000,
+      },
+    });
+    // 165 was zone 5 under 180 (from 162); under 186 zone 5 starts at 167.
+    const after = heartRateEvent(sample({ ts: TS + 35_000, bpm: 165 }), ana, origin, RECORDED_AT);
+    expect(after.data).toMatchObject({ maxHr: 186, zone: 4, pctMax: 88.7 });
   });
 });

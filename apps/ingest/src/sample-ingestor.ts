@@ -15,7 +15,7 @@ import {
 import type { Logger } from '#config';
 import { InvalidEventError, type EventStore, type Tail } from '#eventstore';
 import type { Metrics } from '#platform';
-import { heartRateEvent } from './heart-rate-events.js';
+import { heartRateEvent, maxHrRaise } from './heart-rate-events.js';
 import { parseIngress } from './parse-ingress.js';
 import { SessionDirectory } from './session-directory.js';
 
@@ -135,6 +135,13 @@ export class SampleIngestor {
       if (assignment === null) {
         unassigned++;
         continue;
+      }
+      const raise = maxHrRaise(sample, assignment, origin, recordedAt);
+      if (raise !== null) {
+        publishes.push(
+          this.store.append(eventSubjects.session(assignment.sessionId), [raise], { expected: 'any' }),
+        );
+        this.logger.info('max HR raised', { participant: assignment.participantId, maxHr: raise.data.maxHr });
       }
       const event = heartRateEvent(sample, assignment, origin, recordedAt);
       if (seen.has(event.id)) continue;

@@ -75,12 +75,13 @@ describe('SessionDirectory', () => {
   it('maps samples of the live window to the participant, with the zones copied at join', () => {
     const directory = given(scheduled('s-1'), joined('s-1', 'p-ana', STRAP), started('s-1'));
 
-    expect(directory.assignmentFor('downtown', STRAP, T0 + 5 * MINUTE)).toEqual({
+    expect(directory.assignmentFor('downtown', STRAP, T0 + 5 * MINUTE)).toMatchObject({
       sessionId: 's-1',
       studioId: 'downtown',
       participantId: 'p-ana',
       maxHr: 180,
       zoneThresholds: THRESHOLDS,
+      restingHr: 60,
       from: T0,
       until: null,
     });
@@ -278,5 +279,57 @@ describe('SessionDirectory', () => {
 
     directory.apply(started('s-1'), 4);
     expect(directory.position).toBe(9);
+  });
+
+  describe('adaptive max HR read back from the log', () => {
+    const raised = (previousMaxHr: number, maxHr: number, zoneThresholds: number[]) =>
+      logged(T0 + 2 * MINUTE, {
+        type: 'session.max-hr-raised',
+        data: {
+          sessionId: 's-1',
+          participantId: 'p-ana',
+          previousMaxHr,
+          maxHr,
+          zoneThresholds,
+          at: T0 + MINUTE,
+        },
+      });
+    const RAISED = [93, 112, 130, 149, 167];
+    const assignment = (directory: SessionDirectory) =>
+      directory.assignmentFor('downtown', STRAP, T0 + 5 * MINUTE);
+
+    it("takes in another instance's raise (a restarted ingest rebuilds it from the log)", () => {
+      const directory = given(
+        scheduled('s-1'),
+        joined('s-1', 'p-ana', STRAP),
+        started('s-1'),
+        raised(180, 186, RAISED),
+      );
+      expect(assignment(directory)).toMatchObject({
+        maxHr: 186,
+        zoneThresholds: RAISED,
+        watch: { maxHr: 186 },
+      });
+    });
+
+    it('ignores a raise from a max the participant no longer has (the same run raised twice)', () => {
+      const directory = given(
+        scheduled('s-1'),
+        joined('s-1', 'p-ana', STRAP),
+        started('s-1'),
+        raised(180, 186, RAISED),
+        raised(180, 188, [94, 113, 132, 150, 169]),
+      );
+      expect(assignment(directory)).toMatchObject({ maxHr: 186, zoneThresholds: RAISED });
+    });
+
+    it("lets the log's raise win over this instance's own raise of the same run", () => {
+      const directory = given(scheduled('s-1'), joined('s-1', 'p-ana', STRAP), started('s-1'));
+      const mine = assignment(directory);
+      if (mine === null) throw new Error('no assignment');
+      Object.assign(mine, { maxHr: 188, zoneThresholds: [94, 113, 132, 150, 169], raisedFrom: 180 });
+      directory.apply(raised(180, 186, RAISED), 99);
+      expect(assignment(directory)).toMatchObject({ maxHr: 186, zoneThresholds: RAISED, raisedFrom: null });
+    });
   });
 });

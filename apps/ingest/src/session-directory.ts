@@ -1,6 +1,7 @@
 // Which class participant wears a device, and when: built from the session
 // events so that ingest needs nothing but the log to map device → athlete.
-import type { SessionEvent } from '#contracts';
+import type { SessionEvent, ZoneRule } from '#contracts';
+import { applyMaxHrRaise, watchMaxHr, type MaxHrWatch } from '#domain';
 
 export interface Assignment {
   sessionId: string;
@@ -8,6 +9,13 @@ export interface Assignment {
   participantId: string;
   maxHr: number;
   zoneThresholds: number[];
+  /** What the class copied at join that zones need when max HR is raised. */
+  zoneRule?: ZoneRule;
+  restingHr: number | null;
+  /** This instance's watch for a run above max HR (adaptive max)… */
+  watch: MaxHrWatch;
+  /** …and the max it raised from, until the log has the raise back. */
+  raisedFrom: number | null;
   /** Samples count from here (class start, or a later join)… */
   from: number | null;
   /** …up to here (class end, or leaving); null while open. */
@@ -48,13 +56,17 @@ export class SessionDirectory {
         return;
       case 'session.participant-joined': {
         if (!session) return;
-        const { participantId, deviceId, maxHr, zoneThresholds } = event.data;
+        const { participantId, deviceId, maxHr, zoneThresholds, zoneRule, restingHr } = event.data;
         const assignment: Assignment = {
           sessionId: event.data.sessionId,
           studioId: session.studioId,
           participantId,
           maxHr,
           zoneThresholds,
+          ...(zoneRule !== undefined && { zoneRule }),
+          restingHr,
+          watch: watchMaxHr(maxHr),
+          raisedFrom: null,
           from: null,
           until: null,
         };
@@ -85,7 +97,31 @@ export class SessionDirectory {
         session.endedAt = event.data.endedAt;
         this.refreshWindows(session);
         return;
+      case 'session.max-hr-raised': {
+        const participant = session?.participants.get(event.data.participantId);
+        if (participant) this.raise(participant.assignment, event.data);
+        return;
+      }
     }
+  }
+
+  /**
+   * Takes in a raised max HR, ours or another instance's (as read back from the
+   * log): the assignment's max and zones move only up, and only from the max
+   * the raise started from, so a raise read back after our own is no change.
+   */
+  raise(assignment: Assignment, raise: { previousMaxHr: number; maxHr: number; zoneThresholds: number[] }) {
+    // Where this instance raised from the same max, the log's raise wins (it may be another's).
+    const base =
+      assignment.raisedFrom === raise.previousMaxHr
+        ? { ...assignment, maxHr: raise.previousMaxHr }
+        : assignment;
+    const raised = applyMaxHrRaise(base, raise);
+    if (raised === base) return;
+    assignment.raisedFrom = null;
+    assignment.maxHr = raised.maxHr;
+    assignment.zoneThresholds = raised.zoneThresholds;
+    if (assignment.watch.maxHr !== raised.maxHr) assignment.watch = watchMaxHr(raised.maxHr);
   }
 
   /** The participant wearing `deviceId` at `ts` in a class of this studio, if any. */

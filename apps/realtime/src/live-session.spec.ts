@@ -6,7 +6,7 @@ import {
   type HeartRateRecorded,
   type SessionEvent,
 } from '#contracts';
-import { pctMaxOf, zoneOf } from '#domain';
+import { pctMaxOf, summarizeEffort, zoneOf } from '#domain';
 import { LiveSessionState } from './live-session.js';
 
 const SESSION = 's-monday';
@@ -75,7 +75,7 @@ function heartRate(
   participantId: string,
   ts: number,
   bpm: number,
-  extra: { recordedAt?: number; contact?: boolean; battery?: number } = {},
+  extra: { recordedAt?: number; contact?: boolean; battery?: number; maxHr?: number } = {},
 ): HeartRateRecorded {
   const { recordedAt = ts, ...optional } = extra;
   return heartRateRecorded.parse({
@@ -404,5 +404,54 @@ describe('LiveSessionState: values', () => {
     expect(state.nextFrame(T0 + 2600)?.values).toEqual([
       expect.objectContaining({ participantId: 'p-bo', bpm: 104 }),
     ]);
+  });
+});
+
+describe('LiveSessionState: adaptive max HR', () => {
+  const RAISED = [93, 112, 130, 149, 167];
+  const raised = sessionEvent.parse({
+    ...envelope(T0 + 60_000),
+    type: 'session.max-hr-raised',
+    data: {
+      sessionId: SESSION,
+      participantId: 'p-ana',
+      previousMaxHr: 180,
+      maxHr: 186,
+      zoneThresholds: RAISED,
+      at: T0 + 60_000,
+    },
+  });
+
+  it('re-sends the roster with the raised max and zones, once (a repeat of the raise is no change)', () => {
+    const state = liveClass(ana, bo);
+    expect(state.applySessionEvent(raised, 10)).toBe('roster');
+    const meta = state.metadata().participants.find((p) => p.participantId === 'p-ana');
+    expect(meta).toMatchObject({ maxHr: 186, zoneThresholds: RAISED });
+    expect(state.applySessionEvent(raised, 11)).toBeNull();
+  });
+
+  it('counts the time after a raised sample under the raised max, as the summary does', () => {
+    const state = liveClass(ana);
+    // The sample at 5 s carries the raised max: the intervals after it count under 186.
+    const samples = [
+      { ts: T0, bpm: 190, maxHr: 180 },
+      { ts: T0 + 5_000, bpm: 100, maxHr: 186 },
+      { ts: T0 + 10_000, bpm: 92, maxHr: 186 }, // 92 is above 50 % of 180 (90), below 50 % of 186 (93)
+      { ts: T0 + 15_000, bpm: 150, maxHr: 186 },
+    ];
+    for (const sample of samples)
+      state.applyHeartRate(heartRate('p-ana', sample.ts, sample.bpm, { maxHr: sample.maxHr }));
+    const [value] = state.allValues(T0 + 15_000);
+    const summary = summarizeEffort(samples, {
+      maxHr: 180,
+      zoneThresholds: THRESHOLDS,
+      weightKg: 80,
+      sex: 'male',
+      age: 35,
+    });
+    expect(value?.kcal).toBe(Math.round((summary.kcal ?? 0) * 10) / 10);
+    expect(value?.points).toBe(Math.round(summary.points * 10) / 10);
+    // 10–15 s at 92 counts nothing under 186: only 0–10 s is active.
+    expect(summary.activeMs).toBe(10_000);
   });
 });

@@ -9,7 +9,14 @@ import type {
   SessionEvent,
   ValueStatus,
 } from '#contracts';
-import { accumulate, startEffort, type EffortProfile, type EffortState } from '#domain';
+import {
+  accumulate,
+  applyMaxHrRaise,
+  startEffort,
+  withMaxHr,
+  type EffortProfile,
+  type EffortState,
+} from '#domain';
 
 export const STALE_AFTER_MS = 5000;
 export const LOW_BATTERY_PCT = 15;
@@ -55,12 +62,14 @@ export class LiveSessionState {
       case 'session.participant-joined': {
         const { participantId, memberId, displayName, deviceId, maxHr, restingHr, zoneThresholds } =
           event.data;
-        const profile = {
+        const profile: EffortProfile = {
           maxHr,
           zoneThresholds,
           weightKg: event.data.weightKg,
           sex: event.data.sex,
           age: event.data.age,
+          restingHr,
+          ...(event.data.zoneRule !== undefined && { zoneRule: event.data.zoneRule }),
         };
         this.athletes.set(participantId, {
           metadata: {
@@ -92,6 +101,15 @@ export class LiveSessionState {
       case 'session.ended':
         this.session = { ...this.session, status: 'ended', endedAt: event.data.endedAt };
         return 'status';
+      case 'session.max-hr-raised': {
+        // The samples carry the new max (the totals follow them); the roster's zones follow this.
+        const athlete = this.athletes.get(event.data.participantId);
+        if (!athlete) return null;
+        const metadata = applyMaxHrRaise(athlete.metadata, event.data);
+        if (metadata === athlete.metadata) return null;
+        athlete.metadata = metadata;
+        return 'roster';
+      }
     }
   }
 
@@ -100,6 +118,10 @@ export class LiveSessionState {
     if (!athlete) return;
     const sample = event.data;
     athlete.effort = accumulate(athlete.effort, sample, athlete.profile);
+    // The newest sample's max counts for the interval after it, as in the summary.
+    if (athlete.effort.lastTs === sample.ts && sample.maxHr !== undefined) {
+      athlete.profile = withMaxHr(athlete.profile, sample.maxHr);
+    }
     // A copy of the latest sample (redelivered past the dedupe window) is not a fresh reading.
     if (athlete.latest === null || sample.ts > athlete.latest.ts) {
       athlete.latest = sample;

@@ -34,6 +34,17 @@ export const zonePercentages = z
     message: 'must be strictly ascending',
   });
 
+/**
+ * How a class turns max HR into zone thresholds, copied at join so that a raised
+ * max HR (adaptive max) moves the zones the way the studio's model would:
+ * percentages of max HR, or of the reserve above resting HR (Karvonen).
+ */
+export const zoneRule = z.strictObject({
+  basis: z.enum(['max', 'reserve']),
+  percentages: zonePercentages,
+});
+export type ZoneRule = z.infer<typeof zoneRule>;
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Formats a zod error as one readable line: `path: message; path: message`. */

@@ -1,6 +1,6 @@
 // The event log: one envelope, and the events of each aggregate (docs/events.md).
 import { z } from 'zod';
-import { entityId, epochMs, heartRate, sex } from './common.js';
+import { entityId, epochMs, heartRate, sex, zoneRule } from './common.js';
 
 const envelope = {
   id: z.string().min(1).max(128),
@@ -29,6 +29,8 @@ export const participantProfile = {
   maxHrAssumed: z.boolean(),
   restingHr: heartRate.nullable(),
   zoneThresholds,
+  /** How the thresholds follow max HR when it is raised; absent in classes joined before it was recorded. */
+  zoneRule: zoneRule.optional(),
   sex,
   weightKg: z.number().positive().max(400).nullable(),
   age: z.int().min(0).max(130).nullable(),
@@ -51,12 +53,31 @@ export const participantLeft = event('session.participant-left', {
 export const sessionStarted = event('session.started', { sessionId: entityId, startedAt: epochMs });
 export const sessionEnded = event('session.ended', { sessionId: entityId, endedAt: epochMs });
 
+/**
+ * Adaptive max HR (DOMAIN.md): the athlete stayed above their max for 30 s, so
+ * ingest raised it. `at` is the timestamp of the sample that completed the
+ * 30 s; samples from then on carry the new max. A raise whose `previousMaxHr`
+ * is not the participant's max when it is applied (two ingest instances saw
+ * the same streak) changes nothing.
+ */
+export const maxHrRaised = event('session.max-hr-raised', {
+  sessionId: entityId,
+  participantId: entityId,
+  previousMaxHr: heartRate,
+  maxHr: heartRate,
+  zoneThresholds,
+  at: epochMs,
+});
+
+export type MaxHrRaised = z.infer<typeof maxHrRaised>;
+
 export const sessionEvent = z.discriminatedUnion('type', [
   sessionScheduled,
   participantJoined,
   participantLeft,
   sessionStarted,
   sessionEnded,
+  maxHrRaised,
 ]);
 export type SessionEvent = z.infer<typeof sessionEvent>;
 export type SessionEventType = SessionEvent['type'];
@@ -70,6 +91,8 @@ export const heartRateRecorded = event('heart-rate.recorded', {
   bpm: heartRate,
   zone: z.int().min(0).max(5),
   pctMax: z.number().min(0).max(300),
+  /** The max HR zone and pctMax were computed with (it changes when adaptive max raises it). */
+  maxHr: heartRate.optional(),
   rrMs: z.array(z.number()).optional(),
   contact: z.boolean().optional(),
   battery: z.int().min(0).max(100).optional(),

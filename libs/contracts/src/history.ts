@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { entityId, epochMs } from './common.js';
 import { sessionStatus } from './live.js';
 import {
+  maxHrRaised,
   participantJoined,
   participantLeft,
   sessionEnded,
@@ -32,6 +33,7 @@ export const storedSessionEvent = z.discriminatedUnion('type', [
   participantLeft.extend(seq),
   sessionStarted.extend(seq),
   sessionEnded.extend(seq),
+  maxHrRaised.extend(seq),
 ]);
 export type StoredSessionEvent = z.infer<typeof storedSessionEvent>;
 

@@ -29,11 +29,11 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
 
   const summaries: Array<{ participant: Joined; effort: EffortSummary }> = [];
   for (const participant of joined) {
-    const rows = await db.$queryRaw<Array<{ t: bigint; bpm: number }>>`
-      SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, bpm
+    const rows = await db.$queryRaw<Array<{ t: bigint; bpm: number; max_hr: number | null }>>`
+      SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, bpm, max_hr
       FROM hr_samples WHERE session_id = ${sessionId} AND participant_id = ${participant.participantId}
       ORDER BY ts`;
-    const samples = rows.map((row) => ({ ts: Number(row.t), bpm: row.bpm }));
+    const samples = rows.map((row) => ({ ts: Number(row.t), bpm: row.bpm, maxHr: row.max_hr }));
     summaries.push({ participant, effort: summarizeEffort(samples, profileOf(participant)) });
   }
 
@@ -72,8 +72,16 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
 }
 
 function profileOf(participant: Joined): EffortProfile {
-  const { maxHr, weightKg, sex, age, zoneThresholds } = participant;
-  return { maxHr, weightKg, sex, age, zoneThresholds };
+  const { maxHr, weightKg, sex, age, zoneThresholds, zoneRule, restingHr } = participant;
+  return {
+    maxHr,
+    weightKg,
+    sex,
+    age,
+    zoneThresholds,
+    restingHr,
+    ...(zoneRule !== undefined && { zoneRule }),
+  };
 }
 
 function participantSummary(participant: Joined, effort: EffortSummary): ParticipantSummary {
@@ -81,7 +89,7 @@ function participantSummary(participant: Joined, effort: EffortSummary): Partici
     participantId: participant.participantId,
     memberId: participant.memberId,
     displayName: participant.displayName,
-    maxHr: participant.maxHr,
+    maxHr: effort.maxHr,
     samples: effort.samples,
     avgBpm: effort.avgBpm === null ? null : round(effort.avgBpm, 1),
     maxBpm: effort.maxBpm,

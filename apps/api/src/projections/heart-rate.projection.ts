@@ -12,13 +12,14 @@ export const heartRateProjection: Projection = {
     const rows = [];
     for (const { event } of events) {
       if (event.type !== 'heart-rate.recorded') continue;
-      const { sessionId, participantId, ts, bpm, zone, rrMs, contact, battery } = event.data;
+      const { sessionId, participantId, ts, bpm, zone, maxHr, rrMs, contact, battery } = event.data;
       rows.push({
         sessionId,
         participantId,
         ts: new Date(ts),
         bpm,
         zone,
+        maxHr: maxHr ?? null,
         rrMs: rrMs ?? [],
         contact: contact ?? null,
         battery: battery ?? null,

@@ -70,6 +70,15 @@ async function applyOne(tx: Tx, { seq, event }: StoredEvent): Promise<void> {
         data: { status: 'ended', endedAt: new Date(event.data.endedAt) },
       });
       break;
+    case 'session.max-hr-raised': {
+      // Only from the max it was raised from: a second raise of the same run is no change.
+      const { participantId, previousMaxHr, maxHr, zoneThresholds } = event.data;
+      await tx.participant.updateMany({
+        where: { id: participantId, sessionId, maxHr: previousMaxHr },
+        data: { maxHr, zoneThresholds },
+      });
+      break;
+    }
   }
   await tx.session.updateMany({ where: { id: sessionId }, data: { version } });
 }

@@ -3,7 +3,7 @@
 // changes to the athlete never rewrite a class's history.
 import { maxHrFormula, sex, zoneModel } from '#contracts';
 import type { Device, Member, Studio } from '#db';
-import { ageAt, maxHrFor, zoneThresholdsFor, type ParticipantJoinedData } from '#domain';
+import { ageAt, maxHrFor, thresholdsOf, zoneRuleFor, type ParticipantJoinedData } from '#domain';
 
 export function participantProfile(
   participantId: string,
@@ -20,12 +20,14 @@ export function participantProfile(
     formula: maxHrFormula.parse(studio.maxHrFormula),
     at,
   });
-  const zoneThresholds = zoneThresholdsFor({
+  const zones = {
     model: zoneModel.parse(studio.zoneModel),
     maxHr: estimate.maxHr,
     restingHr: member.restingHr ?? undefined,
     customPercentages: studio.customZones.length === 5 ? studio.customZones : undefined,
-  });
+  };
+  const zoneRule = zoneRuleFor(zones);
+  const zoneThresholds = thresholdsOf(zoneRule, estimate.maxHr, member.restingHr);
   return {
     participantId,
     memberId: member.id,
@@ -35,6 +37,7 @@ export function participantProfile(
     maxHrAssumed: estimate.assumed,
     restingHr: member.restingHr,
     zoneThresholds,
+    zoneRule,
     sex: memberSex,
     weightKg: member.weightKg,
     age: member.birthYear === null ? null : ageAt(member.birthYear, at),

@@ -4,7 +4,7 @@
 // Each interval between two samples is counted at the earlier sample's bpm:
 // a reading holds until the next one replaces it, which is all a live screen
 // can know when the newer sample arrives.
-import type { Sex } from '#contracts';
+import type { Sex, ZoneRule } from '#contracts';
 import { kcalPerMinute } from './energy.js';
 import { pointsPerMinute } from './points.js';
 import { zoneOf } from './zones.js';
@@ -27,6 +27,9 @@ export type EffortProfile = {
   sex: Sex;
   age: number | null;
   zoneThresholds: readonly number[];
+  /** How the zones follow max HR when adaptive max raises it (see adaptive-max.ts). */
+  zoneRule?: ZoneRule;
+  restingHr?: number | null;
 };
 
 export type EffortState = {

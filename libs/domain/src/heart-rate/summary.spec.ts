@@ -23,6 +23,7 @@ describe('summarizeEffort', () => {
       avgBpm: null,
       maxBpm: null,
       peakPctMax: null,
+      maxHr: 180,
       zoneMs: [0, 0, 0, 0, 0, 0],
       kcal: 0,
       points: 0,
@@ -90,5 +91,35 @@ describe('summarizeEffort', () => {
 
   it('keeps kcal null without a weight', () => {
     expect(summarizeEffort(samples([0, 150], [5_000, 150]), { ...profile, weightKg: null }).kcal).toBeNull();
+  });
+
+  it('follows the max HR each sample carries: the interval after a raised sample counts under the new max', () => {
+    // Karvonen-free percent-max rule: at max 186 zones start at 93, 112, 130, 149, 167.
+    const ruled: EffortProfile = {
+      ...profile,
+      zoneRule: { basis: 'max', percentages: [50, 60, 70, 80, 90] },
+    };
+    const summary = summarizeEffort(
+      [
+        { ts: 0, bpm: 190, maxHr: 180 }, // 190/180: 105.6 %; 0–5 s in zone 5
+        { ts: 5_000, bpm: 165, maxHr: 186 }, // raised here: 5–15 s at 165 is zone 4 under 186 (5 under 180)
+        { ts: 10_000, bpm: 165 }, // no max carried (older rows): the current one holds
+        { ts: 15_000, bpm: 100 },
+      ],
+      ruled,
+    );
+    expect(summary.zoneMs).toEqual([0, 0, 0, 0, 10_000, 5_000]);
+    expect(summary).toMatchObject({ maxHr: 186, peakPctMax: 105.6 });
+  });
+
+  it('moves zones with a raised max in proportion when the class recorded no zone rule', () => {
+    const summary = summarizeEffort(
+      [
+        { ts: 0, bpm: 163, maxHr: 200 }, // 162 * 200 / 180 = 180: 163 is zone 4 under the raised max
+        { ts: 5_000, bpm: 163 },
+      ],
+      profile,
+    );
+    expect(summary.zoneMs).toEqual([0, 0, 0, 0, 5_000, 0]);
   });
 });

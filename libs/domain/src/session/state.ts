@@ -1,4 +1,5 @@
 // A class as an event-sourced aggregate: its state is a fold of its events.
+import { applyMaxHrRaise } from '../heart-rate/adaptive-max.js';
 import type { SessionEventBody, ParticipantJoinedData } from './events.js';
 
 /** A participant's profile as copied at join; `present` turns false when they leave. */
@@ -61,5 +62,12 @@ export function evolve(state: SessionState, event: SessionEventBody): SessionSta
         : state;
     case 'session.ended':
       return state.status === 'live' ? { ...state, status: 'ended', endedAt: event.data.endedAt } : state;
+    case 'session.max-hr-raised': {
+      if (state.status === 'initial') return state;
+      const participant = state.participants.get(event.data.participantId);
+      const raised = participant === undefined ? null : applyMaxHrRaise(participant, event.data);
+      if (participant === undefined || raised === participant || raised === null) return state;
+      return { ...state, participants: new Map(state.participants).set(participant.participantId, raised) };
+    }
   }
 }
