@@ -2,7 +2,7 @@
 // made through the REST contract as an operator would; on a later start the
 // remembered ones are checked and reused, and whatever is missing is redone.
 import { z } from 'zod';
-import { entityId, member, sessionView, studio, type SessionView } from '#contracts';
+import { deviceList, entityId, member, sessionView, studio, type SessionView } from '#contracts';
 import { ApiError, type ApiClient } from './api-client.js';
 import { DEMO_ATHLETES, readDemoState, writeDemoState, type DemoState } from './demo-state.js';
 
@@ -16,7 +16,6 @@ export interface DemoSetup {
 }
 
 const memberList = z.object({ members: z.array(member) });
-const deviceList = z.object({ devices: z.array(z.object({ deviceId: z.string(), memberId: entityId })) });
 const issuedToken = z.object({ token: z.string().min(16) });
 const addedParticipant = z.object({ participantId: entityId });
 

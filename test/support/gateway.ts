@@ -2,7 +2,8 @@
 // knows the stream holds every batch it sent.
 import { jetstream } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { gatewaySubjects, type SampleBatchInput } from '#contracts';
+import { gatewayStatus, gatewaySubjects, type SampleBatchInput } from '#contracts';
+import type { z } from 'zod';
 
 export class TestGateway {
   private seq = 0;
@@ -33,6 +34,22 @@ export class TestGateway {
       })),
     };
     await this.publishRaw(JSON.stringify(batch), `${this.gatewayId}:${seq}`);
+  }
+
+  /** One batch of the given samples (battery, RSSI and all), as a new batch. */
+  async publishSamples(samples: SampleBatchInput['samples'], seq = ++this.seq): Promise<void> {
+    const batch: SampleBatchInput = { gatewayId: this.gatewayId, seq, sentAt: Date.now(), samples };
+    await this.publishRaw(JSON.stringify(batch), `${this.gatewayId}:${seq}`);
+  }
+
+  /** A status message: the straps this gateway hears, with battery, RSSI and when it last heard each. */
+  async publishStatus(devices: z.input<typeof gatewayStatus>['devices']): Promise<void> {
+    const status: z.input<typeof gatewayStatus> = { gatewayId: this.gatewayId, sentAt: Date.now(), devices };
+    await this.publishRaw(
+      JSON.stringify(status),
+      undefined,
+      gatewaySubjects.status(this.studioId, this.gatewayId),
+    );
   }
 
   async publishRaw(

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import type { Db } from '#db';
-import { EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore } from '#eventstore';
 import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
 import { AuthGuard } from './auth/auth.guard.js';
 import { HistoryController } from './history/history.controller.js';
@@ -20,6 +20,7 @@ import { DB, LOGGER } from './tokens.js';
 export interface ApiDependencies {
   nats: NatsConnection;
   store: EventStore;
+  deviceStatus: DeviceStatusStore;
   db: Db;
   logger: Logger;
   metrics: Metrics;
@@ -28,7 +29,15 @@ export interface ApiDependencies {
 
 @Module({})
 export class ApiModule {
-  static register({ nats, store, db, logger, metrics, adminToken }: ApiDependencies): DynamicModule {
+  static register({
+    nats,
+    store,
+    deviceStatus,
+    db,
+    logger,
+    metrics,
+    adminToken,
+  }: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
       controllers: [
@@ -44,6 +53,7 @@ export class ApiModule {
         { provide: DB, useValue: db },
         { provide: LOGGER, useValue: logger },
         { provide: EventStore, useValue: store },
+        { provide: DeviceStatusStore, useValue: deviceStatus },
         { provide: TokenVerifier, useValue: new TokenVerifier(db, adminToken) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

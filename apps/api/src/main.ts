@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { apiEnv, loadEnv } from '#config';
 import { createDb } from '#db';
-import { EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore } from '#eventstore';
 import { Metrics, connectNats, instanceName, nestLogger, serve, serviceLogger } from '#platform';
 import { ApiModule } from './api.module.js';
 
@@ -15,6 +15,7 @@ const db = createDb(env.DATABASE_URL);
 const module = ApiModule.register({
   nats,
   store,
+  deviceStatus: await DeviceStatusStore.open(nats),
   db,
   logger,
   metrics: new Metrics(),

@@ -7,38 +7,52 @@ import {
 } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { HealthController, Metrics, healthProviders } from '#platform';
+import { DeviceStatusRecorder } from './device-status-recorder.js';
 import { SampleIngestor } from './sample-ingestor.js';
+import { StatusIngestor } from './status-ingestor.js';
 
 export interface IngestDependencies {
   nats: NatsConnection;
   ingestor: SampleIngestor;
+  statusIngestor: StatusIngestor;
+  recorder: DeviceStatusRecorder;
   metrics: Metrics;
 }
 
 class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(SampleIngestor) private readonly ingestor: SampleIngestor) {}
+  constructor(
+    @Inject(SampleIngestor) private readonly ingestor: SampleIngestor,
+    @Inject(StatusIngestor) private readonly statusIngestor: StatusIngestor,
+    @Inject(DeviceStatusRecorder) private readonly recorder: DeviceStatusRecorder,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.recorder.start();
     await this.ingestor.start();
+    await this.statusIngestor.start();
   }
 
+  /** Consumers first, then what the recorder still holds: both feed it. */
   async onApplicationShutdown(): Promise<void> {
-    await this.ingestor.stop();
+    await Promise.all([this.ingestor.stop(), this.statusIngestor.stop()]);
+    await this.recorder.stop();
   }
 }
 
 @Module({})
 export class IngestModule {
-  static register({ nats, ingestor, metrics }: IngestDependencies): DynamicModule {
+  static register({ nats, ingestor, statusIngestor, recorder, metrics }: IngestDependencies): DynamicModule {
     return {
       module: IngestModule,
       controllers: [HealthController],
       providers: [
         { provide: SampleIngestor, useValue: ingestor },
+        { provide: StatusIngestor, useValue: statusIngestor },
+        { provide: DeviceStatusRecorder, useValue: recorder },
         IngestLifecycle,
         ...healthProviders('ingest', metrics, [
           { name: 'nats', check: () => !nats.isClosed() && nats.info !== undefined },
-          { name: 'consumer', check: () => ingestor.ready },
+          { name: 'consumer', check: () => ingestor.ready && statusIngestor.ready },
         ]),
       ],
     };

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ingestEnv, loadEnv } from '#config';
-import { EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore } from '#eventstore';
 import { Metrics, connectNats, instanceName, nestLogger, serve, serviceLogger } from '#platform';
+import { DeviceStatusRecorder } from './device-status-recorder.js';
 import { IngestModule } from './ingest.module.js';
+import { DeadLetters } from './ingress-consumer.js';
 import { SampleIngestor } from './sample-ingestor.js';
+import { StatusIngestor } from './status-ingestor.js';
 
 const env = loadEnv(ingestEnv);
 const logger = serviceLogger('ingest', env.LOG_LEVEL);
@@ -12,11 +15,17 @@ const nats = await connectNats(env.NATS_URL, instanceName('ingest', env.HRM_INST
 const store = await EventStore.open(nats);
 await store.ensureStreams();
 const metrics = new Metrics();
-const ingestor = new SampleIngestor(store, logger, metrics, {
-  batchSize: env.INGEST_BATCH,
-  ackWaitMs: env.INGEST_ACK_WAIT_MS,
+const deadLetters = new DeadLetters(store, logger, metrics);
+const recorder = new DeviceStatusRecorder(await DeviceStatusStore.open(nats), logger, metrics, {
+  intervalMs: env.INGEST_DEVICE_STATUS_INTERVAL_MS,
 });
-const app = await NestFactory.create(IngestModule.register({ nats, ingestor, metrics }), {
-  logger: nestLogger(logger),
-});
+const consumerOptions = { batchSize: env.INGEST_BATCH, ackWaitMs: env.INGEST_ACK_WAIT_MS };
+const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorder, consumerOptions);
+const statusIngestor = new StatusIngestor(store, recorder, deadLetters, logger, consumerOptions);
+const app = await NestFactory.create(
+  IngestModule.register({ nats, ingestor, statusIngestor, recorder, metrics }),
+  {
+    logger: nestLogger(logger),
+  },
+);
 await serve(app, env.INGEST_PORT, logger, [() => nats.drain()]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { GATEWAY_MAX_BYTES, type SampleBatchInput } from '#contracts';
-import { parseIngress, type IngressParse } from './parse-ingress.js';
+import { parseIngress, parseStatus, type IngressParse } from './parse-ingress.js';
 
 const SUBJECT = 'hrm.v1.samples.downtown.gw-1';
 
@@ -181,5 +181,48 @@ describe('parseIngress', () => {
 
     expect(result).toMatchObject({ ok: false, subject: { gatewayId: 'gw-1' } });
     expect(refusal(result)).toMatch(/^\(root\): /);
+  });
+});
+
+describe('parseStatus', () => {
+  const STATUS_SUBJECT = 'hrm.v1.status.downtown.gw-1';
+  const status = (overrides: Record<string, unknown> = {}) => ({
+    gatewayId: 'gw-1',
+    sentAt: '2026-11-26T10:00:01.000Z',
+    version: 'acme-gw/2.3.1',
+    devices: [{ deviceId: 'ant:120:54321', battery: 80, rssi: -61, lastSeen: 1795687200123 }],
+    ...overrides,
+  });
+
+  it('accepts a valid status, with timestamps as epoch ms', () => {
+    expect(parseStatus(STATUS_SUBJECT, body(status()))).toEqual({
+      ok: true,
+      subject: { kind: 'status', studioId: 'downtown', gatewayId: 'gw-1' },
+      body: {
+        gatewayId: 'gw-1',
+        sentAt: Date.UTC(2026, 10, 26, 10, 0, 1),
+        version: 'acme-gw/2.3.1',
+        devices: [{ deviceId: 'ant:120:54321', battery: 80, rssi: -61, lastSeen: 1795687200123 }],
+      },
+    });
+  });
+
+  it('refuses a samples subject and the checks samples get, with the same reasons', () => {
+    expect(parseStatus(SUBJECT, body(status()))).toMatchObject({
+      ok: false,
+      subject: null,
+      reason: `subject ${SUBJECT} is not hrm.v1.status.<studioId>.<gatewayId>`,
+    });
+    expect(parseStatus(STATUS_SUBJECT, encode('nope'))).toMatchObject({ reason: 'body is not UTF-8 JSON' });
+    expect(parseStatus(STATUS_SUBJECT, body(status({ gatewayId: 'gw-2' })))).toMatchObject({
+      reason: "gatewayId gw-2 does not match the subject's gw-1",
+    });
+    expect(
+      parseStatus(STATUS_SUBJECT, body(status({ devices: [{ deviceId: 'a', lastSeen: 0, battery: 101 }] }))),
+    ).toMatchObject({
+      ok: false,
+      subject: { studioId: 'downtown' },
+      reason: expect.stringMatching(/^devices\.0\.battery: /),
+    });
   });
 });

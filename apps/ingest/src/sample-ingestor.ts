@@ -3,19 +3,13 @@
 // heart-rate events are stored in JetStream, so a crash loses nothing; their
 // ids make the redelivered copies duplicates that JetStream and history drop.
 import type { JsMsg } from '@nats-io/jetstream';
-import { headers } from '@nats-io/transport-node';
-import {
-  eventSubjects,
-  gatewaySubjects,
-  isSessionEvent,
-  parseGatewaySubject,
-  streams,
-  type DeadLetter,
-} from '#contracts';
+import { eventSubjects, gatewaySubjects, isSessionEvent, parseGatewaySubject, streams } from '#contracts';
 import type { Logger } from '#config';
 import { InvalidEventError, type EventStore, type Tail } from '#eventstore';
 import type { Metrics } from '#platform';
+import type { DeviceStatusRecorder } from './device-status-recorder.js';
 import { heartRateEvent, maxHrRaise } from './heart-rate-events.js';
+import { pullLoop, type DeadLetters } from './ingress-consumer.js';
 import { parseIngress } from './parse-ingress.js';
 import { SessionDirectory } from './session-directory.js';
 
@@ -37,6 +31,8 @@ export class SampleIngestor {
     private readonly store: EventStore,
     private readonly logger: Logger,
     metrics: Metrics,
+    private readonly deadLetters: DeadLetters,
+    private readonly recorder: DeviceStatusRecorder,
     private readonly options: IngestorOptions,
   ) {
     this.count = {
@@ -45,7 +41,6 @@ export class SampleIngestor {
         'hrm_ingest_samples_unassigned_total',
         'Samples of devices in no live class',
       ),
-      deadLettered: metrics.counter('hrm_ingest_messages_dead_lettered_total', 'Gateway messages refused'),
     };
   }
 
@@ -79,31 +74,30 @@ export class SampleIngestor {
     await this.tail?.stop();
   }
 
-  private async run(): Promise<void> {
-    const consumer = await this.store.js.consumers.get(streams.ingress.name, INGEST_CONSUMER);
-    while (this.running) {
-      try {
-        const batch = await consumer.fetch({ max_messages: this.options.batchSize, expires: 1000 });
-        for await (const message of batch) {
-          try {
-            await this.ingest(message);
-            message.ack();
-          } catch (error) {
-            await this.failed(message, error);
-          }
+  private run(): Promise<void> {
+    return pullLoop(
+      this.store,
+      INGEST_CONSUMER,
+      this.options.batchSize,
+      () => this.running,
+      async (message) => {
+        try {
+          await this.ingest(message);
+          message.ack();
+        } catch (error) {
+          await this.failed(message, error);
         }
-      } catch (error) {
-        this.logger.warn('fetch failed', { error });
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+      },
+      this.logger,
+    );
   }
 
   /** A message we can never turn into events goes to the dead letters; anything else is retried. */
   private async failed(message: JsMsg, error: unknown): Promise<void> {
     if (error instanceof InvalidEventError) {
       const subject = parseGatewaySubject(message.subject);
-      await this.deadLetter(message, subject?.studioId, subject?.gatewayId, error.message)
+      await this.deadLetters
+        .publish(message, subject?.studioId, subject?.gatewayId, error.message)
         .then(() => message.ack())
         .catch(() => message.nak(1000));
       return;
@@ -116,8 +110,24 @@ export class SampleIngestor {
   async ingest(message: JsMsg): Promise<void> {
     const parsed = parseIngress(message.subject, message.data);
     if (!parsed.ok)
-      return this.deadLetter(message, parsed.subject?.studioId, parsed.subject?.gatewayId, parsed.reason);
+      return this.deadLetters.publish(
+        message,
+        parsed.subject?.studioId,
+        parsed.subject?.gatewayId,
+        parsed.reason,
+      );
     const { studioId, gatewayId } = parsed.subject;
+    // Every strap heard counts as seen, paired or not, in a class or not.
+    this.recorder.observe(
+      parsed.batch.samples.map((sample) => ({
+        studioId,
+        deviceId: sample.deviceId,
+        gatewayId,
+        seenAt: sample.ts,
+        battery: sample.battery,
+        rssi: sample.rssi,
+      })),
+    );
     const origin = { studioId, gatewayId, seq: parsed.batch.seq, streamSeq: message.seq };
     const recordedAt = Date.now();
     if (
@@ -165,23 +175,5 @@ export class SampleIngestor {
     while (this.directory.position < last && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-  }
-
-  private async deadLetter(message: JsMsg, studioId = 'unknown', gatewayId = 'unknown', reason: string) {
-    const letter: DeadLetter = {
-      reason,
-      subject: message.subject,
-      receivedAt: Date.now(),
-      streamSeq: message.seq,
-      payload: Buffer.from(message.data).toString('utf8').slice(0, 4096),
-    };
-    const header = headers();
-    header.set('Hrm-Dlq-Reason', reason.slice(0, 512));
-    await this.store.js.publish(gatewaySubjects.deadLetter(studioId, gatewayId), JSON.stringify(letter), {
-      msgID: `dlq:${message.seq}`,
-      headers: header,
-    });
-    this.count.deadLettered({ studio: studioId });
-    this.logger.warn('message dead-lettered', { subject: message.subject, seq: message.seq, reason });
   }
 }

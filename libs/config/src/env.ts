@@ -36,6 +36,8 @@ export const ingestEnv = commonEnv.extend({
   INGEST_BATCH: z.coerce.number().int().min(1).max(1000).default(256),
   /** How long a fetched message may stay unacked before JetStream redelivers it (after a crash). */
   INGEST_ACK_WAIT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** A strap's last seen, RSSI and gateway are written at most this often (a battery change at once). */
+  INGEST_DEVICE_STATUS_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 });
 
 export const spotifyWorkerEnv = commonEnv.extend({

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import {
   createMemberBody,
   createStudioBody,
+  deviceListQuery,
+  deviceStatusKey,
   domainEvent,
   gatewayStatus,
   heartRateQuery,
@@ -152,5 +154,20 @@ describe('REST and socket bodies', () => {
     expect(sessionSubscribeRequest.safeParse({}).success).toBe(false);
     expect(sessionSubscribeRequest.safeParse({ sessionId: 'a b' }).success).toBe(false);
     expect(sessionSubscribeRequest.safeParse({ sessionId: 's_1' }).success).toBe(true);
+  });
+
+  it('keys device status by studio and device in characters a KV key allows', () => {
+    const key = deviceStatusKey('st_1', 'ant:120:54321');
+    expect(key).toMatch(/^st_1\.[-/=\w]+$/);
+    expect(deviceStatusKey('st_1', 'ant:120:54322')).not.toBe(key);
+    expect(Buffer.from(key.split('.')[1] ?? '', 'base64url').toString('utf8')).toBe('ant:120:54321');
+  });
+
+  it('lists unassigned devices of the last 24 hours unless told otherwise, up to 30 days', () => {
+    expect(deviceListQuery.parse({})).toEqual({ seenWithinHours: 24 });
+    expect(deviceListQuery.parse({ seenWithinHours: '720' })).toEqual({ seenWithinHours: 720 });
+    expect(deviceListQuery.safeParse({ seenWithinHours: '0' }).success).toBe(false);
+    expect(deviceListQuery.safeParse({ seenWithinHours: '721' }).success).toBe(false);
+    expect(deviceListQuery.safeParse({ assigned: 'false' }).success).toBe(false);
   });
 });

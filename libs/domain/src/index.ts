@@ -9,3 +9,4 @@ export * from './session/events.js';
 export * from './session/state.js';
 export * from './session/rule-error.js';
 export * from './session/decide.js';
+export * from './devices/device-status.js';

@@ -8,19 +8,27 @@ import {
   NotFoundException,
   Param,
   Put,
+  Query,
 } from '@nestjs/common';
-import { deviceIdParam, entityId, pairDeviceBody } from '#contracts';
+import { deviceIdParam, deviceListQuery, entityId, pairDeviceBody, type DeviceList } from '#contracts';
 import type { Db } from '#db';
+import { DeviceStatusStore } from '#eventstore';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
 import { parseInput } from '../http/errors.js';
 import { DB } from '../tokens.js';
+import { deviceListView } from './device-list.js';
+
+const HOUR_MS = 3600 * 1000;
 
 /** Pairing a strap with an athlete: the pairing a class copies when they join. */
 @Controller('api/v1/studios/:studioId/devices')
 export class DevicesController {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Inject(DeviceStatusStore) private readonly deviceStatus: DeviceStatusStore,
+  ) {}
 
   @Put(':deviceId')
   async pair(
@@ -58,16 +66,28 @@ export class DevicesController {
   }
 
   @Get()
-  async list(@Caller() caller: Principal, @Param('studioId') studioId: string) {
+  async list(
+    @Caller() caller: Principal,
+    @Param('studioId') studioId: string,
+    @Query() raw: unknown,
+  ): Promise<DeviceList> {
     const studio = parseInput(entityId, studioId, 'studio id');
     authorize(caller, studio, 'read', 'studio');
-    const rows = await this.db.device.findMany({ where: { studioId: studio }, orderBy: { deviceId: 'asc' } });
-    return {
-      devices: rows.map((row) => ({
-        deviceId: row.deviceId,
-        memberId: row.memberId,
-        pairedAt: row.pairedAt.getTime(),
-      })),
-    };
+    const { seenWithinHours } = parseInput(deviceListQuery, raw, 'query');
+    const [rows, statuses] = await Promise.all([
+      this.db.device.findMany({
+        where: { studioId: studio },
+        orderBy: { deviceId: 'asc' },
+        include: { member: { select: { displayName: true } } },
+      }),
+      this.deviceStatus.studio(studio),
+    ]);
+    const pairings = rows.map((row) => ({
+      deviceId: row.deviceId,
+      memberId: row.memberId,
+      displayName: row.member.displayName,
+      pairedAt: row.pairedAt.getTime(),
+    }));
+    return deviceListView(pairings, statuses, Date.now() - seenWithinHours * HOUR_MS);
   }
 }

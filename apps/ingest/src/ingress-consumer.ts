@@ -1,0 +1,60 @@
+// What both ingress consumers (samples, gateway status) share: the pull loop
+// on a durable consumer, and the dead letters for messages they refuse.
+import type { JsMsg } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
+import { gatewaySubjects, streams, type DeadLetter } from '#contracts';
+import type { Logger } from '#config';
+import type { EventStore } from '#eventstore';
+import type { Metrics } from '#platform';
+
+/** Fetches from a durable consumer of the ingress stream until `running()` turns false. */
+export async function pullLoop(
+  store: EventStore,
+  consumerName: string,
+  batchSize: number,
+  running: () => boolean,
+  handle: (message: JsMsg) => Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  const consumer = await store.js.consumers.get(streams.ingress.name, consumerName);
+  while (running()) {
+    try {
+      const batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
+      for await (const message of batch) await handle(message);
+    } catch (error) {
+      logger.warn('fetch failed', { consumer: consumerName, error });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+export class DeadLetters {
+  private readonly count;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly logger: Logger,
+    metrics: Metrics,
+  ) {
+    this.count = metrics.counter('hrm_ingest_messages_dead_lettered_total', 'Gateway messages refused');
+  }
+
+  /** Keeps a refused message with its reason on `hrm.v1.dlq.<studioId>.<gatewayId>`. */
+  async publish(message: JsMsg, studioId = 'unknown', gatewayId = 'unknown', reason: string): Promise<void> {
+    const letter: DeadLetter = {
+      reason,
+      subject: message.subject,
+      receivedAt: Date.now(),
+      streamSeq: message.seq,
+      payload: Buffer.from(message.data).toString('utf8').slice(0, 4096),
+    };
+    const header = headers();
+    header.set('Hrm-Dlq-Reason', reason.slice(0, 512));
+    await this.store.js.publish(gatewaySubjects.deadLetter(studioId, gatewayId), JSON.stringify(letter), {
+      msgID: `dlq:${message.seq}`,
+      headers: header,
+    });
+    this.count({ studio: studioId });
+    this.logger.warn('message dead-lettered', { subject: message.subject, seq: message.seq, reason });
+  }
+}

@@ -1,0 +1,86 @@
+// Gateway status (`hrm.v1.status.>`): which straps each gateway hears, with
+// battery and RSSI. One durable consumer of its own, shared by every ingest
+// instance: NATS 2.9 filters a consumer on one subject only, and the samples'
+// consumer must not see the dead letters ingest writes under `hrm.v1.>`.
+import type { JsMsg } from '@nats-io/jetstream';
+import { gatewaySubjects, streams } from '#contracts';
+import type { Logger } from '#config';
+import type { EventStore } from '#eventstore';
+import type { DeviceStatusRecorder } from './device-status-recorder.js';
+import { pullLoop, type DeadLetters } from './ingress-consumer.js';
+import { parseStatus } from './parse-ingress.js';
+
+export const STATUS_CONSUMER = 'ingest-status';
+
+export class StatusIngestor {
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly recorder: DeviceStatusRecorder,
+    private readonly deadLetters: DeadLetters,
+    private readonly logger: Logger,
+    private readonly options: { batchSize: number; ackWaitMs?: number },
+  ) {}
+
+  get ready(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    await this.store.ensureDurable(streams.ingress.name, STATUS_CONSUMER, gatewaySubjects.allStatus, {
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+      maxAckPending: 2_000,
+    });
+    this.running = true;
+    this.loop = pullLoop(
+      this.store,
+      STATUS_CONSUMER,
+      this.options.batchSize,
+      () => this.running,
+      (message) => this.handle(message),
+      this.logger,
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Recorded (throttled) or dead-lettered, then acked; a dead letter that cannot be published is retried. */
+  private async handle(message: JsMsg): Promise<void> {
+    const parsed = parseStatus(message.subject, message.data);
+    if (!parsed.ok) {
+      try {
+        await this.deadLetters.publish(
+          message,
+          parsed.subject?.studioId,
+          parsed.subject?.gatewayId,
+          parsed.reason,
+        );
+        message.ack();
+      } catch (error) {
+        this.logger.warn('dead letter failed; status message will be redelivered', {
+          seq: message.seq,
+          error,
+        });
+        message.nak(1000);
+      }
+      return;
+    }
+    const { studioId, gatewayId } = parsed.subject;
+    this.recorder.observe(
+      parsed.body.devices.map((device) => ({
+        studioId,
+        deviceId: device.deviceId,
+        gatewayId,
+        seenAt: device.lastSeen,
+        battery: device.battery,
+        rssi: device.rssi,
+      })),
+    );
+    message.ack();
+  }
+}
