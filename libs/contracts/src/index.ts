@@ -5,3 +5,4 @@ export * from './live.js';
 export * from './rest.js';
 export * from './listing.js';
 export * from './history.js';
+export * from './rest-responses.js';

@@ -176,5 +176,7 @@ export const problem = z.object({
   status: z.int(),
   detail: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** The request's path. */
+  instance: z.string().optional(),
 });
 export type Problem = z.infer<typeof problem>;
