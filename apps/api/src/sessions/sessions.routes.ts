@@ -51,6 +51,7 @@ export const sessionRoutes = {
     summary: 'List classes, newest first, keyset-paginated',
     description:
       'A studio token must name its own studio; the bootstrap operator may list every studio. ' +
+      '`from` and `to` (not before `from`) filter on the start time. ' +
       'Pass `next` back as `cursor`, with the same filters.',
     access: 'read',
     query: listSessionsQuery,
