@@ -58,6 +58,7 @@ export function bannerLines(info: BannerInfo, colour: boolean): string[] {
     rule,
     bold(colour, `HRM stack is up (${(info.startedInMs / 1000).toFixed(1)} s)`),
     row('API', `http://localhost:${info.apiPort}/api/v1`),
+    row('API docs', `http://localhost:${info.apiPort}/api/docs  (OpenAPI 3.1, no token needed)`),
     row('Realtime', `${realtimeUrl(info.realtimePort)}  (Socket.IO namespace /live)`),
     row('NATS', info.natsUrl),
     row('Postgres', maskPassword(info.databaseUrl)),

@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import type { Db } from '#db';
 import { DeviceStatusStore, EventStore } from '#eventstore';
 import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
 import { AuthGuard } from './auth/auth.guard.js';
+import { DocsController, OpenApi } from './docs/docs.controller.js';
 import { HistoryController } from './history/history.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { Projector } from './projections/projector.js';
@@ -27,6 +28,18 @@ export interface ApiDependencies {
   adminToken: string;
 }
 
+/** Every controller of the API; the OpenAPI document covers each `/api/v1` route of them. */
+export const apiControllers = [
+  HealthController,
+  StudiosController,
+  MembersController,
+  DevicesController,
+  SessionsController,
+  SessionListController,
+  HistoryController,
+  DocsController,
+];
+
 @Module({})
 export class ApiModule {
   static register({
@@ -40,15 +53,8 @@ export class ApiModule {
   }: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [
-        HealthController,
-        StudiosController,
-        MembersController,
-        DevicesController,
-        SessionsController,
-        SessionListController,
-        HistoryController,
-      ],
+      imports: [DiscoveryModule],
+      controllers: apiControllers,
       providers: [
         { provide: DB, useValue: db },
         { provide: LOGGER, useValue: logger },
@@ -59,6 +65,7 @@ export class ApiModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         Projector,
         SessionCommands,
+        OpenApi,
         ...healthProviders('api', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },
           { name: 'postgres', check: async () => (await db.$queryRaw<unknown[]>`SELECT 1`).length === 1 },

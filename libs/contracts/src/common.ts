@@ -32,7 +32,8 @@ export const zonePercentages = z
   .length(5)
   .refine((values) => values.every((value, index) => index === 0 || value > (values[index - 1] ?? 0)), {
     message: 'must be strictly ascending',
-  });
+  })
+  .meta({ description: 'Lower bounds of zones 1..5 in percent, strictly ascending' });
 
 /**
  * How a class turns max HR into zone thresholds, copied at join so that a raised

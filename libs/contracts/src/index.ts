@@ -6,3 +6,4 @@ export * from './rest.js';
 export * from './listing.js';
 export * from './history.js';
 export * from './devices.js';
+export * from './rest-responses.js';

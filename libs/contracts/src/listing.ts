@@ -104,5 +104,6 @@ export const updateMemberBody = z
     message: 'give at least one field to change',
     // Only for an otherwise valid body: unknown fields already explain a refusal.
     when: (payload) => payload.issues.length === 0,
-  });
+  })
+  .meta({ description: 'At least one field; null clears an optional field.' });
 export type UpdateMemberBody = z.infer<typeof updateMemberBody>;

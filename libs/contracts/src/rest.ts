@@ -25,7 +25,8 @@ export const timeZone = z
   .string()
   .min(1)
   .max(64)
-  .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin');
+  .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')
+  .meta({ description: 'An IANA time zone name, e.g. Europe/Berlin' });
 
 const studioSettings = {
   timezone: timeZone.optional(),
@@ -49,12 +50,17 @@ const customNeedsZones = {
 
 export const createStudioBody = z
   .strictObject({ name: z.string().trim().min(1).max(120), ...studioSettings })
-  .refine((body) => !customZonesMissing(body), customNeedsZones);
+  .refine((body) => !customZonesMissing(body), customNeedsZones)
+  .meta({ description: 'The `custom` zone model needs five `customZones`.' });
 
 /** Changes to a studio's settings apply to classes joined from then on, never to past ones. */
 export const updateStudioBody = z
   .strictObject({ name: z.string().trim().min(1).max(120).optional(), ...studioSettings })
-  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' })
+  .meta({
+    description:
+      'At least one field; the `custom` zone model needs five `customZones` (here or already set).',
+  });
 export type UpdateStudioBody = z.infer<typeof updateStudioBody>;
 
 export type CreateStudioBody = z.infer<typeof createStudioBody>;
@@ -176,5 +182,7 @@ export const problem = z.object({
   status: z.int(),
   detail: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** The request's path. */
+  instance: z.string().optional(),
 });
 export type Problem = z.infer<typeof problem>;

@@ -8,17 +8,22 @@ import {
 import { createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
 import { TokenVerifier, type Principal } from '#platform';
+import { docsPath } from '../docs/docs.controller.js';
 
 const principals = new WeakMap<Request, Principal>();
 
-/** Every route but health needs `Authorization: Bearer <token>`. */
+function isDocs(path: string): boolean {
+  return path === docsPath || path.startsWith(`${docsPath}/`);
+}
+
+/** Every route but health and the API's description needs `Authorization: Bearer <token>`. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
-    if (!request.path.startsWith('/api/')) return true;
+    if (!request.path.startsWith('/api/') || isDocs(request.path)) return true;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const principal = await this.verifier.verify(match?.[1]);

@@ -1,22 +1,17 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  heartRateQuery,
-  sessionEventsQuery,
-  type HeartRateSeries,
-  type SessionEventsPage,
-  type SessionSummary,
-} from '#contracts';
+import type { HeartRateSeries, SessionEventsPage, SessionSummary } from '#contracts';
 import type { Db } from '#db';
 import { EventStore } from '#eventstore';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
-import { parseInput } from '../http/errors.js';
+import { Route, parseQuery } from '../http/route.js';
 import { sessionInScope } from '../sessions/session-scope.js';
 import { DB } from '../tokens.js';
 import { sessionEventsPage } from './events.query.js';
 import { writeSamplesCsv } from './export-csv.js';
 import { heartRateSeries } from './heart-rate.query.js';
+import { historyRoutes as routes } from './history.routes.js';
 import { sessionSummary } from './summary.query.js';
 
 @Controller('api/v1/sessions/:sessionId')
@@ -27,32 +22,36 @@ export class HistoryController {
   ) {}
 
   @Get('heart-rate')
+  @Route(routes.heartRate)
   async heartRate(
     @Caller() caller: Principal,
     @Param('sessionId') sessionId: string,
     @Query() query: unknown,
   ): Promise<HeartRateSeries> {
-    const { participantId, bucket } = parseInput(heartRateQuery, query, 'query');
+    const { participantId, bucket } = parseQuery(routes.heartRate, query);
     const id = (await sessionInScope(this.db, caller, sessionId, 'read')).id;
     return heartRateSeries(this.db, id, bucket, participantId);
   }
 
   @Get('summary')
+  @Route(routes.summary)
   async summary(@Caller() caller: Principal, @Param('sessionId') sessionId: string): Promise<SessionSummary> {
     return sessionSummary(this.db, this.store, (await sessionInScope(this.db, caller, sessionId, 'read')).id);
   }
 
   @Get('events')
+  @Route(routes.events)
   async events(
     @Caller() caller: Principal,
     @Param('sessionId') sessionId: string,
     @Query() query: unknown,
   ): Promise<SessionEventsPage> {
-    const page = parseInput(sessionEventsQuery, query, 'query');
+    const page = parseQuery(routes.events, query);
     return sessionEventsPage(this.store, (await sessionInScope(this.db, caller, sessionId, 'read')).id, page);
   }
 
   @Get('export.csv')
+  @Route(routes.exportCsv)
   async exportCsv(
     @Caller() caller: Principal,
     @Param('sessionId') sessionId: string,

@@ -27,10 +27,13 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   throw new BadInputError(`invalid ${what}`, fieldErrors);
 }
 
+/** `If-Match: "12"` (or 12, or W/"12"); the OpenAPI document shows this pattern too. */
+export const ifMatchPattern = /^(?:W\/)?"?(\d+)"?$/;
+
 /** `If-Match: "12"` (or 12, or W/"12") → 12; absent → undefined. */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  const match = ifMatchPattern.exec(header.trim());
   if (match?.[1] === undefined)
     throw new BadInputError('If-Match must be an ETag this API returned, e.g. "12"');
   return Number(match[1]);

@@ -1,20 +1,16 @@
 // History lists: a studio's classes and an athlete's classes, keyset-paginated.
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import {
-  entityId,
-  listSessionsQuery,
-  memberSessionsQuery,
-  type MemberSessionPage,
-  type SessionPage,
-} from '#contracts';
+import type { MemberSessionPage, SessionPage } from '#contracts';
 import type { Db } from '#db';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
-import { BadInputError, parseInput } from '../http/errors.js';
+import { BadInputError } from '../http/errors.js';
+import { Route, parseParam, parseQuery } from '../http/route.js';
 import { DB } from '../tokens.js';
 import { requireStudio } from '../studios/views.js';
 import { listSessions, memberSessions } from './session-list.query.js';
+import { sessionRoutes as routes } from './sessions.routes.js';
 
 @Controller('api/v1')
 export class SessionListController {
@@ -22,8 +18,9 @@ export class SessionListController {
 
   /** A studio token lists its own studio and must name it; the bootstrap operator may list every studio. */
   @Get('sessions')
+  @Route(routes.list)
   async list(@Caller() caller: Principal, @Query() raw: unknown): Promise<SessionPage> {
-    const query = parseInput(listSessionsQuery, raw, 'query');
+    const query = parseQuery(routes.list, raw);
     if (query.studioId === undefined) {
       if (caller.kind === 'admin') return listSessions(this.db, undefined, query);
       throw new BadInputError('invalid query', [
@@ -36,15 +33,16 @@ export class SessionListController {
   }
 
   @Get('members/:memberId/sessions')
+  @Route(routes.forMember)
   async forMember(
     @Caller() caller: Principal,
     @Param('memberId') memberId: string,
     @Query() raw: unknown,
   ): Promise<MemberSessionPage> {
-    const id = parseInput(entityId, memberId, 'member id');
+    const id = parseParam(routes.forMember, 'memberId', memberId);
     const member = await this.db.member.findUnique({ where: { id }, select: { id: true, studioId: true } });
     if (member === null) throw new NotFoundException('member not found');
     authorize(caller, member.studioId, 'read', 'member');
-    return memberSessions(this.db, member, parseInput(memberSessionsQuery, raw, 'query'));
+    return memberSessions(this.db, member, parseQuery(routes.forMember, raw));
   }
 }

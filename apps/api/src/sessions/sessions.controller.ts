@@ -13,12 +13,13 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import crypto from 'node:crypto';
-import { addParticipantBody, createSessionBody, entityId, type SessionView } from '#contracts';
+import type { ParticipantAdded, SessionView } from '#contracts';
 import type { Db } from '#db';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
-import { parseIfMatch, parseInput } from '../http/errors.js';
+import { parseIfMatch } from '../http/errors.js';
+import { Route, parseBody, parseParam } from '../http/route.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
 import { requireStudio } from '../studios/views.js';
@@ -26,6 +27,7 @@ import { defaultDevice, participantProfile } from './participant-profile.js';
 import { SessionCommands } from './session-commands.js';
 import { sessionInScope } from './session-scope.js';
 import { toSessionView } from './session-views.js';
+import { sessionRoutes as routes } from './sessions.routes.js';
 
 @Controller('api/v1')
 export class SessionsController {
@@ -36,15 +38,16 @@ export class SessionsController {
 
   @Post('studios/:studioId/sessions')
   @HttpCode(201)
+  @Route(routes.schedule)
   async schedule(
     @Caller() caller: Principal,
     @Param('studioId') studioId: string,
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
-    const studio = parseInput(entityId, studioId, 'studio id');
+    const studio = parseParam(routes.schedule, 'studioId', studioId);
     authorize(caller, studio, 'write', 'studio');
-    const input = parseInput(createSessionBody, body);
+    const input = parseBody(routes.schedule, body);
     await requireStudio(this.db, studio);
     const sessionId = newId('s');
     const startsAt = input.startsAt === undefined ? null : Date.parse(input.startsAt);
@@ -57,25 +60,27 @@ export class SessionsController {
   }
 
   @Get('sessions/:sessionId')
+  @Route(routes.get)
   async get(
     @Caller() caller: Principal,
     @Param('sessionId') sessionId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
-    return this.view(parseInput(entityId, sessionId, 'session id'), caller, response);
+    return this.view(parseParam(routes.get, 'sessionId', sessionId), caller, response);
   }
 
   @Post('sessions/:sessionId/participants')
   @HttpCode(201)
+  @Route(routes.addParticipant)
   async addParticipant(
     @Caller() caller: Principal,
     @Param('sessionId') sessionId: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ) {
+  ): Promise<ParticipantAdded> {
     const session = await sessionInScope(this.db, caller, sessionId, 'write');
-    const input = parseInput(addParticipantBody, body);
+    const input = parseBody(routes.addParticipant, body);
     const member = await this.db.member.findFirst({
       where: { id: input.memberId, studioId: session.studioId },
       include: { devices: { orderBy: { pairedAt: 'desc' } } },
@@ -97,6 +102,7 @@ export class SessionsController {
 
   @Delete('sessions/:sessionId/participants/:participantId')
   @HttpCode(204)
+  @Route(routes.removeParticipant)
   async removeParticipant(
     @Caller() caller: Principal,
     @Param('sessionId') sessionId: string,
@@ -104,7 +110,7 @@ export class SessionsController {
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
     const session = await sessionInScope(this.db, caller, sessionId, 'write');
-    const participant = parseInput(entityId, participantId, 'participant id');
+    const participant = parseParam(routes.removeParticipant, 'participantId', participantId);
     await this.commands.execute(
       session.id,
       { type: 'removeParticipant', data: { participantId: participant } },
@@ -114,6 +120,7 @@ export class SessionsController {
 
   @Post('sessions/:sessionId/start')
   @HttpCode(200)
+  @Route(routes.start)
   async start(
     @Caller() caller: Principal,
     @Param('sessionId') sessionId: string,
@@ -125,6 +132,7 @@ export class SessionsController {
 
   @Post('sessions/:sessionId/end')
   @HttpCode(200)
+  @Route(routes.end)
   async end(
     @Caller() caller: Principal,
     @Param('sessionId') sessionId: string,

@@ -10,15 +10,16 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { deviceIdParam, deviceListQuery, entityId, pairDeviceBody, type DeviceList } from '#contracts';
+import type { DeviceList } from '#contracts';
 import type { Db } from '#db';
 import { DeviceStatusStore } from '#eventstore';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
-import { parseInput } from '../http/errors.js';
+import { Route, parseBody, parseParam, parseQuery } from '../http/route.js';
 import { DB } from '../tokens.js';
 import { deviceListView } from './device-list.js';
+import { deviceRoutes as routes } from './devices.routes.js';
 
 const HOUR_MS = 3600 * 1000;
 
@@ -31,16 +32,17 @@ export class DevicesController {
   ) {}
 
   @Put(':deviceId')
+  @Route(routes.pair)
   async pair(
     @Caller() caller: Principal,
     @Param('studioId') studioId: string,
     @Param('deviceId') deviceId: string,
     @Body() body: unknown,
   ) {
-    const studio = parseInput(entityId, studioId, 'studio id');
+    const studio = parseParam(routes.pair, 'studioId', studioId);
     authorize(caller, studio, 'write', 'studio');
-    const device = parseInput(deviceIdParam, deviceId, 'device id');
-    const { memberId } = parseInput(pairDeviceBody, body);
+    const device = parseParam(routes.pair, 'deviceId', deviceId);
+    const { memberId } = parseBody(routes.pair, body);
     const owner = await this.db.member.findFirst({ where: { id: memberId, studioId: studio } });
     if (owner === null) throw new NotFoundException('member not found');
     const row = await this.db.device.upsert({
@@ -53,27 +55,29 @@ export class DevicesController {
 
   @Delete(':deviceId')
   @HttpCode(204)
+  @Route(routes.unpair)
   async unpair(
     @Caller() caller: Principal,
     @Param('studioId') studioId: string,
     @Param('deviceId') deviceId: string,
   ) {
-    const studio = parseInput(entityId, studioId, 'studio id');
+    const studio = parseParam(routes.unpair, 'studioId', studioId);
     authorize(caller, studio, 'write', 'studio');
-    const device = parseInput(deviceIdParam, deviceId, 'device id');
+    const device = parseParam(routes.unpair, 'deviceId', deviceId);
     const removed = await this.db.device.deleteMany({ where: { studioId: studio, deviceId: device } });
     if (removed.count === 0) throw new NotFoundException('device not paired');
   }
 
   @Get()
+  @Route(routes.list)
   async list(
     @Caller() caller: Principal,
     @Param('studioId') studioId: string,
     @Query() raw: unknown,
   ): Promise<DeviceList> {
-    const studio = parseInput(entityId, studioId, 'studio id');
+    const studio = parseParam(routes.list, 'studioId', studioId);
     authorize(caller, studio, 'read', 'studio');
-    const { seenWithinHours } = parseInput(deviceListQuery, raw, 'query');
+    const { seenWithinHours } = parseQuery(routes.list, raw);
     const [rows, statuses] = await Promise.all([
       this.db.device.findMany({
         where: { studioId: studio },

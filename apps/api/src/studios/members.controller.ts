@@ -9,14 +9,15 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
-import { createMemberBody, entityId, updateMemberBody, type Member } from '#contracts';
+import type { Member, MemberList } from '#contracts';
 import type { Db } from '#db';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
-import { parseInput } from '../http/errors.js';
+import { Route, parseBody, parseParam } from '../http/route.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
+import { memberRoutes as routes } from './members.routes.js';
 import { requireStudio, toMember } from './views.js';
 
 @Controller('api/v1')
@@ -25,14 +26,15 @@ export class MembersController {
 
   @Post('studios/:studioId/members')
   @HttpCode(201)
+  @Route(routes.create)
   async create(
     @Caller() caller: Principal,
     @Param('studioId') studioId: string,
     @Body() body: unknown,
   ): Promise<Member> {
-    const id = parseInput(entityId, studioId, 'studio id');
+    const id = parseParam(routes.create, 'studioId', studioId);
     authorize(caller, id, 'write', 'studio');
-    const input = parseInput(createMemberBody, body);
+    const input = parseBody(routes.create, body);
     await requireStudio(this.db, id);
     const row = await this.db.member.create({
       data: {
@@ -50,11 +52,9 @@ export class MembersController {
   }
 
   @Get('studios/:studioId/members')
-  async list(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-  ): Promise<{ members: Member[] }> {
-    const id = parseInput(entityId, studioId, 'studio id');
+  @Route(routes.list)
+  async list(@Caller() caller: Principal, @Param('studioId') studioId: string): Promise<MemberList> {
+    const id = parseParam(routes.list, 'studioId', studioId);
     authorize(caller, id, 'read', 'studio');
     const rows = await this.db.member.findMany({
       where: { studioId: id },
@@ -68,16 +68,17 @@ export class MembersController {
    * already joined keep the profile they copied when they joined.
    */
   @Patch('members/:memberId')
+  @Route(routes.update)
   async update(
     @Caller() caller: Principal,
     @Param('memberId') memberId: string,
     @Body() body: unknown,
   ): Promise<Member> {
-    const id = parseInput(entityId, memberId, 'member id');
+    const id = parseParam(routes.update, 'memberId', memberId);
     const existing = await this.db.member.findUnique({ where: { id }, select: { studioId: true } });
     if (existing === null) throw new NotFoundException('member not found');
     authorize(caller, existing.studioId, 'write', 'member');
-    const input = parseInput(updateMemberBody, body);
+    const input = parseBody(routes.update, body);
     return toMember(await this.db.member.update({ where: { id }, data: input }));
   }
 }

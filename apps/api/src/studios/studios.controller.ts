@@ -10,21 +10,16 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
-import {
-  createStudioBody,
-  createTokenBody,
-  customZonesMissing,
-  entityId,
-  updateStudioBody,
-  type Studio,
-} from '#contracts';
+import { customZonesMissing, type IssuedToken, type Studio } from '#contracts';
 import type { Db } from '#db';
 import { generateToken, hashToken, type Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize, requireAdmin } from '../auth/principal.js';
-import { BadInputError, parseInput } from '../http/errors.js';
+import { BadInputError } from '../http/errors.js';
+import { Route, parseBody, parseParam } from '../http/route.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
+import { studioRoutes as routes } from './studios.routes.js';
 import { requireStudio, toStudio } from './views.js';
 
 @Controller('api/v1/studios')
@@ -33,9 +28,10 @@ export class StudiosController {
 
   @Post()
   @HttpCode(201)
+  @Route(routes.create)
   async create(@Caller() caller: Principal, @Body() body: unknown): Promise<Studio> {
     requireAdmin(caller);
-    const input = parseInput(createStudioBody, body);
+    const input = parseBody(routes.create, body);
     const row = await this.db.studio.create({
       data: {
         id: newId('st'),
@@ -50,8 +46,9 @@ export class StudiosController {
   }
 
   @Get(':studioId')
+  @Route(routes.get)
   async get(@Caller() caller: Principal, @Param('studioId') studioId: string): Promise<Studio> {
-    const id = parseInput(entityId, studioId, 'studio id');
+    const id = parseParam(routes.get, 'studioId', studioId);
     authorize(caller, id, 'read', 'studio');
     const row = await this.db.studio.findUnique({ where: { id } });
     if (row === null) throw new NotFoundException('studio not found');
@@ -59,14 +56,15 @@ export class StudiosController {
   }
 
   @Patch(':studioId')
+  @Route(routes.update)
   async update(
     @Caller() caller: Principal,
     @Param('studioId') studioId: string,
     @Body() body: unknown,
   ): Promise<Studio> {
-    const id = parseInput(entityId, studioId, 'studio id');
+    const id = parseParam(routes.update, 'studioId', studioId);
     authorize(caller, id, 'operate', 'studio');
-    const input = parseInput(updateStudioBody, body);
+    const input = parseBody(routes.update, body);
     const current = await this.db.studio.findUnique({ where: { id } });
     if (current === null) throw new NotFoundException('studio not found');
     const customZones = input.customZones ?? current.customZones;
@@ -81,10 +79,15 @@ export class StudiosController {
 
   @Post(':studioId/tokens')
   @HttpCode(201)
-  async issueToken(@Caller() caller: Principal, @Param('studioId') studioId: string, @Body() body: unknown) {
-    const id = parseInput(entityId, studioId, 'studio id');
+  @Route(routes.issueToken)
+  async issueToken(
+    @Caller() caller: Principal,
+    @Param('studioId') studioId: string,
+    @Body() body: unknown,
+  ): Promise<IssuedToken> {
+    const id = parseParam(routes.issueToken, 'studioId', studioId);
     authorize(caller, id, 'operate', 'studio');
-    const input = parseInput(createTokenBody, body);
+    const input = parseBody(routes.issueToken, body);
     await requireStudio(this.db, id);
     const token = generateToken();
     const row = await this.db.apiToken.create({
@@ -109,8 +112,9 @@ export class StudiosController {
 
   /** The studio's tokens, never their secrets. */
   @Get(':studioId/tokens')
+  @Route(routes.listTokens)
   async listTokens(@Caller() caller: Principal, @Param('studioId') studioId: string) {
-    const id = parseInput(entityId, studioId, 'studio id');
+    const id = parseParam(routes.listTokens, 'studioId', studioId);
     authorize(caller, id, 'operate', 'studio');
     await requireStudio(this.db, id);
     const rows = await this.db.apiToken.findMany({
@@ -132,14 +136,15 @@ export class StudiosController {
   /** Revoked at once: every request and every new socket checks the token against the table. */
   @Delete(':studioId/tokens/:tokenId')
   @HttpCode(204)
+  @Route(routes.revokeToken)
   async revokeToken(
     @Caller() caller: Principal,
     @Param('studioId') studioId: string,
     @Param('tokenId') tokenId: string,
   ): Promise<void> {
-    const id = parseInput(entityId, studioId, 'studio id');
+    const id = parseParam(routes.revokeToken, 'studioId', studioId);
     authorize(caller, id, 'operate', 'studio');
-    const token = parseInput(entityId, tokenId, 'token id');
+    const token = parseParam(routes.revokeToken, 'tokenId', tokenId);
     const revoked = await this.db.apiToken.updateMany({
       where: { id: token, studioId: id, revokedAt: null },
       data: { revokedAt: new Date() },

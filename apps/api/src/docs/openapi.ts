@@ -1,0 +1,259 @@
+// The OpenAPI 3.1 document, generated from the routes' contracts: the zod
+// schemas that validate each request are the ones described here.
+import { z } from 'zod';
+import { problem } from '#contracts';
+import { ifMatchPattern } from '../http/errors.js';
+import type { RouteAccess, RouteContract } from '../http/route.js';
+import type { MappedRoute } from './route-table.js';
+
+export type JsonSchema = z.core.JSONSchema.JSONSchema;
+type Reference = { $ref: string };
+
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  description?: string;
+  schema: JsonSchema;
+}
+
+interface MediaType {
+  schema: JsonSchema | Reference;
+}
+
+interface Response {
+  description: string;
+  headers?: Record<string, Reference>;
+  content?: Record<string, MediaType>;
+}
+
+export interface Operation {
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description: string;
+  'x-access': RouteAccess;
+  parameters: (Parameter | Reference)[];
+  requestBody?: { required: true; content: Record<string, MediaType> };
+  responses: Record<string, Response | Reference>;
+}
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  servers: { url: string }[];
+  security: Record<string, string[]>[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, Response>;
+    parameters: Record<string, Parameter>;
+    headers: Record<string, { description: string; schema: JsonSchema }>;
+  };
+}
+
+export interface OpenApiOptions {
+  /** `throw` in tests (every schema must be describable); `any` at startup (never fail to serve). */
+  unrepresentable: 'throw' | 'any';
+}
+
+/**
+ * A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect): the input side for
+ * what a client sends (before defaults and transforms), the output side for answers.
+ */
+export function jsonSchema(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  unrepresentable: OpenApiOptions['unrepresentable'] = 'throw',
+): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable,
+  });
+  return rest;
+}
+
+const tags = [
+  { name: 'studios', description: 'Studios and their settings (max-HR formula, zone model)' },
+  { name: 'tokens', description: 'Display, coach and operator tokens of a studio' },
+  { name: 'members', description: 'Athletes of a studio' },
+  { name: 'devices', description: 'Heart-rate straps paired with athletes' },
+  { name: 'sessions', description: 'Classes: schedule, roster, start and end, lists' },
+  { name: 'history', description: "A class's heart rate, summary, event log and CSV export" },
+];
+
+const accessText: Record<RouteAccess, string> = {
+  read: 'Any token of the studio (display, coach, operator) or the bootstrap token.',
+  write: 'A coach or operator token of the studio, or the bootstrap token; a display token gets 403.',
+  operate: 'An operator token of the studio, or the bootstrap token.',
+  admin: 'Only the operator bootstrap token (HRM_ADMIN_TOKEN).',
+};
+
+const problems = {
+  400: ['BadRequest', 'Bad body, query, path id or If-Match; `errors` lists each field at fault'],
+  401: ['Unauthorized', 'No valid bearer token'],
+  403: ['Forbidden', "The token's role may not do this"],
+  404: ['NotFound', 'No such resource, or one of another studio'],
+  409: ['Conflict', "The class's rules refuse the command; `type` is `urn:hrm:rule:<code>`"],
+  412: ['PreconditionFailed', "If-Match does not match the class's version, or the class changed meanwhile"],
+} as const;
+type ProblemStatus = keyof typeof problems;
+
+const pathParam = /:([A-Za-z0-9_]+)/g;
+
+/** `/sessions/:sessionId` → `/sessions/{sessionId}`. */
+export function openApiPath(path: string): string {
+  return path.replace(pathParam, '{$1}');
+}
+
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(pathParam)].map((match) => match[1] ?? '');
+}
+
+function queryParameters(query: z.ZodType, unrepresentable: OpenApiOptions['unrepresentable']): Parameter[] {
+  const schema = jsonSchema(query, 'input', unrepresentable);
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    schema: typeof property === 'boolean' ? {} : property,
+  }));
+}
+
+function errorStatuses(contract: RouteContract): ProblemStatus[] {
+  const hasInput = [contract.params, contract.query, contract.body].some((part) => part !== undefined);
+  const statuses: ProblemStatus[] = [];
+  if (hasInput || contract.ifMatch) statuses.push(400);
+  statuses.push(401);
+  if (contract.access !== 'read') statuses.push(403);
+  if (contract.params !== undefined || contract.query !== undefined) statuses.push(404);
+  if (contract.rules) statuses.push(409);
+  if (contract.ifMatch) statuses.push(412);
+  return statuses;
+}
+
+function successResponse(route: MappedRoute, contract: RouteContract, options: OpenApiOptions): Response {
+  const headers = contract.etag ? { ETag: { $ref: '#/components/headers/ETag' } } : undefined;
+  if (contract.response !== undefined) {
+    const schema = jsonSchema(contract.response, 'output', options.unrepresentable);
+    return { description: 'OK', ...(headers && { headers }), content: { 'application/json': { schema } } };
+  }
+  if (contract.produces !== undefined) {
+    return {
+      description: contract.produces.description,
+      content: { [contract.produces.mediaType]: { schema: { type: 'string' } } },
+    };
+  }
+  return { description: route.status === 204 ? 'No content' : 'OK' };
+}
+
+function operation(route: MappedRoute, contract: RouteContract, options: OpenApiOptions): Operation {
+  const declared = Object.keys(contract.params ?? {}).sort();
+  const inPath = pathParams(route.path).sort();
+  if (declared.join() !== inPath.join()) {
+    throw new Error(`${route.handler}: params [${declared.join()}] do not match ${route.path}`);
+  }
+  const parameters: (Parameter | Reference)[] = Object.entries(contract.params ?? {}).map(
+    ([name, schema]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: jsonSchema(schema, 'input', options.unrepresentable),
+    }),
+  );
+  if (contract.query !== undefined)
+    parameters.push(...queryParameters(contract.query, options.unrepresentable));
+  if (contract.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
+  const responses: Record<string, Response | Reference> = {
+    [String(route.status)]: successResponse(route, contract, options),
+  };
+  for (const status of errorStatuses(contract)) {
+    responses[String(status)] = { $ref: `#/components/responses/${problems[status][0]}` };
+  }
+  const handlerName = route.handler.split('.').pop() ?? route.handler;
+  return {
+    operationId: `${contract.tag}.${handlerName}`,
+    tags: [contract.tag],
+    summary: contract.summary,
+    description: [contract.description, `Who: ${accessText[contract.access]}`].filter(Boolean).join('\n\n'),
+    'x-access': contract.access,
+    parameters,
+    ...(contract.body !== undefined && {
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': { schema: jsonSchema(contract.body, 'input', options.unrepresentable) },
+        },
+      },
+    }),
+    responses,
+  };
+}
+
+/** Routes under this prefix must declare a contract; the rest (health, metrics, docs) are not REST resources. */
+export const documentedPrefix = '/api/v1/';
+
+export function openApiDocument(
+  routes: readonly MappedRoute[],
+  options: OpenApiOptions = { unrepresentable: 'throw' },
+): OpenApiDocument {
+  const undeclared = routes.filter((route) => route.path.startsWith(documentedPrefix) && !route.contract);
+  if (undeclared.length > 0) {
+    const names = undeclared.map((route) => `${route.method.toUpperCase()} ${route.path} (${route.handler})`);
+    throw new Error(`routes without a @Route contract: ${names.join(', ')}`);
+  }
+  const paths: OpenApiDocument['paths'] = {};
+  const operationIds = new Set<string>();
+  for (const route of routes) {
+    if (route.contract === undefined) continue;
+    const described = operation(route, route.contract, options);
+    if (operationIds.has(described.operationId)) throw new Error(`two routes are ${described.operationId}`);
+    operationIds.add(described.operationId);
+    const item = (paths[openApiPath(route.path)] ??= {});
+    item[route.method] = described;
+  }
+  const problemJson = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'HRM platform REST API',
+      version: '1',
+      description:
+        'Operators and coaches: studios, athletes, straps, classes and their history ' +
+        '(docs/contracts/rest.md). Generated from the zod schemas that validate each request.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    tags,
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The bootstrap operator token, or a display, coach or operator token of a studio',
+        },
+      },
+      schemas: { Problem: jsonSchema(problem, 'output', options.unrepresentable) },
+      responses: Object.fromEntries(
+        Object.values(problems).map(([name, description]) => [name, { description, content: problemJson }]),
+      ),
+      parameters: {
+        IfMatch: {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description: 'The version this command expects, as the ETag gave it (`"42"`); 412 when stale',
+          schema: { type: 'string', pattern: ifMatchPattern.source },
+        },
+      },
+      headers: {
+        ETag: { description: 'The class version (`"42"`), for If-Match', schema: { type: 'string' } },
+      },
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// One declaration per route: the zod schemas that validate its input are the
+// ones the OpenAPI document is generated from (apps/api/src/docs).
+import type { z } from 'zod';
+import { parseInput } from './errors.js';
+
+/** Who may call a route (apps/api/src/auth/principal.ts): read is any token of the studio. */
+export type RouteAccess = 'read' | 'write' | 'operate' | 'admin';
+
+export interface RouteSpec {
+  summary: string;
+  description?: string;
+  access: RouteAccess;
+  /** One schema per `:param` of the path. */
+  params?: Readonly<Record<string, z.ZodType>>;
+  /** An object schema: each property is a query parameter. */
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The JSON answer on success; absent when the answer has no body (204) or is `produces`. */
+  response?: z.ZodType;
+  /** A success answer that is not JSON. */
+  produces?: { mediaType: string; description: string };
+  /** Answers `ETag: "<version>"`. */
+  etag?: boolean;
+  /** Takes `If-Match` (412 when stale). */
+  ifMatch?: boolean;
+  /** The class's rules may refuse it (409). */
+  rules?: boolean;
+}
+
+export type RouteContract = RouteSpec & { readonly tag: string };
+
+const contracts = new WeakMap<object, RouteContract>();
+
+/** The route declarer of one area (an OpenAPI tag); each route keeps its schemas' own types. */
+export function routesTagged(tag: string) {
+  return <const S extends RouteSpec>(spec: S): S & { readonly tag: string } => ({ ...spec, tag });
+}
+
+/** Attaches a route's contract to its handler, where the docs generator finds it. */
+export function Route(contract: RouteContract): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    if (typeof descriptor.value === 'function') contracts.set(descriptor.value, contract);
+  };
+}
+
+/** The contract `@Route` attached to a handler, if any. */
+export function routeContractOf(handler: unknown): RouteContract | undefined {
+  return typeof handler === 'function' ? contracts.get(handler) : undefined;
+}
+
+/** `studioId` → `studio id`: the words the 400 detail uses (`invalid studio id`). */
+function paramWords(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+}
+
+export function parseBody<S extends z.ZodType>(route: { body: S }, body: unknown): z.output<S> {
+  return parseInput(route.body, body);
+}
+
+export function parseQuery<S extends z.ZodType>(route: { query: S }, query: unknown): z.output<S> {
+  return parseInput(route.query, query, 'query');
+}
+
+export function parseParam<K extends string, P extends { readonly [N in K]: z.ZodType }>(
+  route: { params: P },
+  name: K,
+  value: unknown,
+): z.output<P[K]> {
+  return parseInput(route.params[name], value, paramWords(name));
+}

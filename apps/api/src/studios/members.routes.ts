@@ -1,0 +1,31 @@
+// Contracts of the athlete routes: they validate the requests and describe them in /api/docs.
+import { createMemberBody, entityId, member, memberList, updateMemberBody } from '#contracts';
+import { routesTagged } from '../http/route.js';
+
+const memberRoute = routesTagged('members');
+
+export const memberRoutes = {
+  create: memberRoute({
+    summary: 'Add an athlete to the studio',
+    access: 'write',
+    params: { studioId: entityId },
+    body: createMemberBody,
+    response: member,
+  }),
+  list: memberRoute({
+    summary: "The studio's athletes, by name",
+    access: 'read',
+    params: { studioId: entityId },
+    response: memberList,
+  }),
+  update: memberRoute({
+    summary: 'Change an athlete',
+    description:
+      'A partial change; null clears an optional field. Classes the athlete already joined keep ' +
+      'the profile they copied.',
+    access: 'write',
+    params: { memberId: entityId },
+    body: updateMemberBody,
+    response: member,
+  }),
+};
