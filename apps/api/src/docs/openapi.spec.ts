@@ -8,7 +8,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { z } from 'zod';
-import { EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore } from '#eventstore';
 import { Metrics, healthProviders } from '#platform';
 import { apiControllers } from '../api.module.js';
 import { historyRoutes } from '../history/history.routes.js';
@@ -76,6 +76,7 @@ describe('OpenAPI document', () => {
       providers: [
         { provide: DB, useValue: {} },
         { provide: EventStore, useValue: {} },
+        { provide: DeviceStatusStore, useValue: {} },
         { provide: SessionCommands, useValue: {} },
         ...healthProviders('api', new Metrics(), []),
         OpenApi,
