@@ -7,3 +7,4 @@ export * from './listing.js';
 export * from './history.js';
 export * from './devices.js';
 export * from './rest-responses.js';
+export * from './commands.js';

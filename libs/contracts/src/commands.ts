@@ -1,0 +1,77 @@
+// Commands that screens and the API hand to the service that owns the state
+// (timer: the API's class aggregate; playback: the Spotify worker), over NATS
+// request-reply. The payloads a coach sends on the socket are contract 2; the
+// envelope on NATS says who asked, checked again by the owner.
+import { z } from 'zod';
+import { entityId } from './common.js';
+import { tokenRole } from './rest.js';
+
+export const commandSubjects = {
+  timer: (sessionId: string) => `cmd.timer.${sessionId}`,
+  allTimer: 'cmd.timer.>',
+  spotify: (studioId: string) => `cmd.spotify.${studioId}`,
+  allSpotify: 'cmd.spotify.>',
+} as const;
+
+/** Who sent a command: the bootstrap operator, or a studio's token with its role. */
+export const commandActor = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('admin') }),
+  z.strictObject({
+    kind: z.literal('studio'),
+    studioId: entityId,
+    role: tokenRole,
+    tokenId: z.string().min(1),
+  }),
+]);
+export type CommandActor = z.infer<typeof commandActor>;
+
+export const timerAction = z.enum(['start', 'pause', 'resume', 'reset', 'skip']);
+export type TimerAction = z.infer<typeof timerAction>;
+
+/** `timer:command` on the socket. */
+export const timerCommandRequest = z.strictObject({ sessionId: entityId, action: timerAction });
+export type TimerCommandRequest = z.infer<typeof timerCommandRequest>;
+
+export const spotifyAction = z.enum(['play', 'pause', 'next', 'previous', 'volume', 'transfer']);
+export type SpotifyAction = z.infer<typeof spotifyAction>;
+
+/** `spotify:command` on the socket: `volume` (0..100) with `volume`, `deviceId` with `transfer`. */
+export const spotifyCommandRequest = z
+  .strictObject({
+    studioId: entityId,
+    action: spotifyAction,
+    volume: z.int().min(0).max(100).optional(),
+    deviceId: z.string().min(1).max(128).optional(),
+  })
+  .refine((command) => command.action !== 'volume' || command.volume !== undefined, {
+    message: 'volume is required with action volume',
+    path: ['volume'],
+  })
+  .refine((command) => command.action !== 'transfer' || command.deviceId !== undefined, {
+    message: 'deviceId is required with action transfer',
+    path: ['deviceId'],
+  });
+export type SpotifyCommandRequest = z.infer<typeof spotifyCommandRequest>;
+
+/** What travels on `cmd.timer.<sessionId>` / `cmd.spotify.<studioId>`. */
+export const forwardedTimerCommand = z.strictObject({ command: timerCommandRequest, actor: commandActor });
+export type ForwardedTimerCommand = z.infer<typeof forwardedTimerCommand>;
+export const forwardedSpotifyCommand = z.strictObject({
+  command: spotifyCommandRequest,
+  actor: commandActor,
+});
+export type ForwardedSpotifyCommand = z.infer<typeof forwardedSpotifyCommand>;
+
+export const commandError = z.strictObject({ code: z.string().min(1), message: z.string() });
+
+/**
+ * The owner's answer. `state` is the owner's view after the command (a
+ * `timer:state` payload for the timer); an owner narrows it with its own schema.
+ * When nobody answers (no owner running), the forwarder answers
+ * `{ ok: false, error: { code: 'not-available' } }` itself.
+ */
+export const commandReply = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), state: z.unknown().optional() }),
+  z.strictObject({ ok: z.literal(false), error: commandError }),
+]);
+export type CommandReply = z.infer<typeof commandReply>;
