@@ -1,11 +1,17 @@
-// A class's summary: each athlete's stored samples, in timestamp order, folded
-// by the same reducer the live screens use, with the profile the class copied
-// when they joined (read from the log: the read model lacks weight, sex and age).
+// A class's summary: each athlete's stored samples (one query for the whole
+// class), in timestamp order, folded by the same reducer the live screens
+// use, with the profile the class copied when they joined (read from the log: the read model lacks weight, sex and age).
 // Figures are rounded as the screens round them (kcal and points to 0.1), so a
 // screen's totals at the end of a class are the summary's.
 import { eventSubjects, isSessionEvent, streams, type SessionEvent, type SessionSummary } from '#contracts';
 import type { Db } from '#db';
-import { summarizeEffort, ZONE_COUNT, type EffortProfile, type EffortSummary } from '#domain';
+import {
+  summarizeEffort,
+  ZONE_COUNT,
+  type EffortProfile,
+  type EffortSummary,
+  type HeartRateSample,
+} from '#domain';
 import type { EventStore } from '#eventstore';
 
 type Joined = Extract<SessionEvent, { type: 'session.participant-joined' }>['data'];
@@ -27,15 +33,11 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
     if (event.type === 'session.ended') endedAt = event.data.endedAt;
   }
 
-  const summaries: Array<{ participant: Joined; effort: EffortSummary }> = [];
-  for (const participant of joined) {
-    const rows = await db.$queryRaw<Array<{ t: bigint; bpm: number }>>`
-      SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, bpm
-      FROM hr_samples WHERE session_id = ${sessionId} AND participant_id = ${participant.participantId}
-      ORDER BY ts`;
-    const samples = rows.map((row) => ({ ts: Number(row.t), bpm: row.bpm }));
-    summaries.push({ participant, effort: summarizeEffort(samples, profileOf(participant)) });
-  }
+  const samples = await samplesByParticipant(db, sessionId);
+  const summaries = joined.map((participant) => ({
+    participant,
+    effort: summarizeEffort(samples.get(participant.participantId) ?? [], profileOf(participant)),
+  }));
 
   const efforts = summaries.map((entry) => entry.effort);
   const sum = (pick: (effort: EffortSummary) => number) =>
@@ -69,6 +71,29 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
       ),
     },
   };
+}
+
+/**
+ * Every stored sample of the class in one query, walked in primary-key order
+ * (participant, ts), so the index gives them sorted; split per athlete here.
+ */
+async function samplesByParticipant(db: Db, sessionId: string): Promise<Map<string, HeartRateSample[]>> {
+  const rows = await db.$queryRaw<Array<{ participant_id: string; t: bigint; bpm: number }>>`
+    SELECT participant_id, (extract(epoch FROM ts) * 1000)::bigint AS t, bpm
+    FROM hr_samples WHERE session_id = ${sessionId}
+    ORDER BY participant_id, ts`;
+  const byParticipant = new Map<string, HeartRateSample[]>();
+  let current: HeartRateSample[] = [];
+  let currentId: string | null = null;
+  for (const row of rows) {
+    if (row.participant_id !== currentId) {
+      currentId = row.participant_id;
+      current = [];
+      byParticipant.set(currentId, current);
+    }
+    current.push({ ts: Number(row.t), bpm: row.bpm });
+  }
+  return byParticipant;
 }
 
 function profileOf(participant: Joined): EffortProfile {
