@@ -40,12 +40,12 @@ export async function heartRateSeries(
     // bins start at the Unix epoch, so a bucket's t is a multiple of its width.
     const seconds = bucketMs[bucket] / 1000;
     const rows = await db.$queryRaw<
-      Array<{ participant_id: string; t: bigint; bpm: number; min: number; max: number; n: bigint }>
+      Array<{ participant_id: string; t: number; bpm: number; min: number; max: number; n: number }>
     >`
-      SELECT participant_id, (extract(epoch FROM bin) * 1000)::bigint AS t, bpm, min, max, n
+      SELECT participant_id, round(date_part('epoch', bin) * 1000) AS t, bpm, min, max, n
       FROM (
         SELECT participant_id, date_bin(make_interval(secs => ${seconds}), ts, timestamptz 'epoch') AS bin,
-               avg(bpm)::float8 AS bpm, min(bpm)::int AS min, max(bpm)::int AS max, count(*) AS n
+               avg(bpm)::float8 AS bpm, min(bpm)::int AS min, max(bpm)::int AS max, count(*)::int AS n
         FROM hr_samples WHERE session_id = ${sessionId} AND bpm > 0 ${only}
         GROUP BY participant_id, bin
       ) AS buckets

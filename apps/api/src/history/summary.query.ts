@@ -74,26 +74,24 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
 }
 
 /**
- * Every stored sample of the class in one query, walked in primary-key order
- * (participant, ts), so the index gives them sorted; split per athlete here.
+ * Every stored sample of the class in one query: one row per athlete with
+ * their timestamps and bpm as two arrays in ts order (30 rows to decode
+ * instead of 108 000, several times faster through the driver). The epoch
+ * from date_part is a float8 with microseconds, so rounding it gives exact ms.
  */
 async function samplesByParticipant(db: Db, sessionId: string): Promise<Map<string, HeartRateSample[]>> {
-  const rows = await db.$queryRaw<Array<{ participant_id: string; t: bigint; bpm: number }>>`
-    SELECT participant_id, (extract(epoch FROM ts) * 1000)::bigint AS t, bpm
+  const rows = await db.$queryRaw<Array<{ participant_id: string; t: number[]; bpm: number[] }>>`
+    SELECT participant_id,
+           array_agg(round(date_part('epoch', ts) * 1000) ORDER BY ts) AS t,
+           array_agg(bpm ORDER BY ts) AS bpm
     FROM hr_samples WHERE session_id = ${sessionId}
-    ORDER BY participant_id, ts`;
-  const byParticipant = new Map<string, HeartRateSample[]>();
-  let current: HeartRateSample[] = [];
-  let currentId: string | null = null;
-  for (const row of rows) {
-    if (row.participant_id !== currentId) {
-      currentId = row.participant_id;
-      current = [];
-      byParticipant.set(currentId, current);
-    }
-    current.push({ ts: Number(row.t), bpm: row.bpm });
-  }
-  return byParticipant;
+    GROUP BY participant_id`;
+  return new Map(
+    rows.map((row) => [
+      row.participant_id,
+      row.t.map((ts, index) => ({ ts: Number(ts), bpm: Number(row.bpm[index] ?? 0) })),
+    ]),
+  );
 }
 
 function profileOf(participant: Joined): EffortProfile {
