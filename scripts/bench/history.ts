@@ -118,10 +118,14 @@ export async function runHistory(
     await nc.drain();
 
     let stored = 0;
+    let storedShown = 0;
     while (stored < samples) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       stored = await storedCount(stack.databaseUrl, session.id);
-      progress(`stored ${stored} / ${samples}`);
+      if (stored - storedShown >= samples / 10 || stored >= samples) {
+        storedShown = stored;
+        progress(`stored ${stored} / ${samples}`);
+      }
     }
     const storedMs = performance.now() - publishStarted;
     // A finished class has been vacuumed and analysed by autovacuum long before anyone reads its history.
