@@ -73,5 +73,15 @@ export async function writeSamplesCsv(
 /** Writes with backpressure: waits for 'drain' when the socket's buffer is full. */
 async function write(out: Writable, chunk: string): Promise<void> {
   if (out.destroyed) return;
-  if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  if (out.write(chunk)) return;
+  // Whichever comes first; the other listener is removed, or every full buffer would leave one behind.
+  const settled = new AbortController();
+  try {
+    await Promise.race([
+      once(out, 'drain', { signal: settled.signal }),
+      once(out, 'close', { signal: settled.signal }),
+    ]);
+  } finally {
+    settled.abort();
+  }
 }

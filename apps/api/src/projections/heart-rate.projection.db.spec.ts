@@ -1,0 +1,113 @@
+// hr_samples as the migrations leave it (partitioned by month of ts) against a
+// real Postgres: a sample delivered twice is stored once, samples of different
+// months land in their month's partition and read back, and a sample of a
+// month nobody planned for (far past or future) is still stored.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { HeartRateRecorded } from '#contracts';
+import { createDb, type Db } from '#db';
+import type { StoredEvent } from '#eventstore';
+import { createTestDatabase } from '#testing';
+import { heartRateProjection } from './heart-rate.projection.js';
+import { monthPartitionsOf } from './hr-sample-partitions.js';
+
+let seq = 0;
+function recorded(sessionId: string, participantId: string, ts: number, bpm: number): StoredEvent {
+  seq += 1;
+  const event: HeartRateRecorded = {
+    id: `${sessionId}:${participantId}:${ts}`,
+    type: 'heart-rate.recorded',
+    occurredAt: ts,
+    recordedAt: ts,
+    correlationId: 'gw:1',
+    causationId: 'HRM_INGRESS:1',
+    data: {
+      sessionId,
+      participantId,
+      studioId: 'st',
+      deviceId: 'ant:1',
+      ts,
+      bpm,
+      zone: 2,
+      pctMax: 60,
+      rrMs: [500],
+    },
+  };
+  return { seq, subject: `hr.${sessionId}.${participantId}`, event };
+}
+
+describe('hr_samples storage', () => {
+  let db: Db;
+  const apply = (events: StoredEvent[]) => db.$transaction((tx) => heartRateProjection.apply(tx, events));
+  const stored = (sessionId: string) =>
+    db.$queryRaw<Array<{ partition: string; ts: Date; bpm: number }>>`
+      SELECT tableoid::regclass::text AS partition, ts, bpm FROM hr_samples
+      WHERE session_id = ${sessionId} ORDER BY participant_id, ts`;
+
+  beforeAll(async () => {
+    db = createDb(await createTestDatabase('hr_storage'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+  });
+
+  it('stores a sample delivered twice once, in one batch or in two', async () => {
+    const at = Date.UTC(2026, 10, 20, 10, 0, 0);
+    await apply([recorded('s-dup', 'p1', at, 120), recorded('s-dup', 'p1', at, 120)]);
+    await apply([recorded('s-dup', 'p1', at, 120), recorded('s-dup', 'p1', at + 1000, 121)]);
+    expect((await stored('s-dup')).map((row) => [row.ts.getTime(), row.bpm])).toEqual([
+      [at, 120],
+      [at + 1000, 121],
+    ]);
+  });
+
+  it('puts samples of two months in their own partitions and reads them back in order', async () => {
+    // A class that runs over midnight at the end of a month (UTC).
+    const beforeMidnight = Date.UTC(2027, 0, 31, 23, 59, 59);
+    await apply([
+      recorded('s-months', 'p1', beforeMidnight + 1000, 131),
+      recorded('s-months', 'p1', beforeMidnight, 130),
+    ]);
+    expect(await stored('s-months')).toEqual([
+      { partition: 'hr_samples_p202701', ts: new Date(beforeMidnight), bpm: 130 },
+      { partition: 'hr_samples_p202702', ts: new Date(beforeMidnight + 1000), bpm: 131 },
+    ]);
+  });
+
+  it('stores samples far in the past and the future, each in a partition made for it', async () => {
+    const past = Date.UTC(1999, 11, 31, 23, 59, 59, 999);
+    const future = Date.UTC(2101, 5, 1);
+    await apply([recorded('s-far', 'p1', past, 90), recorded('s-far', 'p2', future, 95)]);
+    expect(await stored('s-far')).toEqual([
+      { partition: 'hr_samples_p199912', ts: new Date(past), bpm: 90 },
+      { partition: 'hr_samples_p210106', ts: new Date(future), bpm: 95 },
+    ]);
+  });
+
+  it('moves a row that landed in the default partition into its month with the next batch', async () => {
+    const at = new Date(Date.UTC(2042, 2, 3));
+    await db.hrSample.createMany({
+      data: [{ sessionId: 's-direct', participantId: 'p1', ts: at, bpm: 100, zone: 1, rrMs: [] }],
+    });
+    expect(await stored('s-direct')).toEqual([{ partition: 'hr_samples_default', ts: at, bpm: 100 }]);
+    // A batch of another class and month.
+    await apply([recorded('s-other', 'p1', Date.UTC(2026, 10, 21), 101)]);
+    expect(await stored('s-direct')).toEqual([{ partition: 'hr_samples_p204203', ts: at, bpm: 100 }]);
+    // The key still refuses a second copy once the row has moved.
+    await apply([recorded('s-direct', 'p1', at.getTime(), 100)]);
+    expect(await stored('s-direct')).toHaveLength(1);
+  });
+
+  it('names one partition per calendar month (UTC) of a batch', () => {
+    const months = monthPartitionsOf(
+      ['2027-01-31T23:59:59Z', '2027-01-01T00:00:00Z', '2027-02-01T00:00:00Z', '0999-12-01T00:00:00Z'].map(
+        (iso) => new Date(iso),
+      ),
+    );
+    expect(months.map(({ name, from, to }) => [name, from.toISOString(), to.toISOString()])).toEqual([
+      ['hr_samples_p202701', '2027-01-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z'],
+      ['hr_samples_p202702', '2027-02-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z'],
+      ['hr_samples_p099912', '0999-12-01T00:00:00.000Z', '1000-01-01T00:00:00.000Z'],
+    ]);
+  });
+});

@@ -1,0 +1,98 @@
+// Month partitions of hr_samples (partitioned by range of ts, UTC months; see
+// docs/history-storage.md). The heart-rate projection calls
+// ensureMonthPartitions in each batch's transaction before it inserts, so a
+// sample's month has its table by the time the row arrives. A row that still
+// lands in the default partition (written by something else, or stored before
+// partitioning) is moved into its month by the next batch: nothing is refused,
+// and nothing stays in the default partition for long.
+import type { Tx } from '#eventstore';
+
+export const DEFAULT_PARTITION = 'hr_samples_default';
+
+export interface MonthPartition {
+  /** hr_samples_pYYYYMM */
+  name: string;
+  from: Date;
+  to: Date;
+}
+
+/** The partition that holds `at`: its calendar month in UTC, [from, to). */
+export function monthPartition(at: Date): MonthPartition {
+  const year = at.getUTCFullYear();
+  const month = at.getUTCMonth();
+  const from = new Date(Date.UTC(year, month, 1));
+  const to = new Date(Date.UTC(year, month + 1, 1));
+  const name = `hr_samples_p${String(year).padStart(4, '0')}${String(month + 1).padStart(2, '0')}`;
+  return { name, from, to };
+}
+
+/** One partition per calendar month among `timestamps`. */
+export function monthPartitionsOf(timestamps: Iterable<Date>): MonthPartition[] {
+  const months = new Map<string, MonthPartition>();
+  for (const at of timestamps) {
+    const partition = monthPartition(at);
+    if (!months.has(partition.name)) months.set(partition.name, partition);
+  }
+  return [...months.values()];
+}
+
+/**
+ * Makes sure every month of `timestamps` has its partition, and empties the
+ * default partition into months of their own. Costs one query when all exist.
+ */
+export async function ensureMonthPartitions(tx: Tx, timestamps: Iterable<Date>): Promise<string[]> {
+  const wanted = monthPartitionsOf(timestamps);
+  const [probe] = await tx.$queryRaw<Array<{ missing: string[]; strays: boolean }>>`
+    SELECT array(SELECT name FROM unnest(${wanted.map((month) => month.name)}::text[]) AS name
+                 WHERE to_regclass(name) IS NULL) AS missing,
+           EXISTS (SELECT FROM hr_samples_default) AS strays`;
+  if (probe === undefined || (probe.missing.length === 0 && !probe.strays)) return [];
+  const toCreate = new Map(
+    wanted.filter((month) => probe.missing.includes(month.name)).map((month) => [month.name, month]),
+  );
+  if (probe.strays) {
+    const strays = await tx.$queryRaw<Array<{ month: Date }>>`
+      SELECT DISTINCT date_trunc('month', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month FROM hr_samples_default`;
+    for (const { month } of strays) {
+      const partition = monthPartition(month);
+      toCreate.set(partition.name, partition);
+    }
+  }
+  // One creator at a time across instances; a partition another made meanwhile is skipped.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('hr_samples partitions'))`;
+  const created: string[] = [];
+  for (const partition of toCreate.values()) {
+    if (await createMonthPartition(tx, partition)) created.push(partition.name);
+  }
+  return created;
+}
+
+/**
+ * Builds the month's table apart, moves the month's rows out of the default
+ * partition into it, and attaches it: attaching then finds no row of that
+ * month left in the default partition (which would make it fail), and takes
+ * a lighter lock on hr_samples (SHARE UPDATE EXCLUSIVE) than CREATE TABLE ...
+ * PARTITION OF would. False when the partition already exists.
+ */
+async function createMonthPartition(tx: Tx, { name, from, to }: MonthPartition): Promise<boolean> {
+  const [found] = await tx.$queryRaw<
+    Array<{ exists: boolean }>
+  >`SELECT to_regclass(${name}) IS NOT NULL AS exists`;
+  if (found?.exists !== false) return false;
+  // DDL takes no bind parameters: the name is digits and a fixed prefix, the bounds our own ISO strings.
+  const [lower, upper] = [from.toISOString(), to.toISOString()];
+  await tx.$executeRawUnsafe(
+    `CREATE TABLE "${name}" (LIKE hr_samples INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+  );
+  await tx.$executeRawUnsafe(
+    `ALTER TABLE "${name}" ADD CONSTRAINT "${name}_pkey" PRIMARY KEY (session_id, participant_id, ts)`,
+  );
+  await tx.$executeRawUnsafe(
+    `WITH moved AS (DELETE FROM ${DEFAULT_PARTITION} WHERE ts >= '${lower}' AND ts < '${upper}' RETURNING *)
+     INSERT INTO "${name}" SELECT * FROM moved`,
+  );
+  await tx.$executeRawUnsafe(
+    `ALTER TABLE hr_samples ATTACH PARTITION "${name}" FOR VALUES FROM ('${lower}') TO ('${upper}')`,
+  );
+  return true;
+}

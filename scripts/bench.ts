@@ -1,0 +1,36 @@
+// The project's benchmark: `npm run bench -- <scenario> [flags]`. Figures are
+// medians over HTTP with a baseline timed in the same run, never a timed test
+// (docs/PERFORMANCE.md).
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseBenchArgs, USAGE } from './bench/cli.js';
+import { runHistory } from './bench/history.js';
+import { writeHistoryReport } from './bench/report.js';
+
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const parsed = parseBenchArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`bench: ${parsed.error}\n${USAGE}\n`);
+    return 2;
+  }
+  const started = Date.now();
+  const progress = (line: string) =>
+    process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  try {
+    const { options } = parsed.value;
+    const result = await runHistory(options, progress);
+    const files = writeHistoryReport(options, result);
+    const markdown = files.find((file) => file.endsWith('.md'));
+    if (markdown !== undefined) process.stdout.write(fs.readFileSync(markdown, 'utf8'));
+    progress(`written ${files.join(', ')}`);
+    return 0;
+  } catch (error) {
+    progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
+  process.exitCode = await main();
+}

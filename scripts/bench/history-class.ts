@@ -1,0 +1,127 @@
+// The class the history bench reads: made through the REST API (so its
+// events are in the log, as /summary expects), then its heart rate published
+// to the HR stream as ingest would publish it, one event per athlete and
+// second from the simulator's curves, and stored by the API's own projection.
+import { z } from 'zod';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import {
+  eventSubjects,
+  member,
+  sessionView,
+  studio,
+  type HeartRateRecorded,
+  type SessionView,
+} from '#contracts';
+import { pctMaxOf, zoneOf } from '#domain';
+import { encodeEvent } from '#eventstore';
+import type { ApiClient } from '../stack/api-client.js';
+import { AthleteCurve } from '../simulator/athlete-curve.js';
+import { deviceIdFor } from '../simulator/gateway-model.js';
+
+const addedParticipant = z.object({ participantId: z.string() });
+const GATEWAY = 'bench-gateway';
+
+/** A studio, `athletes` members wearing straps, and a live class with all of them. */
+export async function createBenchClass(api: ApiClient, athletes: number, seed: number): Promise<SessionView> {
+  const studioId = (await api.call('POST', '/studios', studio, { name: 'Bench Studio' })).id;
+  const year = new Date().getUTCFullYear();
+  const memberIds = await Promise.all(
+    Array.from({ length: athletes }, async (_, index) => {
+      const { profile } = new AthleteCurve({ seed, index });
+      const created = await api.call('POST', `/studios/${studioId}/members`, member, {
+        displayName: `Athlete ${index + 1}`,
+        birthYear: year - 20 - (index % 40),
+        sex: index % 2 === 0 ? 'female' : 'male',
+        weightKg: 55 + (index % 9) * 5,
+        restingHr: Math.round(profile.restingHr),
+        maxHr: Math.min(240, Math.max(100, profile.maxHr)),
+      });
+      const deviceId = deviceIdFor(GATEWAY, index);
+      await api.call(
+        'PUT',
+        `/studios/${studioId}/devices/${encodeURIComponent(deviceId)}`,
+        z.unknown(),
+        { memberId: created.id },
+        200,
+      );
+      return created.id;
+    }),
+  );
+  const sessionId = (
+    await api.call('POST', `/studios/${studioId}/sessions`, sessionView, { title: 'Bench class' })
+  ).id;
+  // One at a time: each join is an append that expects the class's last version.
+  for (const [index, memberId] of memberIds.entries()) {
+    await api.call('POST', `/sessions/${sessionId}/participants`, addedParticipant, {
+      memberId,
+      deviceId: deviceIdFor(GATEWAY, index),
+    });
+  }
+  await api.call('POST', `/sessions/${sessionId}/start`, z.unknown(), undefined, 200);
+  return api.call('GET', `/sessions/${sessionId}`, sessionView);
+}
+
+/** The heart-rate events of the class: 1 Hz per athlete from its start, with the curves' dropouts. */
+export function* benchHeartRate(
+  session: SessionView,
+  minutes: number,
+  seed: number,
+): Generator<HeartRateRecorded> {
+  const start = session.startedAt ?? Date.now();
+  const curves = session.participants.map((_, index) => new AthleteCurve({ seed, index }));
+  for (let second = 0; second < minutes * 60; second++) {
+    for (const [index, participant] of session.participants.entries()) {
+      const reading = curves[index]?.step(1).reading ?? null;
+      if (reading === null) continue; // the gateway heard nothing this second
+      // Straps are not in step with each other: each has its own offset within the second.
+      const ts = start + second * 1000 + ((index * 37) % 1000);
+      const { participantId, maxHr, zoneThresholds } = participant;
+      yield {
+        id: `${session.id}:${participantId}:${ts}`,
+        type: 'heart-rate.recorded',
+        occurredAt: ts,
+        recordedAt: ts + 150,
+        correlationId: `${GATEWAY}:${second}`,
+        causationId: `HRM_INGRESS:${second + 1}`,
+        data: {
+          sessionId: session.id,
+          participantId,
+          studioId: session.studioId,
+          deviceId: participant.deviceId ?? deviceIdFor(GATEWAY, index),
+          ts,
+          bpm: reading.bpm,
+          zone: reading.bpm === 0 ? 0 : zoneOf(reading.bpm, zoneThresholds),
+          pctMax: pctMaxOf(reading.bpm, maxHr),
+          rrMs: reading.rrMs,
+          contact: reading.contact,
+          battery: reading.battery,
+          rssi: reading.rssi,
+        },
+      };
+    }
+  }
+}
+
+/** Publishes with up to `window` acknowledgements outstanding; resolves to the count published. */
+export async function publishAll(
+  js: JetStreamClient,
+  events: Iterable<HeartRateRecorded>,
+  onProgress: (published: number) => void,
+  window = 512,
+): Promise<number> {
+  let published = 0;
+  let inFlight: Array<Promise<unknown>> = [];
+  for (const event of events) {
+    const subject = eventSubjects.heartRate(event.data.sessionId, event.data.participantId);
+    inFlight.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
+    published++;
+    if (inFlight.length >= window) {
+      await Promise.all(inFlight);
+      inFlight = [];
+      onProgress(published);
+    }
+  }
+  await Promise.all(inFlight);
+  onProgress(published);
+  return published;
+}
