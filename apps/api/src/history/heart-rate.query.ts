@@ -3,6 +3,7 @@
 // athlete had in that class. Samples with bpm 0 (no reading) are left out of buckets.
 import { Prisma, type Db } from '#db';
 import { zoneOf } from '#domain';
+import { readSamples, type PackedSample } from '../projections/sample-chunks.js';
 import type { HeartRateBucket, HeartRateSeries } from '#contracts';
 
 const bucketMs: Record<Exclude<HeartRateBucket, 'raw'>, number> = {
@@ -35,34 +36,15 @@ export async function heartRateSeries(
     for (const row of rows)
       points.get(row.participant_id)?.push({ t: Number(row.t), bpm: row.bpm, zone: row.zone });
   } else {
-    // date_bin works on the timestamp's integer microseconds (floor on
-    // extract(epoch ...), a numeric, costs several times more per row); the
-    // bins start at the Unix epoch, so a bucket's t is a multiple of its width.
-    const seconds = bucketMs[bucket] / 1000;
-    const rows = await db.$queryRaw<
-      Array<{ participant_id: string; t: number; bpm: number; min: number; max: number; n: number }>
-    >`
-      SELECT participant_id, round(date_part('epoch', bin) * 1000) AS t, bpm, min, max, n
-      FROM (
-        SELECT participant_id, date_bin(make_interval(secs => ${seconds}), ts, timestamptz 'epoch') AS bin,
-               avg(bpm)::float8 AS bpm, min(bpm)::int AS min, max(bpm)::int AS max, count(*)::int AS n
-        FROM hr_samples WHERE session_id = ${sessionId} AND bpm > 0 ${only}
-        GROUP BY participant_id, bin
-      ) AS buckets
-      ORDER BY participant_id, bin`;
+    // From the packed minutes (sample-chunks.ts): a bucket starts at a multiple
+    // of its width from the Unix epoch; its bpm is the mean of its readings.
+    const width = bucketMs[bucket];
     const thresholds = new Map(
       participants.map((participant) => [participant.id, participant.zoneThresholds]),
     );
-    for (const row of rows) {
-      const mean = Math.round(row.bpm * 10) / 10;
-      points.get(row.participant_id)?.push({
-        t: Number(row.t),
-        bpm: mean,
-        zone: zoneOf(mean, thresholds.get(row.participant_id) ?? []),
-        min: row.min,
-        max: row.max,
-        n: Number(row.n),
-      });
+    for (const [id, samples] of await readSamples(db, sessionId, participantId)) {
+      const series = points.get(id);
+      if (series !== undefined) series.push(...buckets(samples, width, thresholds.get(id) ?? []));
     }
   }
   return {
@@ -70,4 +52,41 @@ export async function heartRateSeries(
     bucket,
     participants: [...points].map(([id, series]) => ({ participantId: id, points: series })),
   };
+}
+
+/** Mean, min, max and count of the readings (bpm > 0) in each bucket, in time order. */
+function buckets(
+  samples: readonly PackedSample[],
+  width: number,
+  zoneThresholds: readonly number[],
+): Point[] {
+  const points: Point[] = [];
+  let start = Number.NaN;
+  let sum = 0;
+  let n = 0;
+  let min = 0;
+  let max = 0;
+  const close = () => {
+    if (n === 0) return;
+    const mean = Math.round((sum / n) * 10) / 10;
+    points.push({ t: start, bpm: mean, zone: zoneOf(mean, zoneThresholds), min, max, n });
+  };
+  for (const { ts, bpm } of samples) {
+    if (bpm <= 0) continue;
+    const bucket = Math.floor(ts / width) * width;
+    if (bucket !== start) {
+      close();
+      start = bucket;
+      sum = 0;
+      n = 0;
+      min = bpm;
+      max = bpm;
+    }
+    sum += bpm;
+    n += 1;
+    if (bpm < min) min = bpm;
+    if (bpm > max) max = bpm;
+  }
+  close();
+  return points;
 }

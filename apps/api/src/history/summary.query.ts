@@ -5,14 +5,9 @@
 // screen's totals at the end of a class are the summary's.
 import { eventSubjects, isSessionEvent, streams, type SessionEvent, type SessionSummary } from '#contracts';
 import type { Db } from '#db';
-import {
-  summarizeEffort,
-  ZONE_COUNT,
-  type EffortProfile,
-  type EffortSummary,
-  type HeartRateSample,
-} from '#domain';
+import { summarizeEffort, ZONE_COUNT, type EffortProfile, type EffortSummary } from '#domain';
 import type { EventStore } from '#eventstore';
+import { readSamples } from '../projections/sample-chunks.js';
 
 type Joined = Extract<SessionEvent, { type: 'session.participant-joined' }>['data'];
 type ParticipantSummary = SessionSummary['participants'][number];
@@ -33,7 +28,7 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
     if (event.type === 'session.ended') endedAt = event.data.endedAt;
   }
 
-  const samples = await samplesByParticipant(db, sessionId);
+  const samples = await readSamples(db, sessionId);
   const summaries = joined.map((participant) => ({
     participant,
     effort: summarizeEffort(samples.get(participant.participantId) ?? [], profileOf(participant)),
@@ -71,36 +66,6 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
       ),
     },
   };
-}
-
-/**
- * Every stored sample of the class in one query: one row per athlete with
- * their timestamps and bpm as two arrays in ts order (30 rows to decode
- * instead of 108 000, several times faster through the driver). The epoch
- * from date_part is a float8 with microseconds, so rounding it gives exact ms.
- */
-type StoredSample = HeartRateSample & { maxHr: number | null };
-
-async function samplesByParticipant(db: Db, sessionId: string): Promise<Map<string, StoredSample[]>> {
-  const rows = await db.$queryRaw<
-    Array<{ participant_id: string; t: number[]; bpm: number[]; max_hr: Array<number | null> }>
-  >`
-    SELECT participant_id,
-           array_agg(round(date_part('epoch', ts) * 1000) ORDER BY ts) AS t,
-           array_agg(bpm ORDER BY ts) AS bpm,
-           array_agg(max_hr ORDER BY ts) AS max_hr
-    FROM hr_samples WHERE session_id = ${sessionId}
-    GROUP BY participant_id`;
-  return new Map(
-    rows.map((row) => [
-      row.participant_id,
-      row.t.map((ts, index) => ({
-        ts: Number(ts),
-        bpm: Number(row.bpm[index] ?? 0),
-        maxHr: row.max_hr[index] ?? null,
-      })),
-    ]),
-  );
 }
 
 function profileOf(participant: Joined): EffortProfile {

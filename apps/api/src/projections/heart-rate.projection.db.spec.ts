@@ -9,9 +9,16 @@ import type { StoredEvent } from '#eventstore';
 import { createTestDatabase } from '#testing';
 import { heartRateProjection } from './heart-rate.projection.js';
 import { monthPartitionsOf } from './hr-sample-partitions.js';
+import { readSamples } from './sample-chunks.js';
 
 let seq = 0;
-function recorded(sessionId: string, participantId: string, ts: number, bpm: number): StoredEvent {
+function recorded(
+  sessionId: string,
+  participantId: string,
+  ts: number,
+  bpm: number,
+  maxHr?: number,
+): StoredEvent {
   seq += 1;
   const event: HeartRateRecorded = {
     id: `${sessionId}:${participantId}:${ts}`,
@@ -29,6 +36,7 @@ function recorded(sessionId: string, participantId: string, ts: number, bpm: num
       bpm,
       zone: 2,
       pctMax: 60,
+      ...(maxHr !== undefined && { maxHr }),
       rrMs: [500],
     },
   };
@@ -96,6 +104,28 @@ describe('hr_samples storage', () => {
     // The key still refuses a second copy once the row has moved.
     await apply([recorded('s-direct', 'p1', at.getTime(), 100)]);
     expect(await stored('s-direct')).toHaveLength(1);
+  });
+
+  it('packs each stored sample once into its minute, whatever the copies and the order they come in', async () => {
+    const at = Date.UTC(2026, 10, 20, 10, 0, 58_500);
+    await apply([recorded('s-pack', 'p1', at + 2000, 122), recorded('s-pack', 'p1', at, 120)]);
+    // A redelivered copy, a late sample and the next minute.
+    await apply([
+      recorded('s-pack', 'p1', at, 120),
+      recorded('s-pack', 'p1', at + 1000, 121),
+      recorded('s-pack', 'p2', at + 61_000, 90, 185),
+    ]);
+    const packed = await readSamples(db, 's-pack');
+    expect(packed.get('p1')).toEqual([
+      { ts: at, bpm: 120, maxHr: null },
+      { ts: at + 1000, bpm: 121, maxHr: null },
+      { ts: at + 2000, bpm: 122, maxHr: null },
+    ]);
+    expect(packed.get('p2')).toEqual([{ ts: at + 61_000, bpm: 90, maxHr: 185 }]);
+    expect((await readSamples(db, 's-pack', 'p2')).get('p1')).toBeUndefined();
+    // The same samples as the record of every sample.
+    const rows = await stored('s-pack');
+    expect(rows.map((row) => row.ts.getTime())).toEqual([at, at + 1000, at + 2000, at + 61_000]);
   });
 
   it('names one partition per calendar month (UTC) of a batch', () => {

@@ -56,28 +56,34 @@ export function startEffort(profile: EffortProfile): EffortState {
   };
 }
 
-/** Takes in one sample; one not newer than the last (a duplicate or out of order) is ignored. */
+/**
+ * Takes in one sample; one not newer than the last (a duplicate or out of order) is ignored.
+ * Written without spreads: a summary folds every sample of a class through it.
+ */
 export function accumulate(state: EffortState, sample: HeartRateSample, profile: EffortProfile): EffortState {
-  if (state.lastTs !== null && sample.ts <= state.lastTs) return state;
-  const next = { ...state, lastTs: sample.ts, lastBpm: sample.bpm };
-  if (state.lastTs === null || state.lastBpm === null) return next;
+  const { lastTs, lastBpm } = state;
+  if (lastTs !== null && sample.ts <= lastTs) return state;
+  const next: EffortState = {
+    lastTs: sample.ts,
+    lastBpm: sample.bpm,
+    kcal: state.kcal,
+    points: state.points,
+    activeMs: state.activeMs,
+    highIntensityMs: state.highIntensityMs,
+  };
+  if (lastTs === null || lastBpm === null) return next;
 
-  const intervalMs = sample.ts - state.lastTs;
-  const bpm = state.lastBpm;
-  if (intervalMs > MAX_GAP_MS || bpm * 100 < profile.maxHr * FLOOR_PCT_MAX) return next;
+  const intervalMs = sample.ts - lastTs;
+  if (intervalMs > MAX_GAP_MS || lastBpm * 100 < profile.maxHr * FLOOR_PCT_MAX) return next;
 
   const minutes = intervalMs / MS_PER_MINUTE;
-  const kcalRate = kcalPerMinute({ ...profile, bpm });
-  return {
-    ...next,
-    kcal: kcalRate === null ? state.kcal : (state.kcal ?? 0) + kcalRate * minutes,
-    points: state.points + pointsPerMinute(zoneOf(bpm, profile.zoneThresholds)) * minutes,
-    activeMs: state.activeMs + intervalMs,
-    highIntensityMs:
-      bpm * 100 >= profile.maxHr * HIGH_INTENSITY_PCT_MAX
-        ? state.highIntensityMs + intervalMs
-        : state.highIntensityMs,
-  };
+  const { weightKg, age, sex } = profile;
+  const kcalRate = kcalPerMinute({ bpm: lastBpm, weightKg, age, sex });
+  if (kcalRate !== null) next.kcal = (state.kcal ?? 0) + kcalRate * minutes;
+  next.points = state.points + pointsPerMinute(zoneOf(lastBpm, profile.zoneThresholds)) * minutes;
+  next.activeMs = state.activeMs + intervalMs;
+  if (lastBpm * 100 >= profile.maxHr * HIGH_INTENSITY_PCT_MAX) next.highIntensityMs += intervalMs;
+  return next;
 }
 
 /** Folds a series of samples, e.g. a finished class from the log. */

@@ -55,9 +55,10 @@ export function zoneThresholdsFor(input: ZoneThresholdInput): number[] {
 
 /** 0 below the first threshold, else the highest zone (1..5) whose lower bound `bpm` reaches. */
 export function zoneOf(bpm: number, zoneThresholds: readonly number[]): number {
+  // An indexed loop: this runs for every sample of every class summary.
   let zone = 0;
-  for (const [index, threshold] of zoneThresholds.entries()) {
-    if (bpm >= threshold) zone = index + 1;
+  for (let index = 0; index < zoneThresholds.length; index++) {
+    if (bpm >= (zoneThresholds[index] ?? Infinity)) zone = index + 1;
   }
   return zone;
 }
