@@ -118,6 +118,28 @@ describe('API authentication and studio scope', () => {
     expect(fresh.status).toBe(200);
   });
 
+  it('takes many roster changes to one class at once without If-Match, every one of them', async () => {
+    const session = sessionView.parse(
+      (await stack.api('POST', `/api/v1/studios/${studioA}/sessions`, { title: 'Busy class' })).body,
+    );
+    const members = await Promise.all(
+      Array.from({ length: 12 }, async (_, index) => {
+        const created = await stack.api('POST', `/api/v1/studios/${studioA}/members`, {
+          displayName: `Athlete ${index}`,
+        });
+        return z.object({ id: z.string() }).parse(created.body).id;
+      }),
+    );
+    const joins = await Promise.all(
+      members.map((memberId) =>
+        stack.api('POST', `/api/v1/sessions/${session.id}/participants`, { memberId }),
+      ),
+    );
+    expect(joins.map((join) => join.status)).toEqual(members.map(() => 201));
+    const read = sessionView.parse((await stack.api('GET', `/api/v1/sessions/${session.id}`)).body);
+    expect(read.participants.map((p) => p.memberId).sort()).toEqual([...members].sort());
+  });
+
   it('answers health without a token', async () => {
     const response = await fetch(`${stack.apiUrl}/healthz`);
     expect(response.status).toBe(200);

@@ -90,9 +90,9 @@ async function reusableClass(
 }
 
 /**
- * The athletes join all at once rather than one by one: each join is a command on
- * the same class, so concurrent ones conflict (412, nothing written) and are
- * retried, and the winners share one wait for the read model instead of queueing.
+ * The athletes join all at once: the API runs one class's commands one after
+ * another, and the winners share its waits for the read model. A 412 (another
+ * writer got in between, more times than the API retries) is retried here.
  */
 async function retryOnConflict<T>(command: () => Promise<T>, attempts = 20): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {

@@ -22,7 +22,7 @@ export interface CommandContext {
   correlationId: string;
 }
 
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 5;
 
 @Injectable()
 export class SessionCommands {
@@ -43,8 +43,31 @@ export class SessionCommands {
     return { state, version };
   }
 
-  /** Returns the class's new version. Without If-Match, a concurrent write is retried on fresh state. */
-  async execute(sessionId: string, command: SessionCommand, context: CommandContext): Promise<number> {
+  /** The last command queued on each class in this process. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  /**
+   * Returns the class's new version. Commands on one class run one at a time in
+   * this process, so they never conflict with each other (a coach's burst of
+   * roster changes is not a storm of retries); a concurrent write from elsewhere
+   * (another API instance, ingest raising a max HR) is retried on fresh state
+   * when the caller gave no If-Match.
+   */
+  execute(sessionId: string, command: SessionCommand, context: CommandContext): Promise<number> {
+    const previous = this.queues.get(sessionId) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.attempt(sessionId, command, context),
+      () => this.attempt(sessionId, command, context),
+    );
+    this.queues.set(sessionId, run);
+    const forget = () => {
+      if (this.queues.get(sessionId) === run) this.queues.delete(sessionId);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async attempt(sessionId: string, command: SessionCommand, context: CommandContext): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(sessionId);
       if (context.ifMatch !== undefined && context.ifMatch !== version) {
