@@ -67,7 +67,11 @@ export class SessionCommands {
     return run;
   }
 
-  private async attempt(sessionId: string, command: SessionCommand, context: CommandContext): Promise<number> {
+  private async attempt(
+    sessionId: string,
+    command: SessionCommand,
+    context: CommandContext,
+  ): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(sessionId);
       if (context.ifMatch !== undefined && context.ifMatch !== version) {
