@@ -45,8 +45,6 @@ export const spotifySubjects = {
   authorize: 'spotify.signin.authorize',
   /** `{ state, code }` → `{ ok, value: { studioId } }`: checks the state, exchanges the code. */
   callback: 'spotify.signin.callback',
-  /** `{ studioId }` → `{ ok, value: spotifyState | null }`: the worker's latest view. */
-  state: 'spotify.state.get',
   /**
    * Published (no reply) by whoever shows a studio's playback, at least every
    * 15 s while it does (realtime, for each studio room with a screen): the
@@ -61,7 +59,6 @@ export const spotifyCallbackRequest = z.strictObject({
   state: z.string().min(16).max(128),
   code: z.string().min(1).max(2048),
 });
-export const spotifyStateRequest = z.strictObject({ studioId: entityId });
 
 const rpcError = z.strictObject({ code: z.string().min(1), message: z.string() });
 
@@ -74,7 +71,6 @@ export function spotifyReply<T extends z.ZodType>(value: T) {
 }
 export const spotifyAuthorizeReply = spotifyReply(z.strictObject({ url: z.url() }));
 export const spotifyCallbackReply = spotifyReply(z.strictObject({ studioId: entityId }));
-export const spotifyStateReply = spotifyReply(spotifyState.nullable());
 
 /**
  * Error codes of the worker's replies (`commandReply` and the sign-in replies);

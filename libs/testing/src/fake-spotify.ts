@@ -42,6 +42,8 @@ export interface FakeSpotifyCalls {
   /** Every POST /api/token, by grant type. */
   token: { grantType: string; at: number }[];
   player: number;
+  /** When each player call arrived (epoch ms). */
+  playerAt: number[];
   /** Playback commands that succeeded, e.g. `next`, `volume:40`, `transfer:dev-2`. */
   commands: string[];
 }
@@ -96,7 +98,7 @@ const randomToken = (prefix: string) => `${prefix}-${crypto.randomBytes(12).toSt
 
 export class FakeSpotify {
   readonly switches: FakeSpotifySwitches;
-  readonly calls: FakeSpotifyCalls = { token: [], player: 0, commands: [] };
+  readonly calls: FakeSpotifyCalls = { token: [], player: 0, playerAt: [], commands: [] };
   readonly clientId: string;
   readonly clientSecret: string;
   private readonly tracks: FakeTrack[];
@@ -280,6 +282,7 @@ export class FakeSpotify {
     response: http.ServerResponse,
   ): void {
     this.calls.player += 1;
+    this.calls.playerAt.push(Date.now());
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
     const expiresAt = this.accessTokens.get(bearer);
     if (this.switches.unauthorized > 0 || expiresAt === undefined || expiresAt <= Date.now()) {

@@ -16,7 +16,7 @@ export type AccessTokenResult = { ok: true; accessToken: string } | { ok: false;
 export class AccessTokens {
   constructor(
     private readonly store: TokenStore,
-    private readonly spotify: SpotifyClient,
+    private readonly spotify: Pick<SpotifyClient, 'refresh'>,
     /** Called once, by the instance whose refresh got invalid_grant, after it is recorded. */
     private readonly onNeedsAuth: (studioId: string) => Promise<void>,
     private readonly now: () => number = Date.now,
