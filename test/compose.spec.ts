@@ -32,7 +32,10 @@ const REALTIME_INSTANCES = 2;
 const NODE_IMAGE = 'node:20-bookworm-slim';
 
 /** Values for `${VAR}` interpolations; anything else must have a default. */
-const SAMPLE_VARS: Record<string, string> = { HRM_ADMIN_TOKEN: 'sample-operator-token-0123456789' };
+const SAMPLE_VARS: Record<string, string> = {
+  HRM_ADMIN_TOKEN: 'sample-operator-token-0123456789',
+  HRM_SECRET_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+};
 
 /** Every app directory, plus the four the architecture names (so a missing directory cannot hide one). */
 function appNames(): string[] {

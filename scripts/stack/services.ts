@@ -44,6 +44,10 @@ export interface ServicesOptions {
   natsUrl: string;
   databaseUrl: string;
   adminToken: string;
+  /** HRM_SECRET_KEY for the Spotify worker (scripts/stack/secret-key.ts). */
+  secretKey: string;
+  /** More variables for every service (the demo's fake Spotify URLs). */
+  extraEnv?: Record<string, string>;
   /** Each output line of a service. */
   onLine: (app: AppName, line: string) => void;
   /** A service ended while nobody asked it to: its last lines, to show why. */
@@ -59,7 +63,7 @@ export class Services {
   constructor(private readonly options: ServicesOptions) {}
 
   private create(app: AppName): ServiceProcess {
-    const { ports, natsUrl, databaseUrl, adminToken } = this.options;
+    const { ports, natsUrl, databaseUrl, adminToken, secretKey, extraEnv } = this.options;
     const service: ServiceProcess = new ServiceProcess({
       app,
       port: ports[app],
@@ -67,6 +71,8 @@ export class Services {
         NATS_URL: natsUrl,
         DATABASE_URL: databaseUrl,
         HRM_ADMIN_TOKEN: adminToken,
+        HRM_SECRET_KEY: secretKey,
+        ...extraEnv,
         [PORT_VARIABLES[app]]: String(ports[app]),
       },
       onLine: (line) => this.options.onLine(app, line),

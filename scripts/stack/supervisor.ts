@@ -14,6 +14,7 @@ import { DEMO_GATEWAY_ID } from './demo-state.js';
 import { Infra } from './infra.js';
 import { onStopSignals, takeOverSignals } from './launcher.js';
 import { formatPrefixed } from './log-format.js';
+import { resolveSecretKey } from './secret-key.js';
 import { FIRST_APPS, OTHER_APPS, Services, servicePorts } from './services.js';
 
 const colour = process.stdout.isTTY === true;
@@ -53,6 +54,7 @@ class Stack {
     const { env, elapsed } = this;
     fs.mkdirSync(this.dataDir, { recursive: true, mode: 0o755 });
     const adminToken = resolveAdminToken(this.dataDir, env.HRM_ADMIN_TOKEN);
+    const secretKey = resolveSecretKey(this.dataDir, env.HRM_SECRET_KEY);
     const ports = servicePorts(env);
     say('stack', `starting in ${this.dataDir}`);
     const infra = new Infra({
@@ -70,6 +72,7 @@ class Stack {
       natsUrl: infra.natsUrl,
       databaseUrl: infra.databaseUrl,
       adminToken: adminToken.token,
+      secretKey,
       onLine: say,
       onUnexpectedExit: (app, how, lastLines) => {
         say('stack', `${app} exited unexpectedly ${how}; its last lines:`);

@@ -13,10 +13,11 @@ import { Projector } from './projections/projector.js';
 import { SessionCommands } from './sessions/session-commands.js';
 import { SessionListController } from './sessions/session-list.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
+import { SpotifyController } from './spotify/spotify.controller.js';
 import { DevicesController } from './studios/devices.controller.js';
 import { MembersController } from './studios/members.controller.js';
 import { StudiosController } from './studios/studios.controller.js';
-import { DB, LOGGER } from './tokens.js';
+import { DB, LOGGER, NATS } from './tokens.js';
 
 export interface ApiDependencies {
   nats: NatsConnection;
@@ -37,6 +38,7 @@ export const apiControllers = [
   SessionsController,
   SessionListController,
   HistoryController,
+  SpotifyController,
   DocsController,
 ];
 
@@ -58,6 +60,7 @@ export class ApiModule {
       providers: [
         { provide: DB, useValue: db },
         { provide: LOGGER, useValue: logger },
+        { provide: NATS, useValue: nats },
         { provide: EventStore, useValue: store },
         { provide: DeviceStatusStore, useValue: deviceStatus },
         { provide: TokenVerifier, useValue: new TokenVerifier(db, adminToken) },

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Db } from '#db';
 import { HealthController, Metrics, healthProviders } from '#platform';
 
-/** The Spotify worker's shell: connected and healthy. Tokens and playback come with their own issue. */
+/** The Spotify worker's HTTP side: health and metrics (its work is in spotify-worker.ts). */
 @Module({})
 export class SpotifyWorkerModule {
   static register(nats: NatsConnection, db: Db, metrics: Metrics): DynamicModule {

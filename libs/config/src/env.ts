@@ -40,8 +40,45 @@ export const ingestEnv = commonEnv.extend({
   INGEST_DEVICE_STATUS_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 });
 
+/** 32 bytes, as 64 hex characters or base64 (standard or url-safe); never logged. */
+export const secretKey = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(value)
+      ? Buffer.from(value, 'hex')
+      : Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (bytes.length !== 32) {
+      context.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+/** Compose passes `${VAR:-}` as an empty string: that means unset. */
+const optionalText = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.string().min(1).optional(),
+);
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
+
 export const spotifyWorkerEnv = commonEnv.extend({
   SPOTIFY_WORKER_PORT: port.default(3003),
+  /** Encrypts the Spotify tokens at rest (AES-256-GCM). `npm start` keeps one in HRM_DATA_DIR/secret-key. */
+  HRM_SECRET_KEY: secretKey,
+  /** The app registered with Spotify; without it sign-in answers `not-configured`. */
+  SPOTIFY_CLIENT_ID: optionalText,
+  SPOTIFY_CLIENT_SECRET: optionalText,
+  /** Where Spotify sends the browser back: the API's GET /api/v1/spotify/callback. */
+  SPOTIFY_REDIRECT_URI: z.url().default('http://127.0.0.1:3000/api/v1/spotify/callback'),
+  /** Spotify's accounts service (authorize, token); a fake in tests and the demo. */
+  SPOTIFY_ACCOUNTS_URL: httpUrl.default('https://accounts.spotify.com'),
+  /** Spotify's Web API; a fake in tests and the demo. */
+  SPOTIFY_API_URL: httpUrl.default('https://api.spotify.com'),
+  /** Playback poll period while a class of the studio is live or a screen watches it. */
+  SPOTIFY_POLL_FAST_MS: z.coerce.number().int().min(250).max(60_000).default(1500),
+  /** Playback poll period otherwise. */
+  SPOTIFY_POLL_SLOW_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
 });
 
 export const stackEnv = z.object({
@@ -54,6 +91,10 @@ export const stackEnv = z.object({
   HRM_DATA_DIR: z.string().min(1).default('.data'),
   HRM_ADMIN_TOKEN: z.string().min(16).optional(),
   HRM_DEMO: flag.default(true),
+  /** Kept in HRM_DATA_DIR/secret-key when unset. */
+  HRM_SECRET_KEY: z.string().min(1).optional(),
+  /** Unset with the demo on: the demo runs a fake Spotify. */
+  SPOTIFY_CLIENT_ID: optionalText,
 });
 
 export type ApiEnv = z.infer<typeof apiEnv>;

@@ -1,6 +1,7 @@
 // The event log: one envelope, and the events of each aggregate (docs/events.md).
 import { z } from 'zod';
 import { entityId, epochMs, heartRate, sex, zoneRule } from './common.js';
+import { spotifyDevice, spotifyTrack } from './spotify.js';
 
 const envelope = {
   id: z.string().min(1).max(128),
@@ -100,7 +101,48 @@ export const heartRateRecorded = event('heart-rate.recorded', {
 });
 export type HeartRateRecorded = z.infer<typeof heartRateRecorded>;
 
-export const domainEvent = z.discriminatedUnion('type', [...sessionEvent.options, heartRateRecorded]);
+/** A studio signed in to Spotify (again): the worker may call Spotify for it. */
+export const spotifyConnected = event('spotify.connected', {
+  studioId: entityId,
+  scope: z.string().max(2000),
+});
+/** Spotify refused the refresh token (invalid_grant): nobody calls Spotify for the studio until it signs in again. */
+export const spotifyNeedsAuth = event('spotify.needs-auth', {
+  studioId: entityId,
+  reason: z.string().max(500),
+});
+/** Spotify cannot be reached or keeps failing (5xx, network) for the studio. */
+export const spotifyUnavailable = event('spotify.unavailable', {
+  studioId: entityId,
+  reason: z.string().max(500),
+});
+/**
+ * What plays changed: the track, playing or paused, or the device. Not emitted
+ * for progress alone: `progressMs` is the position at `at`, screens run the
+ * bar themselves. `track` null: nothing plays (Spotify answered 204).
+ */
+export const spotifyPlaybackChanged = event('spotify.playback-changed', {
+  studioId: entityId,
+  isPlaying: z.boolean(),
+  track: spotifyTrack.nullable(),
+  progressMs: z.int().nonnegative().nullable(),
+  device: spotifyDevice.nullable(),
+  at: epochMs,
+});
+
+export const spotifyEvent = z.discriminatedUnion('type', [
+  spotifyConnected,
+  spotifyNeedsAuth,
+  spotifyUnavailable,
+  spotifyPlaybackChanged,
+]);
+export type SpotifyEvent = z.infer<typeof spotifyEvent>;
+
+export const domainEvent = z.discriminatedUnion('type', [
+  ...sessionEvent.options,
+  heartRateRecorded,
+  ...spotifyEvent.options,
+]);
 export type DomainEvent = z.infer<typeof domainEvent>;
 export type DomainEventType = DomainEvent['type'];
 
@@ -120,6 +162,9 @@ export const eventSubjects = {
   allSessions: 'evt.session.>',
   heartRate: (sessionId: string, participantId: string) => `hr.${sessionId}.${participantId}`,
   allHeartRate: 'hr.>',
+  /** A studio's Spotify events (spotify.*). */
+  studioSpotify: (studioId: string) => `evt.studio.${studioId}.spotify`,
+  allStudioSpotify: 'evt.studio.*.spotify',
 } as const;
 
 const sessionEventTypes: ReadonlySet<string> = new Set(
@@ -128,4 +173,12 @@ const sessionEventTypes: ReadonlySet<string> = new Set(
 
 export function isSessionEvent(event: DomainEvent): event is SessionEvent {
   return sessionEventTypes.has(event.type);
+}
+
+const spotifyEventTypes: ReadonlySet<string> = new Set(
+  spotifyEvent.options.map((option) => option.shape.type.value),
+);
+
+export function isSpotifyEvent(event: DomainEvent): event is SpotifyEvent {
+  return spotifyEventTypes.has(event.type);
 }

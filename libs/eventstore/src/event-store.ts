@@ -167,6 +167,14 @@ export class EventStore {
     };
   }
 
+  /** The last event on a subject and its sequence, or null when there is none (or it does not parse). */
+  async lastEventOf(stream: string, subject: string): Promise<StoredEvent | null> {
+    const last = await this.jsm.streams.getMessage(stream, { last_by_subj: subject });
+    if (!last) return null;
+    const decoded = decodeEvent(last.data);
+    return decoded.ok ? { seq: last.seq, subject: last.subject, event: decoded.event } : null;
+  }
+
   /** The stream's last sequence: a caller can wait for a reader to reach it. */
   async lastSequence(stream: string): Promise<number> {
     const info = await this.jsm.streams.info(stream);

@@ -2,3 +2,4 @@ export * from './environment.js';
 export * from './databases.js';
 export * from './wait.js';
 export * from './stack.js';
+export * from './fake-spotify.js';

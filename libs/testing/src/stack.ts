@@ -15,6 +15,8 @@ import { createTestDatabase } from './databases.js';
 import { temporaryDirectory } from './environment.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+/** HRM_SECRET_KEY of every test stack (32 bytes, hex). */
+export const TEST_SECRET_KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
 const portVariable: Record<AppName, string> = {
   api: 'API_PORT',
@@ -77,6 +79,7 @@ export async function startTestStack(
         NATS_URL: nats.url,
         DATABASE_URL: databaseUrl,
         HRM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        HRM_SECRET_KEY: TEST_SECRET_KEY,
         LOG_LEVEL: process.env.HRM_TEST_LOG_LEVEL ?? 'warn',
         [portVariable[app]]: String(port),
         HRM_INSTANCE: `${app}-${count}`,

@@ -9,6 +9,7 @@ import { createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
 import { TokenVerifier, type Principal } from '#platform';
 import { docsPath } from '../docs/docs.controller.js';
+import { routeContractOf } from '../http/route.js';
 
 const principals = new WeakMap<Request, Principal>();
 
@@ -16,7 +17,7 @@ function isDocs(path: string): boolean {
   return path === docsPath || path.startsWith(`${docsPath}/`);
 }
 
-/** Every route but health and the API's description needs `Authorization: Bearer <token>`. */
+/** Every route but health, the API's description and the `public` routes needs `Authorization: Bearer <token>`. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {}
@@ -24,6 +25,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
     if (!request.path.startsWith('/api/') || isDocs(request.path)) return true;
+    if (routeContractOf(context.getHandler())?.access === 'public') return true;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const principal = await this.verifier.verify(match?.[1]);

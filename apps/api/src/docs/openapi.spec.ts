@@ -15,10 +15,11 @@ import { historyRoutes } from '../history/history.routes.js';
 import { routeContractOf, type RouteContract } from '../http/route.js';
 import { SessionCommands } from '../sessions/session-commands.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
+import { spotifyRoutes } from '../spotify/spotify.routes.js';
 import { deviceRoutes } from '../studios/devices.routes.js';
 import { memberRoutes } from '../studios/members.routes.js';
 import { studioRoutes } from '../studios/studios.routes.js';
-import { DB } from '../tokens.js';
+import { DB, NATS } from '../tokens.js';
 import { OpenApi } from './docs.controller.js';
 import {
   documentedPrefix,
@@ -42,6 +43,7 @@ const tables: { routes: Record<string, RouteContract>; controllers: (typeof apiC
     ),
   },
   { routes: historyRoutes, controllers: apiControllers.filter((c) => c.name === 'HistoryController') },
+  { routes: spotifyRoutes, controllers: apiControllers.filter((c) => c.name === 'SpotifyController') },
 ];
 
 const routerStack = z.array(
@@ -75,6 +77,7 @@ describe('OpenAPI document', () => {
       controllers: apiControllers,
       providers: [
         { provide: DB, useValue: {} },
+        { provide: NATS, useValue: {} },
         { provide: EventStore, useValue: {} },
         { provide: DeviceStatusStore, useValue: {} },
         { provide: SessionCommands, useValue: {} },
@@ -151,7 +154,13 @@ describe('OpenAPI document', () => {
     expect(new Set(operations.map((operation) => operation.operationId)).size).toBe(operations.length);
     for (const operation of operations) {
       expect(operation.tags.every((tag) => tagNames.has(tag))).toBe(true);
-      expect(operation.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
+      // A public route (Spotify's redirect back) authenticates with its own proof, not a token.
+      if (operation['x-access'] === 'public') {
+        expect(operation.security).toEqual([]);
+        expect(operation.responses['401']).toBeUndefined();
+      } else {
+        expect(operation.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
+      }
       for (const response of Object.values(operation.responses)) {
         if ('$ref' in response) {
           const name = response.$ref.replace('#/components/responses/', '');

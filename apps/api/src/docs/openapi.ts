@@ -33,6 +33,8 @@ export interface Operation {
   summary: string;
   description: string;
   'x-access': RouteAccess;
+  /** `[]` on a route that needs no token. */
+  security?: Record<string, string[]>[];
   parameters: (Parameter | Reference)[];
   requestBody?: { required: true; content: Record<string, MediaType> };
   responses: Record<string, Response | Reference>;
@@ -83,9 +85,11 @@ const tags = [
   { name: 'devices', description: 'Heart-rate straps paired with athletes' },
   { name: 'sessions', description: 'Classes: schedule, roster, start and end, lists' },
   { name: 'history', description: "A class's heart rate, summary, event log and CSV export" },
+  { name: 'spotify', description: "The studio's Spotify: sign-in, now playing, playback commands" },
 ];
 
 const accessText: Record<RouteAccess, string> = {
+  public: 'No token: the request carries its own proof (see the description).',
   read: 'Any token of the studio (display, coach, operator) or the bootstrap token.',
   write: 'A coach or operator token of the studio, or the bootstrap token; a display token gets 403.',
   operate: 'An operator token of the studio, or the bootstrap token.',
@@ -98,6 +102,7 @@ const problems = {
   403: ['Forbidden', "The token's role may not do this"],
   404: ['NotFound', 'No such resource, or one of another studio'],
   409: ['Conflict', "The class's rules refuse the command; `type` is `urn:hrm:rule:<code>`"],
+  503: ['ServiceUnavailable', 'A service this needs is not running or not configured'],
   412: ['PreconditionFailed', "If-Match does not match the class's version, or the class changed meanwhile"],
 } as const;
 type ProblemStatus = keyof typeof problems;
@@ -128,11 +133,12 @@ function errorStatuses(contract: RouteContract): ProblemStatus[] {
   const hasInput = [contract.params, contract.query, contract.body].some((part) => part !== undefined);
   const statuses: ProblemStatus[] = [];
   if (hasInput || contract.ifMatch) statuses.push(400);
-  statuses.push(401);
-  if (contract.access !== 'read') statuses.push(403);
+  if (contract.access !== 'public') statuses.push(401);
+  if (contract.access !== 'read' && contract.access !== 'public') statuses.push(403);
   if (contract.params !== undefined || contract.query !== undefined) statuses.push(404);
   if (contract.rules) statuses.push(409);
   if (contract.ifMatch) statuses.push(412);
+  if (contract.unavailable) statuses.push(503);
   return statuses;
 }
 
@@ -148,6 +154,7 @@ function successResponse(route: MappedRoute, contract: RouteContract, options: O
       content: { [contract.produces.mediaType]: { schema: { type: 'string' } } },
     };
   }
+  if (route.status === 302) return { description: 'Found: the `Location` header says where to go' };
   return { description: route.status === 204 ? 'No content' : 'OK' };
 }
 
@@ -181,6 +188,7 @@ function operation(route: MappedRoute, contract: RouteContract, options: OpenApi
     summary: contract.summary,
     description: [contract.description, `Who: ${accessText[contract.access]}`].filter(Boolean).join('\n\n'),
     'x-access': contract.access,
+    ...(contract.access === 'public' && { security: [] }),
     parameters,
     ...(contract.body !== undefined && {
       requestBody: {

@@ -16,6 +16,19 @@ export class PreconditionFailedError extends Error {
   override readonly name = 'PreconditionFailedError';
 }
 
+/** The service that owns the state refused a command: `type` is `urn:hrm:<owner>:<code>`. */
+export class OwnerRefusedError extends Error {
+  override readonly name = 'OwnerRefusedError';
+  constructor(
+    readonly owner: string,
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Parses outside input with its contract schema, or fails with 400 and the fields at fault. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'body'): z.output<S> {
   const result = schema.safeParse(input ?? {});

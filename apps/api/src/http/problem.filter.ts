@@ -13,7 +13,7 @@ import type { Problem } from '#contracts';
 import type { Logger } from '#config';
 import { SessionRuleError } from '#domain';
 import { LOGGER } from '../tokens.js';
-import { BadInputError, PreconditionFailedError } from './errors.js';
+import { BadInputError, OwnerRefusedError, PreconditionFailedError } from './errors.js';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -26,6 +26,7 @@ const titles: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   428: 'Precondition Required',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -61,6 +62,14 @@ export class ProblemFilter implements ExceptionFilter {
         type: `urn:hrm:rule:${exception.code}`,
         title: titles[409] ?? '',
         status: 409,
+        detail: exception.message,
+      };
+    }
+    if (exception instanceof OwnerRefusedError) {
+      return {
+        type: `urn:hrm:${exception.owner}:${exception.code}`,
+        title: titles[exception.status] ?? 'Error',
+        status: exception.status,
         detail: exception.message,
       };
     }

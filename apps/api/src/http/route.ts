@@ -3,8 +3,12 @@
 import type { z } from 'zod';
 import { parseInput } from './errors.js';
 
-/** Who may call a route (apps/api/src/auth/principal.ts): read is any token of the studio. */
-export type RouteAccess = 'read' | 'write' | 'operate' | 'admin';
+/**
+ * Who may call a route (apps/api/src/auth/principal.ts): read is any token of the studio.
+ * `public` needs no token: the route authenticates its caller otherwise (Spotify's
+ * redirect back carries a single-use `state` instead of a bearer token).
+ */
+export type RouteAccess = 'public' | 'read' | 'write' | 'operate' | 'admin';
 
 export interface RouteSpec {
   summary: string;
@@ -23,8 +27,10 @@ export interface RouteSpec {
   etag?: boolean;
   /** Takes `If-Match` (412 when stale). */
   ifMatch?: boolean;
-  /** The class's rules may refuse it (409). */
+  /** The class's rules (or the owner of the state) may refuse it (409). */
   rules?: boolean;
+  /** Depends on another service that may be down or unconfigured (503). */
+  unavailable?: boolean;
 }
 
 export type RouteContract = RouteSpec & { readonly tag: string };

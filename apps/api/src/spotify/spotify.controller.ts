@@ -1,0 +1,125 @@
+// Spotify for operators and coaches: sign-in, the studio's playback, commands.
+// The Spotify worker owns the tokens and the client secret; this forwards to it
+// over NATS request-reply and reads the playback from the event log.
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Response } from 'express';
+import type { z } from 'zod';
+import {
+  commandReply,
+  commandSubjects,
+  eventSubjects,
+  isSpotifyEvent,
+  spotifyAuthorizeReply,
+  spotifyCallbackReply,
+  spotifySubjects,
+  streams,
+  type CommandActor,
+  type SpotifyState,
+} from '#contracts';
+import { evolveSpotifyState } from '#domain';
+import { EventStore } from '#eventstore';
+import type { Principal } from '#platform';
+import { Caller } from '../auth/auth.guard.js';
+import { authorize } from '../auth/principal.js';
+import { Route, parseBody, parseParam, parseQuery } from '../http/route.js';
+import { NATS } from '../tokens.js';
+import { spotifyRefusal } from './spotify-errors.js';
+import { spotifyRoutes as routes } from './spotify.routes.js';
+
+const WORKER_TIMEOUT_MS = 10_000;
+const notAvailable = { code: 'not-available', message: 'the Spotify worker is not running' };
+
+function actorOf(principal: Principal): CommandActor {
+  return principal.kind === 'admin'
+    ? { kind: 'admin' }
+    : { kind: 'studio', studioId: principal.studioId, role: principal.role, tokenId: principal.tokenId };
+}
+
+@Controller('api/v1')
+export class SpotifyController {
+  constructor(
+    @Inject(NATS) private readonly nats: NatsConnection,
+    @Inject(EventStore) private readonly store: EventStore,
+  ) {}
+
+  /** Asks the worker; no worker answering is `not-available`. */
+  private async ask<S extends z.ZodType>(subject: string, payload: unknown, reply: S): Promise<z.output<S>> {
+    try {
+      const message = await this.nats.request(subject, JSON.stringify(payload), {
+        timeout: WORKER_TIMEOUT_MS,
+      });
+      return reply.parse(message.json());
+    } catch {
+      throw spotifyRefusal(notAvailable);
+    }
+  }
+
+  @Get('studios/:studioId/spotify/authorize')
+  @HttpCode(302)
+  @Route(routes.authorize)
+  async authorize(
+    @Caller() caller: Principal,
+    @Param('studioId') studioId: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    const id = parseParam(routes.authorize, 'studioId', studioId);
+    authorize(caller, id, 'operate', 'studio');
+    const answer = await this.ask(spotifySubjects.authorize, { studioId: id }, spotifyAuthorizeReply);
+    if (!answer.ok) throw spotifyRefusal(answer.error);
+    response.redirect(302, answer.value.url);
+  }
+
+  @Get('spotify/callback')
+  @Route(routes.callback)
+  async callback(@Query() query: unknown): Promise<{ studioId: string; status: 'connected' }> {
+    const input = parseQuery(routes.callback, query);
+    if (input.code === undefined) {
+      throw spotifyRefusal({
+        code: 'invalid-command',
+        message: `Spotify sign-in declined (${input.error ?? 'no code'})`,
+      });
+    }
+    const answer = await this.ask(
+      spotifySubjects.callback,
+      { state: input.state, code: input.code },
+      spotifyCallbackReply,
+    );
+    if (!answer.ok) throw spotifyRefusal(answer.error);
+    return { studioId: answer.value.studioId, status: 'connected' };
+  }
+
+  /** Every spotify event says the whole state, so the last one is enough. */
+  @Get('studios/:studioId/spotify')
+  @Route(routes.state)
+  async state(@Caller() caller: Principal, @Param('studioId') studioId: string): Promise<SpotifyState> {
+    const id = parseParam(routes.state, 'studioId', studioId);
+    authorize(caller, id, 'read', 'studio');
+    const last = await this.store.lastEventOf(streams.events.name, eventSubjects.studioSpotify(id));
+    const state = last !== null && isSpotifyEvent(last.event) ? evolveSpotifyState(null, last.event) : null;
+    return state ?? { studioId: id, status: 'needs-auth', isPlaying: false, at: Date.now() };
+  }
+
+  @Post('studios/:studioId/spotify/:action')
+  @HttpCode(204)
+  @Route(routes.command)
+  async command(
+    @Caller() caller: Principal,
+    @Param('studioId') studioId: string,
+    @Param('action') action: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    const id = parseParam(routes.command, 'studioId', studioId);
+    const verb = parseParam(routes.command, 'action', action);
+    authorize(caller, id, 'write', 'studio');
+    const input = parseBody(routes.command, body);
+    // The worker holds it to spotifyCommandRequest (volume with volume, deviceId with transfer): 400 from there.
+    const command = { studioId: id, action: verb, ...input };
+    const answer = await this.ask(
+      commandSubjects.spotify(id),
+      { command, actor: actorOf(caller) },
+      commandReply,
+    );
+    if (!answer.ok) throw spotifyRefusal(answer.error);
+  }
+}

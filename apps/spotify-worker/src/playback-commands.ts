@@ -1,0 +1,70 @@
+// Playback commands from the API and realtime (cmd.spotify.<studioId>), checked
+// again here: only a coach or operator of that studio, or the bootstrap
+// operator, may control its music.
+import type { CommandActor, CommandReply, SpotifyCommandRequest } from '#contracts';
+import type { SpotifyClient, SpotifyFailure } from './spotify/spotify-client.js';
+import type { AccessTokens, AccessTokenError } from './tokens/access-tokens.js';
+
+const controllers = new Set(['coach', 'operator']);
+
+export function mayControl(actor: CommandActor, studioId: string): boolean {
+  return actor.kind === 'admin' || (actor.studioId === studioId && controllers.has(actor.role));
+}
+
+function failure(code: string, message: string): CommandReply {
+  return { ok: false, error: { code, message } };
+}
+
+export function replyForSpotifyFailure(error: SpotifyFailure): CommandReply {
+  switch (error.kind) {
+    case 'no-active-device':
+      return failure('no-active-device', 'no Spotify device is active: open Spotify on the studio player');
+    case 'premium-required':
+      return failure(
+        'premium-required',
+        "controlling playback needs the studio's Spotify account to be Premium",
+      );
+    case 'rate-limited':
+      return failure('rate-limited', `Spotify asks to wait ${Math.ceil(error.retryAfterMs / 1000)} s`);
+    case 'invalid-grant':
+      return failure('needs-auth', 'the studio must sign in to Spotify again');
+    case 'unauthorized':
+    case 'server-error':
+    case 'network':
+    case 'bad-response':
+      return failure('spotify-unavailable', `Spotify did not answer as expected (${error.kind})`);
+  }
+}
+
+function replyForTokenError(error: AccessTokenError): CommandReply {
+  if (error.kind === 'not-connected')
+    return failure('not-connected', 'the studio has not signed in to Spotify');
+  if (error.kind === 'needs-auth') return failure('needs-auth', 'the studio must sign in to Spotify again');
+  return replyForSpotifyFailure(error.failure);
+}
+
+export class PlaybackCommands {
+  constructor(
+    private readonly tokens: AccessTokens,
+    private readonly spotify: SpotifyClient | null,
+    private readonly afterCommand: (studioId: string) => void,
+  ) {}
+
+  async run(studioId: string, command: SpotifyCommandRequest, actor: CommandActor): Promise<CommandReply> {
+    if (command.studioId !== studioId) return failure('invalid-command', 'the command names another studio');
+    if (!mayControl(actor, studioId))
+      return failure('forbidden', 'only a coach or operator of the studio may do this');
+    if (this.spotify === null) return failure('not-configured', 'Spotify is not configured on this platform');
+    const token = await this.tokens.get(studioId);
+    if (!token.ok) return replyForTokenError(token.error);
+    let result = await this.spotify.command(token.accessToken, command);
+    if (!result.ok && result.error.kind === 'unauthorized') {
+      const renewed = await this.tokens.afterUnauthorized(studioId, token.accessToken);
+      if (!renewed.ok) return replyForTokenError(renewed.error);
+      result = await this.spotify.command(renewed.accessToken, command);
+    }
+    if (!result.ok) return replyForSpotifyFailure(result.error);
+    this.afterCommand(studioId);
+    return { ok: true };
+  }
+}

@@ -1,0 +1,149 @@
+// The worker in-process, against real NATS and Postgres and the fake Spotify:
+// commands over request-reply, now-playing events, 204, 429, the polling lease.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  commandReply,
+  commandSubjects,
+  eventSubjects,
+  streams,
+  type CommandActor,
+  type SpotifyAction,
+} from '#contracts';
+import { createLogger, secretKey } from '#config';
+import { createDb, type Db } from '#db';
+import { EventStore } from '#eventstore';
+import { FakeSpotify, TEST_SECRET_KEY, createTestDatabase, eventually, sleep, testNatsUrl } from '#testing';
+import { PgTokenStore } from './tokens/token-store.js';
+import { startSpotifyWorker, type RunningSpotifyWorker } from './spotify-worker.js';
+
+const key = secretKey.parse(TEST_SECRET_KEY);
+const suffix = Math.random().toString(36).slice(2, 8);
+const studioId = `st_worker_${suffix}`;
+const coach: CommandActor = { kind: 'studio', studioId, role: 'coach', tokenId: 'tok_coach' };
+const display: CommandActor = { kind: 'studio', studioId, role: 'display', tokenId: 'tok_display' };
+
+describe('Spotify worker', () => {
+  let fake: FakeSpotify;
+  let db: Db;
+  let nats: NatsConnection;
+  let store: EventStore;
+  const workers: RunningSpotifyWorker[] = [];
+
+  async function send(action: SpotifyAction, actor: CommandActor = coach, extra: { volume?: number } = {}) {
+    const reply = await nats.request(
+      commandSubjects.spotify(studioId),
+      JSON.stringify({ command: { studioId, action, ...extra }, actor }),
+      { timeout: 5000 },
+    );
+    return commandReply.parse(reply.json());
+  }
+
+  async function lastEvent() {
+    return store.lastEventOf(streams.events.name, eventSubjects.studioSpotify(studioId));
+  }
+
+  beforeAll(async () => {
+    fake = await FakeSpotify.start();
+    const databaseUrl = await createTestDatabase('spotify_worker');
+    db = createDb(databaseUrl, 4);
+    nats = await connect({ servers: testNatsUrl() });
+    store = await EventStore.open(nats);
+    await store.ensureStreams();
+    await db.studio.create({ data: { id: studioId, name: 'Worker', customZones: [] } });
+    const issued = fake.issueTokens();
+    await new PgTokenStore(db, key).save({
+      studioId,
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+      expiresAt: Date.now() + issued.expiresInS * 1000,
+      scope: '',
+      status: 'connected',
+    });
+    for (const instance of ['worker-a', 'worker-b']) {
+      workers.push(
+        await startSpotifyWorker(
+          {
+            HRM_SECRET_KEY: key,
+            SPOTIFY_CLIENT_ID: fake.clientId,
+            SPOTIFY_CLIENT_SECRET: fake.clientSecret,
+            SPOTIFY_REDIRECT_URI: 'http://127.0.0.1:1/callback',
+            SPOTIFY_ACCOUNTS_URL: fake.url,
+            SPOTIFY_API_URL: fake.url,
+            SPOTIFY_POLL_FAST_MS: 200,
+            SPOTIFY_POLL_SLOW_MS: 200,
+          },
+          { nats, db, store, logger: createLogger('spotify-worker', 'error'), instance },
+        ),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    for (const worker of workers) await worker.stop();
+    await nats.drain();
+    await db.$disconnect();
+    await fake.stop();
+  });
+
+  it('emits the playing track once, and polls the studio from one instance at a time', async () => {
+    const event = await eventually(async () => {
+      const last = await lastEvent();
+      return last?.event.type === 'spotify.playback-changed' ? last : undefined;
+    }, 'a playback event');
+    expect(event.event.data).toMatchObject({ studioId, isPlaying: true, track: { id: 'fake-track-1' } });
+    // Nothing changed: no new event; and the lease keeps a single poller (about 5 calls a second).
+    const before = fake.calls.player;
+    await sleep(1000);
+    expect(fake.calls.player - before).toBeLessThanOrEqual(7);
+    expect((await lastEvent())?.seq).toBe(event.seq);
+    expect(await db.spotifyPollLease.count({ where: { studioId } })).toBe(1);
+  });
+
+  it('a coach’s next reaches Spotify, and the new track appears as an event', async () => {
+    expect(await send('next')).toEqual({ ok: true });
+    expect(fake.calls.commands).toContain('next');
+    await eventually(async () => {
+      const last = await lastEvent();
+      return last?.event.type === 'spotify.playback-changed' && last.event.data.track?.id === 'fake-track-2'
+        ? last
+        : undefined;
+    }, 'the next track');
+    expect(await send('volume', coach, { volume: 40 })).toEqual({ ok: true });
+    expect(fake.calls.commands).toContain('volume:40');
+  });
+
+  it('refuses a display token, and says why Spotify refused: no active device (404), no Premium (403)', async () => {
+    expect(await send('pause', display)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    fake.switches.commandFailure = 'no-active-device';
+    expect(await send('pause')).toMatchObject({ ok: false, error: { code: 'no-active-device' } });
+    fake.switches.commandFailure = 'premium-required';
+    expect(await send('pause')).toMatchObject({ ok: false, error: { code: 'premium-required' } });
+    fake.switches.commandFailure = null;
+  });
+
+  it('204: nothing plays', async () => {
+    fake.switches.nothingPlaying = true;
+    const event = await eventually(async () => {
+      const last = await lastEvent();
+      return last?.event.type === 'spotify.playback-changed' && last.event.data.track === null
+        ? last
+        : undefined;
+    }, 'a nothing-plays event');
+    expect(event.event.data).toMatchObject({ isPlaying: false, track: null });
+    fake.switches.nothingPlaying = false;
+  });
+
+  it('429: waits Retry-After before calling again', async () => {
+    fake.switches.retryAfterS = 2;
+    fake.switches.rateLimited = 1;
+    const from = fake.calls.playerAt.length;
+    await eventually(
+      () => (fake.calls.playerAt.length >= from + 2 ? true : undefined),
+      'two more calls',
+      10_000,
+    );
+    const [limited, next] = fake.calls.playerAt.slice(from, from + 2);
+    expect((next ?? 0) - (limited ?? 0)).toBeGreaterThanOrEqual(1900);
+  });
+});

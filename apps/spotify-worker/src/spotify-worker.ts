@@ -1,0 +1,92 @@
+// The worker's parts, wired: tokens, sign-in, commands, polling. main.ts runs
+// one; tests run several in one process, as several instances.
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger, SpotifyWorkerEnv } from '#config';
+import type { Db } from '#db';
+import type { EventStore } from '#eventstore';
+import { PlaybackCommands } from './playback-commands.js';
+import { PlaybackPoller } from './playback/playback-poller.js';
+import { PollLeases } from './playback/poll-lease.js';
+import { SpotifyEvents } from './playback/spotify-events.js';
+import { StudioActivity } from './playback/studio-activity.js';
+import { SignIn } from './sign-in.js';
+import { SpotifyClient } from './spotify/spotify-client.js';
+import { SpotifyRpc } from './spotify-rpc.js';
+import { AccessTokens } from './tokens/access-tokens.js';
+import { PgTokenStore } from './tokens/token-store.js';
+
+export type SpotifyWorkerConfig = Pick<
+  SpotifyWorkerEnv,
+  | 'HRM_SECRET_KEY'
+  | 'SPOTIFY_CLIENT_ID'
+  | 'SPOTIFY_CLIENT_SECRET'
+  | 'SPOTIFY_REDIRECT_URI'
+  | 'SPOTIFY_ACCOUNTS_URL'
+  | 'SPOTIFY_API_URL'
+  | 'SPOTIFY_POLL_FAST_MS'
+  | 'SPOTIFY_POLL_SLOW_MS'
+>;
+
+export interface RunningSpotifyWorker {
+  poller: PlaybackPoller | null;
+  stop(): Promise<void>;
+}
+
+export async function startSpotifyWorker(
+  config: SpotifyWorkerConfig,
+  deps: { nats: NatsConnection; db: Db; store: EventStore; logger: Logger; instance: string },
+): Promise<RunningSpotifyWorker> {
+  const { nats, db, store, logger, instance } = deps;
+  const spotify =
+    config.SPOTIFY_CLIENT_ID !== undefined && config.SPOTIFY_CLIENT_SECRET !== undefined
+      ? new SpotifyClient({
+          clientId: config.SPOTIFY_CLIENT_ID,
+          clientSecret: config.SPOTIFY_CLIENT_SECRET,
+          redirectUri: config.SPOTIFY_REDIRECT_URI,
+          accountsUrl: config.SPOTIFY_ACCOUNTS_URL,
+          apiUrl: config.SPOTIFY_API_URL,
+        })
+      : null;
+  if (spotify === null) logger.warn('SPOTIFY_CLIENT_ID or SPOTIFY_CLIENT_SECRET unset: Spotify is off');
+  const tokenStore = new PgTokenStore(db, config.HRM_SECRET_KEY);
+  const events = new SpotifyEvents(store);
+  let poller: PlaybackPoller | null = null;
+  const activity = new StudioActivity();
+  const onNeedsAuth = async (studioId: string) => {
+    logger.warn('spotify refused the refresh token: the studio must sign in again', { studioId });
+    await events.append(studioId, {
+      type: 'spotify.needs-auth',
+      data: { studioId, reason: 'invalid_grant' },
+    });
+  };
+  const noSpotify: Pick<SpotifyClient, 'refresh'> = {
+    refresh: async () => ({ ok: false, error: { kind: 'network', message: 'Spotify is not configured' } }),
+  };
+  const tokens = new AccessTokens(tokenStore, spotify ?? noSpotify, onNeedsAuth);
+  const commands = new PlaybackCommands(tokens, spotify, (studioId) => poller?.pollSoon(studioId));
+  const signIn = new SignIn(db, spotify, tokenStore, events, (studioId) => poller?.pollSoon(studioId));
+  const rpc = new SpotifyRpc(nats, commands, signIn, logger);
+  rpc.start();
+  if (spotify !== null) {
+    await activity.start(store, nats);
+    poller = new PlaybackPoller(
+      tokens,
+      tokenStore,
+      spotify,
+      events,
+      new PollLeases(db, instance, Math.max(10_000, 3 * config.SPOTIFY_POLL_FAST_MS)),
+      activity,
+      logger,
+      { fastMs: config.SPOTIFY_POLL_FAST_MS, slowMs: config.SPOTIFY_POLL_SLOW_MS, leaseEveryMs: 3000 },
+    );
+    poller.start();
+  }
+  return {
+    poller,
+    async stop() {
+      await rpc.stop();
+      await poller?.stop();
+      await activity.stop();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// Tokens against real Postgres and the fake Spotify: one refresh across four
+// instances, rotation or not, invalid_grant, and nothing lost on a restart.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createDb, type Db } from '#db';
+import { FakeSpotify, TEST_SECRET_KEY, createTestDatabase } from '#testing';
+import { secretKey } from '#config';
+import { SpotifyClient } from '../spotify/spotify-client.js';
+import { AccessTokens } from './access-tokens.js';
+import { PgTokenStore } from './token-store.js';
+
+const key = secretKey.parse(TEST_SECRET_KEY);
+const studioId = 'st_tokens';
+
+describe('AccessTokens over PgTokenStore', () => {
+  let fake: FakeSpotify;
+  let databaseUrl: string;
+  let db: Db;
+  let spotify: SpotifyClient;
+  const extraDbs: Db[] = [];
+
+  /** One worker instance: its own pool, store and token service. */
+  function instance(onNeedsAuth: (studioId: string) => Promise<void> = async () => undefined) {
+    const ownDb = createDb(databaseUrl, 2);
+    extraDbs.push(ownDb);
+    const store = new PgTokenStore(ownDb, key);
+    return { store, tokens: new AccessTokens(store, spotify, onNeedsAuth) };
+  }
+
+  async function seed(expiresInMs: number) {
+    const issued = fake.issueTokens();
+    await new PgTokenStore(db, key).save({
+      studioId,
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+      expiresAt: Date.now() + expiresInMs,
+      scope: 'user-read-playback-state',
+      status: 'connected',
+    });
+    return issued;
+  }
+
+  beforeAll(async () => {
+    fake = await FakeSpotify.start();
+    databaseUrl = await createTestDatabase('spotify_tokens');
+    db = createDb(databaseUrl, 2);
+    await db.studio.create({ data: { id: studioId, name: 'Tokens', customZones: [] } });
+    spotify = new SpotifyClient({
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      redirectUri: 'http://127.0.0.1:1/cb',
+      accountsUrl: fake.url,
+      apiUrl: fake.url,
+    });
+  });
+
+  beforeEach(() => {
+    Object.assign(fake.switches, { invalidGrant: false, rotateRefreshToken: false, tokenDelayMs: 0 });
+    fake.calls.token.length = 0;
+  });
+
+  afterAll(async () => {
+    await Promise.all([db, ...extraDbs].map((each) => each.$disconnect()));
+    await fake.stop();
+  });
+
+  it('four instances, one expiring token: exactly one refresh reaches Spotify, all four use the new token', async () => {
+    const issued = await seed(10_000); // inside the refresh margin
+    fake.switches.tokenDelayMs = 300; // the refresh is slow: the others arrive while it runs
+    const instances = [instance(), instance(), instance(), instance()];
+    const results = await Promise.all(instances.map(({ tokens }) => tokens.get(studioId)));
+    expect(fake.refreshCalls()).toBe(1);
+    const tokens = results.map((result) => (result.ok ? result.accessToken : result.error.kind));
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(issued.accessToken);
+    const player = await spotify.playback(tokens[0] ?? '');
+    expect(player.ok).toBe(true);
+  });
+
+  it('keeps the old refresh token when Spotify returns none, and stores the new one when it rotates', async () => {
+    const issued = await seed(0);
+    const { store, tokens } = instance();
+    expect((await tokens.get(studioId)).ok).toBe(true);
+    expect((await store.load(studioId))?.refreshToken).toBe(issued.refreshToken);
+
+    fake.switches.rotateRefreshToken = true;
+    await db.spotifyAccount.update({ where: { studioId }, data: { expiresAt: new Date() } });
+    expect((await tokens.get(studioId)).ok).toBe(true);
+    const rotated = (await store.load(studioId))?.refreshToken;
+    expect(rotated).toBeDefined();
+    expect(rotated).not.toBe(issued.refreshToken);
+
+    // The rotated one works for the next refresh (the old one is gone at Spotify).
+    await db.spotifyAccount.update({ where: { studioId }, data: { expiresAt: new Date() } });
+    expect((await tokens.get(studioId)).ok).toBe(true);
+    expect(fake.refreshCalls()).toBe(3);
+  });
+
+  it('refreshes once after a 401, unless another instance already replaced the rejected token', async () => {
+    const issued = await seed(3_600_000);
+    const [a, b] = [instance(), instance()];
+    const [first, second] = await Promise.all([
+      a.tokens.afterUnauthorized(studioId, issued.accessToken),
+      b.tokens.afterUnauthorized(studioId, issued.accessToken),
+    ]);
+    expect(fake.refreshCalls()).toBe(1);
+    expect(first).toEqual(second);
+  });
+
+  it('invalid_grant marks the studio needs-auth, tells once, and stops calling Spotify', async () => {
+    await seed(0);
+    fake.switches.invalidGrant = true;
+    const told: string[] = [];
+    const instances = [1, 2, 3].map(() => instance(async (id) => void told.push(id)));
+    const results = await Promise.all(instances.map(({ tokens }) => tokens.get(studioId)));
+    expect(results.every((result) => !result.ok && result.error.kind === 'needs-auth')).toBe(true);
+    expect(fake.refreshCalls()).toBe(1);
+    expect(told).toEqual([studioId]);
+    // Later calls do not reach Spotify at all.
+    await instances[0]?.tokens.get(studioId);
+    expect(fake.refreshCalls()).toBe(1);
+    expect((await instances[0]?.store.connectedStudios())?.includes(studioId)).toBe(false);
+  });
+
+  it('loses no token on a restart, and keeps none in clear text', async () => {
+    const issued = await seed(3_600_000);
+    const restarted = createDb(databaseUrl, 1);
+    extraDbs.push(restarted);
+    const loaded = await new PgTokenStore(restarted, key).load(studioId);
+    expect(loaded).toMatchObject({ accessToken: issued.accessToken, refreshToken: issued.refreshToken });
+    const raw = await restarted.spotifyAccount.findUniqueOrThrow({ where: { studioId } });
+    expect(raw.accessToken).not.toContain(issued.accessToken);
+    expect(raw.refreshToken).toMatch(/^v1\./);
+    // Another key cannot read them.
+    await expect(new PgTokenStore(restarted, Buffer.alloc(32, 7)).load(studioId)).rejects.toThrow(
+      /refresh token|access token/,
+    );
+  });
+});
