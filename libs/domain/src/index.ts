@@ -10,3 +10,4 @@ export * from './session/state.js';
 export * from './session/rule-error.js';
 export * from './session/decide.js';
 export * from './devices/device-status.js';
+export * from './timer/index.js';
