@@ -16,7 +16,10 @@ import { SessionsController } from './sessions/sessions.controller.js';
 import { DevicesController } from './studios/devices.controller.js';
 import { MembersController } from './studios/members.controller.js';
 import { StudiosController } from './studios/studios.controller.js';
-import { DB, LOGGER } from './tokens.js';
+import { TimerCommands } from './timer/timer-commands.js';
+import { TimerController } from './timer/timer.controller.js';
+import { TimerResponder } from './timer/timer-responder.js';
+import { DB, LOGGER, NATS } from './tokens.js';
 
 export interface ApiDependencies {
   nats: NatsConnection;
@@ -36,6 +39,7 @@ export const apiControllers = [
   DevicesController,
   SessionsController,
   SessionListController,
+  TimerController,
   HistoryController,
   DocsController,
 ];
@@ -57,6 +61,7 @@ export class ApiModule {
       controllers: apiControllers,
       providers: [
         { provide: DB, useValue: db },
+        { provide: NATS, useValue: nats },
         { provide: LOGGER, useValue: logger },
         { provide: EventStore, useValue: store },
         { provide: DeviceStatusStore, useValue: deviceStatus },
@@ -65,6 +70,8 @@ export class ApiModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         Projector,
         SessionCommands,
+        TimerCommands,
+        TimerResponder,
         OpenApi,
         ...healthProviders('api', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },

@@ -2,3 +2,4 @@
 export const DB = Symbol('Db');
 export const LOGGER = Symbol('Logger');
 export const API_ENV = Symbol('ApiEnv');
+export const NATS = Symbol('NatsConnection');

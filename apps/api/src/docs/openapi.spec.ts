@@ -18,6 +18,8 @@ import { sessionRoutes } from '../sessions/sessions.routes.js';
 import { deviceRoutes } from '../studios/devices.routes.js';
 import { memberRoutes } from '../studios/members.routes.js';
 import { studioRoutes } from '../studios/studios.routes.js';
+import { TimerCommands } from '../timer/timer-commands.js';
+import { timerRoutes } from '../timer/timer.routes.js';
 import { DB } from '../tokens.js';
 import { OpenApi } from './docs.controller.js';
 import {
@@ -41,6 +43,7 @@ const tables: { routes: Record<string, RouteContract>; controllers: (typeof apiC
       ['SessionsController', 'SessionListController'].includes(c.name),
     ),
   },
+  { routes: timerRoutes, controllers: apiControllers.filter((c) => c.name === 'TimerController') },
   { routes: historyRoutes, controllers: apiControllers.filter((c) => c.name === 'HistoryController') },
 ];
 
@@ -78,6 +81,7 @@ describe('OpenAPI document', () => {
         { provide: EventStore, useValue: {} },
         { provide: DeviceStatusStore, useValue: {} },
         { provide: SessionCommands, useValue: {} },
+        { provide: TimerCommands, useValue: {} },
         ...healthProviders('api', new Metrics(), []),
         OpenApi,
       ],
