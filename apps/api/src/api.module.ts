@@ -17,6 +17,9 @@ import { SpotifyController } from './spotify/spotify.controller.js';
 import { DevicesController } from './studios/devices.controller.js';
 import { MembersController } from './studios/members.controller.js';
 import { StudiosController } from './studios/studios.controller.js';
+import { TimerCommands } from './timer/timer-commands.js';
+import { TimerController } from './timer/timer.controller.js';
+import { TimerResponder } from './timer/timer-responder.js';
 import { DB, LOGGER, NATS } from './tokens.js';
 
 export interface ApiDependencies {
@@ -37,6 +40,7 @@ export const apiControllers = [
   DevicesController,
   SessionsController,
   SessionListController,
+  TimerController,
   HistoryController,
   SpotifyController,
   DocsController,
@@ -59,8 +63,8 @@ export class ApiModule {
       controllers: apiControllers,
       providers: [
         { provide: DB, useValue: db },
-        { provide: LOGGER, useValue: logger },
         { provide: NATS, useValue: nats },
+        { provide: LOGGER, useValue: logger },
         { provide: EventStore, useValue: store },
         { provide: DeviceStatusStore, useValue: deviceStatus },
         { provide: TokenVerifier, useValue: new TokenVerifier(db, adminToken) },
@@ -68,6 +72,8 @@ export class ApiModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         Projector,
         SessionCommands,
+        TimerCommands,
+        TimerResponder,
         OpenApi,
         ...healthProviders('api', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },

@@ -55,6 +55,9 @@ export class SampleIngestor {
       'all',
       ({ seq, event }) => {
         if (isSessionEvent(event)) this.directory.apply(event, seq);
+        // Timer events share evt.session.>: they map no device, but count as read,
+        // or catchUpWithSessions would wait for a position it never reaches.
+        else this.directory.skip(seq);
       },
       (subject, seq, reason) => this.logger.error('invalid session event', { subject, seq, reason }),
     );

@@ -40,6 +40,11 @@ export class SessionDirectory {
   /** Stream sequence of the last event applied. */
   position = 0;
 
+  /** An event of the class subjects that changes no assignment (a timer's), read up to `seq`. */
+  skip(seq: number): void {
+    this.position = Math.max(this.position, seq);
+  }
+
   apply(event: SessionEvent, seq: number): void {
     this.position = Math.max(this.position, seq);
     const session = this.sessions.get(event.data.sessionId);

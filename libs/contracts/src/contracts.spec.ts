@@ -7,7 +7,9 @@ import {
   domainEvent,
   gatewayStatus,
   heartRateQuery,
+  eventSubjects,
   isSessionEvent,
+  isTimerEvent,
   parseGatewaySubject,
   parseWith,
   sampleBatch,
@@ -114,6 +116,16 @@ describe('events', () => {
       },
     });
     expect(isSessionEvent(heartRate)).toBe(false);
+  });
+
+  it('tells timer events apart: on the class tail, but no session event (tails skip them)', () => {
+    const paused = domainEvent.parse({ ...started, type: 'timer.paused', data: { sessionId: 's_1', at: 5 } });
+    expect(isTimerEvent(paused)).toBe(true);
+    expect(isSessionEvent(paused)).toBe(false);
+    expect(isTimerEvent(domainEvent.parse(started))).toBe(false);
+    // evt.session.> (every tail of class events) covers the timer's subject; the class's own does not.
+    expect(eventSubjects.timer('s_1')).toBe('evt.session.s_1.timer');
+    expect(eventSubjects.timer('s_1').startsWith(`${eventSubjects.session('s_1')}.`)).toBe(true);
   });
 
   it('refuses an event whose data does not fit its type', () => {

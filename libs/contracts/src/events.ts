@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { entityId, epochMs, heartRate, sex, zoneRule } from './common.js';
 import { spotifyDevice, spotifyTrack } from './spotify.js';
+import { timerProgram } from './timer.js';
 
 const envelope = {
   id: z.string().min(1).max(128),
@@ -83,6 +84,38 @@ export const sessionEvent = z.discriminatedUnion('type', [
 export type SessionEvent = z.infer<typeof sessionEvent>;
 export type SessionEventType = SessionEvent['type'];
 
+/**
+ * The interval timer of a class: its own aggregate, `evt.session.<sessionId>.timer`
+ * (docs/events.md). Each command's event is stamped `at` with the API's clock;
+ * the timer's state at any instant is a pure function of these events.
+ */
+export const timerProgramSet = event('timer.program-set', {
+  sessionId: entityId,
+  program: timerProgram,
+  at: epochMs,
+});
+export const timerStarted = event('timer.started', { sessionId: entityId, at: epochMs });
+export const timerPaused = event('timer.paused', { sessionId: entityId, at: epochMs });
+export const timerResumed = event('timer.resumed', { sessionId: entityId, at: epochMs });
+export const timerReset = event('timer.reset', { sessionId: entityId, at: epochMs });
+/** `toStep`: the step of the flattened program it jumped to (the step count when it skipped past the end). */
+export const timerSkipped = event('timer.skipped', {
+  sessionId: entityId,
+  at: epochMs,
+  toStep: z.int().nonnegative(),
+});
+
+export const timerEvent = z.discriminatedUnion('type', [
+  timerProgramSet,
+  timerStarted,
+  timerPaused,
+  timerResumed,
+  timerReset,
+  timerSkipped,
+]);
+export type TimerEvent = z.infer<typeof timerEvent>;
+export type TimerEventType = TimerEvent['type'];
+
 export const heartRateRecorded = event('heart-rate.recorded', {
   sessionId: entityId,
   participantId: entityId,
@@ -140,6 +173,7 @@ export type SpotifyEvent = z.infer<typeof spotifyEvent>;
 
 export const domainEvent = z.discriminatedUnion('type', [
   ...sessionEvent.options,
+  ...timerEvent.options,
   heartRateRecorded,
   ...spotifyEvent.options,
 ]);
@@ -159,7 +193,9 @@ export const streams = {
 
 export const eventSubjects = {
   session: (sessionId: string) => `evt.session.${sessionId}`,
+  /** Every class's events, the timers' included. */
   allSessions: 'evt.session.>',
+  timer: (sessionId: string) => `evt.session.${sessionId}.timer`,
   heartRate: (sessionId: string, participantId: string) => `hr.${sessionId}.${participantId}`,
   allHeartRate: 'hr.>',
   /** A studio's Spotify events (spotify.*). */
@@ -181,4 +217,12 @@ const spotifyEventTypes: ReadonlySet<string> = new Set(
 
 export function isSpotifyEvent(event: DomainEvent): event is SpotifyEvent {
   return spotifyEventTypes.has(event.type);
+}
+
+const timerEventTypes: ReadonlySet<string> = new Set(
+  timerEvent.options.map((option) => option.shape.type.value),
+);
+
+export function isTimerEvent(event: DomainEvent): event is TimerEvent {
+  return timerEventTypes.has(event.type);
 }

@@ -9,7 +9,14 @@ import {
   sessionEnded,
   sessionScheduled,
   sessionStarted,
+  timerPaused,
+  timerProgramSet,
+  timerReset,
+  timerResumed,
+  timerSkipped,
+  timerStarted,
 } from './events.js';
+import { timerTotals } from './timer.js';
 
 /** A whole number in a query string: digits only, so `1e3`, ` 5` or `-1` are refused. */
 const queryInt = z
@@ -26,7 +33,7 @@ export type SessionEventsQuery = z.infer<typeof sessionEventsQuery>;
 
 const seq = { seq: z.int().positive() };
 
-/** A class's event as stored, with its position in the log. */
+/** A class's event as stored (its timer's included), with its position in the log. */
 export const storedSessionEvent = z.discriminatedUnion('type', [
   sessionScheduled.extend(seq),
   participantJoined.extend(seq),
@@ -34,6 +41,12 @@ export const storedSessionEvent = z.discriminatedUnion('type', [
   sessionStarted.extend(seq),
   sessionEnded.extend(seq),
   maxHrRaised.extend(seq),
+  timerProgramSet.extend(seq),
+  timerStarted.extend(seq),
+  timerPaused.extend(seq),
+  timerResumed.extend(seq),
+  timerReset.extend(seq),
+  timerSkipped.extend(seq),
 ]);
 export type StoredSessionEvent = z.infer<typeof storedSessionEvent>;
 
@@ -76,6 +89,8 @@ export const sessionSummary = z.object({
   /** From start to end; null until the class has ended. */
   durationMs: z.int().nonnegative().nullable(),
   participants: z.array(participantSummary),
+  /** Time the class's timer ran work and rest segments (pauses, prepare, warm-up and cool-down not counted); null when it never started. */
+  timer: timerTotals.nullable(),
   totals: z.object({
     participants: z.int().nonnegative(),
     samples: z.int().nonnegative(),

@@ -2,6 +2,7 @@ export * from './common.js';
 export * from './gateway.js';
 export * from './events.js';
 export * from './spotify.js';
+export * from './timer.js';
 export * from './live.js';
 export * from './rest.js';
 export * from './listing.js';

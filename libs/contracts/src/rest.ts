@@ -11,6 +11,7 @@ import {
   zonePercentages,
 } from './common.js';
 import { sessionStatus } from './live.js';
+import { timerProgramInput } from './timer.js';
 
 function isTimeZone(name: string): boolean {
   try {
@@ -108,6 +109,8 @@ export const deviceIdParam = z.string().min(1).max(128);
 export const createSessionBody = z.strictObject({
   title: z.string().trim().min(1).max(200),
   startsAt: z.iso.datetime({ offset: true }).optional(),
+  /** The class's timer program, set when the class is scheduled. */
+  timer: timerProgramInput.optional(),
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 

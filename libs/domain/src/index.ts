@@ -11,3 +11,4 @@ export * from './session/rule-error.js';
 export * from './session/decide.js';
 export * from './devices/device-status.js';
 export * from './spotify/playback-state.js';
+export * from './timer/index.js';

@@ -19,6 +19,8 @@ import { spotifyRoutes } from '../spotify/spotify.routes.js';
 import { deviceRoutes } from '../studios/devices.routes.js';
 import { memberRoutes } from '../studios/members.routes.js';
 import { studioRoutes } from '../studios/studios.routes.js';
+import { TimerCommands } from '../timer/timer-commands.js';
+import { timerRoutes } from '../timer/timer.routes.js';
 import { DB, NATS } from '../tokens.js';
 import { OpenApi } from './docs.controller.js';
 import {
@@ -42,6 +44,7 @@ const tables: { routes: Record<string, RouteContract>; controllers: (typeof apiC
       ['SessionsController', 'SessionListController'].includes(c.name),
     ),
   },
+  { routes: timerRoutes, controllers: apiControllers.filter((c) => c.name === 'TimerController') },
   { routes: historyRoutes, controllers: apiControllers.filter((c) => c.name === 'HistoryController') },
   { routes: spotifyRoutes, controllers: apiControllers.filter((c) => c.name === 'SpotifyController') },
 ];
@@ -81,6 +84,7 @@ describe('OpenAPI document', () => {
         { provide: EventStore, useValue: {} },
         { provide: DeviceStatusStore, useValue: {} },
         { provide: SessionCommands, useValue: {} },
+        { provide: TimerCommands, useValue: {} },
         ...healthProviders('api', new Metrics(), []),
         OpenApi,
       ],

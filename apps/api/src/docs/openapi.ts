@@ -84,6 +84,7 @@ const tags = [
   { name: 'members', description: 'Athletes of a studio' },
   { name: 'devices', description: 'Heart-rate straps paired with athletes' },
   { name: 'sessions', description: 'Classes: schedule, roster, start and end, lists' },
+  { name: 'timer', description: "A class's interval timer: program, commands, state" },
   { name: 'history', description: "A class's heart rate, summary, event log and CSV export" },
   { name: 'spotify', description: "The studio's Spotify: sign-in, now playing, playback commands" },
 ];
@@ -101,9 +102,12 @@ const problems = {
   401: ['Unauthorized', 'No valid bearer token'],
   403: ['Forbidden', "The token's role may not do this"],
   404: ['NotFound', 'No such resource, or one of another studio'],
-  409: ['Conflict', "The class's rules refuse the command; `type` is `urn:hrm:rule:<code>`"],
+  409: ['Conflict', "The class's (or its timer's) rules refuse the command; `type` is `urn:hrm:rule:<code>`"],
+  412: [
+    'PreconditionFailed',
+    "If-Match does not match the class's (or, on timer routes, the timer's) version, or it changed meanwhile",
+  ],
   503: ['ServiceUnavailable', 'A service this needs is not running or not configured'],
-  412: ['PreconditionFailed', "If-Match does not match the class's version, or the class changed meanwhile"],
 } as const;
 type ProblemStatus = keyof typeof problems;
 

@@ -3,9 +3,22 @@
 // use, with the profile the class copied when they joined (read from the log: the read model lacks weight, sex and age).
 // Figures are rounded as the screens round them (kcal and points to 0.1), so a
 // screen's totals at the end of a class are the summary's.
-import { eventSubjects, isSessionEvent, streams, type SessionEvent, type SessionSummary } from '#contracts';
+import {
+  eventSubjects,
+  isSessionEvent,
+  isTimerEvent,
+  streams,
+  type SessionEvent,
+  type SessionSummary,
+} from '#contracts';
 import type { Db } from '#db';
-import { summarizeEffort, ZONE_COUNT, type EffortProfile, type EffortSummary } from '#domain';
+import {
+  summarizeEffort,
+  timerTotalsUntil,
+  ZONE_COUNT,
+  type EffortProfile,
+  type EffortSummary,
+} from '#domain';
 import type { EventStore } from '#eventstore';
 import { readSamples } from '../projections/sample-chunks.js';
 
@@ -28,6 +41,9 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
     if (event.type === 'session.ended') endedAt = event.data.endedAt;
   }
 
+  const timer = await store.readAggregate(streams.events.name, eventSubjects.timer(sessionId));
+  const timerEvents = timer.events.map((stored) => stored.event).filter(isTimerEvent);
+
   const samples = await readSamples(db, sessionId);
   const summaries = joined.map((participant) => ({
     participant,
@@ -45,6 +61,8 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
     endedAt,
     durationMs: startedAt !== null && endedAt !== null ? Math.max(0, endedAt - startedAt) : null,
     participants: summaries.map(({ participant, effort }) => participantSummary(participant, effort)),
+    // Up to the class's end: a timer left running after it counts no more.
+    timer: timerTotalsUntil(timerEvents, endedAt ?? Date.now()),
     totals: {
       participants: summaries.length,
       samples: sum((effort) => effort.samples),

@@ -11,7 +11,7 @@ import {
 import type { Request, Response } from 'express';
 import type { Problem } from '#contracts';
 import type { Logger } from '#config';
-import { SessionRuleError } from '#domain';
+import { SessionRuleError, TimerRuleError } from '#domain';
 import { LOGGER } from '../tokens.js';
 import { BadInputError, OwnerRefusedError, PreconditionFailedError } from './errors.js';
 
@@ -57,7 +57,7 @@ export class ProblemFilter implements ExceptionFilter {
         errors: exception.fieldErrors,
       };
     }
-    if (exception instanceof SessionRuleError) {
+    if (exception instanceof SessionRuleError || exception instanceof TimerRuleError) {
       return {
         type: `urn:hrm:rule:${exception.code}`,
         title: titles[409] ?? '',

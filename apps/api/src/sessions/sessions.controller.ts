@@ -23,6 +23,8 @@ import { Route, parseBody, parseParam } from '../http/route.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
 import { requireStudio } from '../studios/views.js';
+import { TimerCommands } from '../timer/timer-commands.js';
+import { programOf } from '../timer/timer.controller.js';
 import { defaultDevice, participantProfile } from './participant-profile.js';
 import { SessionCommands } from './session-commands.js';
 import { sessionInScope } from './session-scope.js';
@@ -34,6 +36,7 @@ export class SessionsController {
   constructor(
     @Inject(DB) private readonly db: Db,
     @Inject(SessionCommands) private readonly commands: SessionCommands,
+    @Inject(TimerCommands) private readonly timer: TimerCommands,
   ) {}
 
   @Post('studios/:studioId/sessions')
@@ -48,14 +51,19 @@ export class SessionsController {
     const studio = parseParam(routes.schedule, 'studioId', studioId);
     authorize(caller, studio, 'write', 'studio');
     const input = parseBody(routes.schedule, body);
+    // Checked before anything is written: a bad program schedules no class.
+    const program = input.timer === undefined ? null : programOf(input.timer, 'timer');
     await requireStudio(this.db, studio);
     const sessionId = newId('s');
     const startsAt = input.startsAt === undefined ? null : Date.parse(input.startsAt);
+    const correlationId = crypto.randomUUID();
     await this.commands.execute(
       sessionId,
       { type: 'schedule', data: { sessionId, studioId: studio, title: input.title, startsAt } },
-      { correlationId: crypto.randomUUID() },
+      { correlationId },
     );
+    if (program !== null)
+      await this.timer.execute(sessionId, { type: 'setProgram', program }, { correlationId });
     return this.view(sessionId, caller, response);
   }
 

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import crypto from 'node:crypto';
+import type { TimerProgram, TimerProgramInput, TimerState } from '#contracts';
+import { normalizeTimerProgram } from '#domain';
+import type { Db } from '#db';
+import type { Principal } from '#platform';
+import { Caller } from '../auth/auth.guard.js';
+import { BadInputError, parseIfMatch } from '../http/errors.js';
+import { Route, parseBody, parseParam } from '../http/route.js';
+import { sessionInScope } from '../sessions/session-scope.js';
+import { DB } from '../tokens.js';
+import { TimerCommands } from './timer-commands.js';
+import { timerRoutes as routes } from './timer.routes.js';
+
+@Controller('api/v1/sessions/:sessionId/timer')
+export class TimerController {
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Inject(TimerCommands) private readonly commands: TimerCommands,
+  ) {}
+
+  @Get()
+  @Route(routes.get)
+  async get(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TimerState> {
+    const session = await sessionInScope(this.db, caller, sessionId, 'read');
+    return withETag(await this.commands.state(session.id), response);
+  }
+
+  @Put()
+  @HttpCode(200)
+  @Route(routes.setProgram)
+  async setProgram(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TimerState> {
+    const session = await sessionInScope(this.db, caller, sessionId, 'write');
+    const program = programOf(parseBody(routes.setProgram, body));
+    const state = await this.commands.execute(session.id, { type: 'setProgram', program }, context(ifMatch));
+    return withETag(state, response);
+  }
+
+  @Post(':action')
+  @HttpCode(200)
+  @Route(routes.command)
+  async command(
+    @Caller() caller: Principal,
+    @Param('sessionId') sessionId: string,
+    @Param('action') action: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TimerState> {
+    const session = await sessionInScope(this.db, caller, sessionId, 'write');
+    const type = parseParam(routes.command, 'action', action);
+    return withETag(await this.commands.execute(session.id, { type }, context(ifMatch)), response);
+  }
+}
+
+/** A program input as the domain normalizes it; what makes no sense in it is a 400 with its fields. */
+export function programOf(input: TimerProgramInput, prefix = ''): TimerProgram {
+  const result = normalizeTimerProgram(input);
+  if (result.ok) return result.program;
+  throw new BadInputError(
+    'invalid body',
+    result.errors.map((error) => ({
+      path: prefix === '' ? error.path : error.path === '(root)' ? prefix : `${prefix}.${error.path}`,
+      message: error.message,
+    })),
+  );
+}
+
+function context(ifMatch: string | undefined) {
+  return { ifMatch: parseIfMatch(ifMatch), correlationId: crypto.randomUUID() };
+}
+
+function withETag(state: TimerState, response: Response): TimerState {
+  response.setHeader('ETag', `"${state.version}"`);
+  return state;
+}

@@ -1,0 +1,7 @@
+export * from './events.js';
+export * from './rule-error.js';
+export * from './program.js';
+export * from './clock.js';
+export * from './state.js';
+export * from './decide.js';
+export * from './totals.js';
