@@ -1,7 +1,7 @@
 // Reads the log into LiveSessionStates: every session event from the start,
 // and, for each live class, its heart-rate events from the start of the class
 // (so running totals after a restart equal those before it).
-import { eventSubjects, isSessionEvent, streams } from '#contracts';
+import { eventSubjects, isSessionEvent, streams, type LiveAlert } from '#contracts';
 import type { Logger } from '#config';
 import type { EventStore, StoredEvent, Tail } from '#eventstore';
 import { LiveSessionState } from './live-session.js';
@@ -9,6 +9,7 @@ import { LiveSessionState } from './live-session.js';
 export interface LiveFeedListener {
   rosterChanged(session: LiveSessionState): void;
   statusChanged(session: LiveSessionState): void;
+  alert(session: LiveSessionState, alert: LiveAlert): void;
 }
 
 const heartRateFilter = (sessionId: string) => `hr.${sessionId}.>`;
@@ -20,8 +21,10 @@ export class LiveFeed {
   private listener: LiveFeedListener | null = null;
   /** Stream sequence of the last session event applied. */
   position = 0;
-  /** While replaying, heart rate is followed only for classes still live at the end. */
+  /** While replaying, heart rate is followed only for classes still live at the end, and nothing alerts. */
   private replaying = true;
+  /** True once every class is rebuilt from the log: readiness, and the gate for screens. */
+  rebuilt = false;
 
   constructor(
     private readonly store: EventStore,
@@ -47,6 +50,10 @@ export class LiveFeed {
       if (session.session.status === 'live') this.followHeartRate(session);
     }
     await Promise.all([...this.heartRateTails.values()].map(async (tail) => (await tail).caughtUp));
+    // What is already wrong was announced by whichever instance ran before: note it, do not repeat it.
+    const now = Date.now();
+    for (const session of this.sessions.values()) session.dueAlerts(now, true);
+    this.rebuilt = true;
   }
 
   async stop(): Promise<void> {
@@ -82,6 +89,21 @@ export class LiveFeed {
     if (event.type === 'session.ended') this.unfollowHeartRate(sessionId);
     if (change === 'roster') this.listener?.rosterChanged(session);
     if (change === 'status') this.listener?.statusChanged(session);
+    if (!this.replaying && change === 'roster' && event.type === 'session.max-hr-raised') {
+      const alert = session.maxHrRaisedAlert(event, Date.now());
+      if (alert) this.listener?.alert(session, alert);
+    }
+  }
+
+  /** The live class of a studio (the latest started if several are), or null. */
+  liveSessionOf(studioId: string): string | null {
+    let live: LiveSessionState | null = null;
+    for (const session of this.sessions.values()) {
+      const { studioId: owner, status, startedAt } = session.session;
+      if (owner !== studioId || status !== 'live') continue;
+      if (live === null || (startedAt ?? 0) >= (live.session.startedAt ?? 0)) live = session;
+    }
+    return live?.session.sessionId ?? null;
   }
 
   private followHeartRate(session: LiveSessionState): void {
