@@ -25,6 +25,8 @@ export function guardSocket(
   now: () => number = Date.now,
 ): void {
   socket.use((packet, next) => {
+    // Packets that arrived with the one that cut the client off are dropped unanswered.
+    if (socket.disconnected) return;
     const verdict = take(bucket, limit, now());
     if (verdict === 'pass') return next();
     ackOf(packet)?.(failure('rate-limited', `more than ${limit.perSecond} requests a second`));
