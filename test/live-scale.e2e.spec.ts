@@ -106,4 +106,18 @@ describe('realtime: two instances, and a restart mid-class', () => {
     const fresh = await screenOn(stack.serviceUrl('realtime'));
     expect(fresh.shown()).toEqual(survivor.shown());
   });
+
+  it('shows an ended class with its final values and totals on an instance started after it ended', async () => {
+    const watcher = await screenOn(stack.serviceUrl('realtime#2'));
+    await eventually(() => (showsLatest(watcher) ? true : undefined), 'the screen up to date');
+    const final = watcher.shown();
+    const ended = await stack.api('POST', `/api/v1/sessions/${live.sessionId}/end`);
+    expect(ended.status).toBe(200);
+
+    const second = stack.service('realtime#2');
+    await second.stop();
+    await second.start();
+    const late = await screenOn(stack.serviceUrl('realtime#2'));
+    expect(late.shown()).toEqual(final);
+  });
 });

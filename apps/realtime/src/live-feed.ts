@@ -18,6 +18,8 @@ export class LiveFeed {
   readonly sessions = new Map<string, LiveSessionState>();
   private sessionTail: Tail | null = null;
   private readonly heartRateTails = new Map<string, Promise<Tail>>();
+  /** Classes whose heart rate was read (followed live, or read once when it had ended before we started). */
+  private readonly heartRateRead = new Map<string, Promise<void>>();
   private listener: LiveFeedListener | null = null;
   /** Stream sequence of the last session event applied. */
   position = 0;
@@ -65,13 +67,46 @@ export class LiveFeed {
   /** The class, waiting briefly for its first events when the log has them and we have not read them yet. */
   async find(sessionId: string): Promise<LiveSessionState | null> {
     const known = this.sessions.get(sessionId);
-    if (known) return known;
+    if (known) return this.withHeartRate(known);
     const last = await this.store.lastSequenceOf(streams.events.name, eventSubjects.session(sessionId));
     if (last === 0) return null;
     const deadline = Date.now() + 2000;
     while (this.position < last && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 10));
-    return this.sessions.get(sessionId) ?? null;
+    const found = this.sessions.get(sessionId);
+    return found ? this.withHeartRate(found) : null;
+  }
+
+  /**
+   * A class that ended before this instance started has not had its heart rate
+   * read: read it once, on its first subscriber, so its snapshot shows the
+   * final values and totals (as long as the HR stream keeps them).
+   */
+  private async withHeartRate(session: LiveSessionState): Promise<LiveSessionState> {
+    const sessionId = session.session.sessionId;
+    if (session.session.status !== 'ended' || this.heartRateTails.has(sessionId)) return session;
+    let read = this.heartRateRead.get(sessionId);
+    if (!read) {
+      read = (async () => {
+        const tail = await this.store.tail(
+          streams.heartRate.name,
+          heartRateFilter(sessionId),
+          'all',
+          ({ event }) => {
+            if (event.type === 'heart-rate.recorded') session.applyHeartRate(event);
+          },
+        );
+        await tail.caughtUp;
+        await tail.stop();
+      })();
+      this.heartRateRead.set(sessionId, read);
+      read.catch((error: unknown) => {
+        this.heartRateRead.delete(sessionId);
+        this.logger.error('cannot read heart rate of an ended class', { sessionId, error });
+      });
+    }
+    await read.catch(() => undefined);
+    return session;
   }
 
   private onSessionEvent({ seq, event }: StoredEvent): void {
@@ -109,6 +144,7 @@ export class LiveFeed {
   private followHeartRate(session: LiveSessionState): void {
     const sessionId = session.session.sessionId;
     if (!this.heartRateTails.has(sessionId)) {
+      this.heartRateRead.set(sessionId, Promise.resolve());
       const tail = this.store.tail(
         streams.heartRate.name,
         heartRateFilter(sessionId),
