@@ -71,6 +71,8 @@ export class LiveGateway
   private ticker: NodeJS.Timeout | null = null;
   private readonly delivery: ValuesDelivery;
   private readonly floodedTotal;
+  private readonly socketsGauge;
+  private readonly memoryGauge;
 
   constructor(
     @Inject(LiveFeed) private readonly feed: LiveFeed,
@@ -87,6 +89,9 @@ export class LiveGateway
       'hrm_realtime_flooding_disconnects_total',
       'Sockets disconnected for sending past the rate limit',
     );
+    this.socketsGauge = metrics.gauge('hrm_realtime_sockets', 'Connected sockets on /live');
+    // With the socket count, memory per connected screen (the fan-out bench reads both).
+    this.memoryGauge = metrics.gauge('hrm_realtime_memory_bytes', 'Process memory, by kind (rss, heapUsed)');
   }
 
   afterInit(namespace: Namespace): void {
@@ -261,6 +266,10 @@ export class LiveGateway
     const namespace = this.namespace;
     if (!namespace) return;
     const now = Date.now();
+    const { rss, heapUsed } = process.memoryUsage();
+    this.memoryGauge(rss, { kind: 'rss' });
+    this.memoryGauge(heapUsed, { kind: 'heapUsed' });
+    this.socketsGauge(namespace.sockets.size);
     for (const [sessionId, session] of this.feed.sessions) {
       for (const alert of session.dueAlerts(now)) this.alert(session, alert);
       const members = namespace.adapter.rooms.get(rooms.session(sessionId));
