@@ -193,7 +193,7 @@ export async function runFanout(
         p50: round(percentile(latencies, 50)),
         p90: round(percentile(latencies, 90)),
         p99: round(percentile(latencies, 99)),
-        max: round(Math.max(...latencies)),
+        max: round(percentile(latencies, 100)),
         samples: latencies.length,
       },
       memory: {
