@@ -1,7 +1,8 @@
 // What a bench runs against: the NATS and Postgres of NATS_URL and
 // DATABASE_URL when set, else its own (nats-server and an embedded Postgres in
-// a temporary directory, removed afterwards); the migrations; and the API as
-// a real process from dist/, as `npm start` and the end-to-end tests run it.
+// a temporary directory, removed afterwards); the migrations; and the API (and,
+// when asked, a realtime service) as real processes from dist/, as `npm start`
+// and the end-to-end tests run them.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,18 +13,30 @@ export interface BenchStack {
   natsUrl: string;
   databaseUrl: string;
   apiUrl: string;
+  /** Present when a realtime service was asked for. */
+  realtimeUrl: string | null;
   adminToken: string;
   stop(): Promise<void>;
 }
 
-export async function startBenchStack(progress: (line: string) => void): Promise<BenchStack> {
+export interface BenchStackOptions {
+  /** Also start one realtime process with this values tick. */
+  realtime?: { tickMs: number };
+}
+
+export async function startBenchStack(
+  progress: (line: string) => void,
+  options: BenchStackOptions = {},
+): Promise<BenchStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrm-bench-'));
   // Postgres runs as its own user when we are root: it must reach its data directory.
   fs.chmodSync(dir, 0o755);
   let nats: NatsServer | null = null;
   let postgres: LocalPostgres | null = null;
   let api: ServiceProcess | null = null;
+  let realtime: ServiceProcess | null = null;
   const stop = async () => {
+    await realtime?.stop();
     await api?.stop();
     await nats?.stop();
     await postgres?.stop();
@@ -60,7 +73,28 @@ export async function startBenchStack(progress: (line: string) => void): Promise
     });
     await api.start();
     progress(`api healthy on port ${port}`);
-    return { natsUrl, databaseUrl, apiUrl: `http://127.0.0.1:${port}`, adminToken, stop };
+    let realtimeUrl: string | null = null;
+    if (options.realtime) {
+      const realtimePort = await freePort();
+      realtime = new ServiceProcess({
+        app: 'realtime',
+        port: realtimePort,
+        env: {
+          NATS_URL: natsUrl,
+          DATABASE_URL: databaseUrl,
+          HRM_ADMIN_TOKEN: adminToken,
+          REALTIME_PORT: String(realtimePort),
+          HRM_TICK_MS: String(options.realtime.tickMs),
+          LOG_LEVEL: 'warn',
+          HRM_INSTANCE: 'realtime-bench',
+        },
+        onLine: (line) => progress(`[realtime] ${line}`),
+      });
+      await realtime.start();
+      realtimeUrl = `http://127.0.0.1:${realtimePort}`;
+      progress(`realtime healthy on port ${realtimePort}`);
+    }
+    return { natsUrl, databaseUrl, apiUrl: `http://127.0.0.1:${port}`, realtimeUrl, adminToken, stop };
   } catch (error) {
     await stop();
     throw error;

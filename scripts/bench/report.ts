@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { HistoryOptions } from './cli.js';
+import type { FanoutOptions, HistoryOptions } from './cli.js';
+import type { FanoutResult } from './fanout.js';
 import type { HistoryResult } from './history.js';
 
 export interface Machine {
@@ -63,5 +64,44 @@ export function writeHistoryReport(options: HistoryOptions, result: HistoryResul
     JSON.stringify({ scenario: 'history', date, machine: host, flags: options, ...result }, null, 2) + '\n',
   );
   fs.writeFileSync(`${base}.md`, historyMarkdown(date, host, options, result));
+  return [`${base}.json`, `${base}.md`];
+}
+
+export function fanoutMarkdown(
+  date: string,
+  host: Machine,
+  options: FanoutOptions,
+  result: FanoutResult,
+): string {
+  const { latencyMs: latency, memory } = result;
+  return [
+    `# Bench: fanout (${date})`,
+    '',
+    `Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GiB, Node ${host.node}, ${host.platform}.`,
+    `Flags: --screens ${options.screens} --classes ${options.classes} --athletes ${options.athletes} --seconds ${options.seconds} --tick ${options.tick}.`,
+    '',
+    `One realtime process; ${result.screens} socket.io clients (in the bench's own process, on the same machine) over ${result.classes} live classes of ${result.athletesPerClass} athletes; heart rate published to the HR stream at ${result.publishedPerS} events/s for ${result.seconds} s.`,
+    '',
+    '| figure | value |',
+    '| --- | --- |',
+    `| delay from HR publish to screen, p50 / p90 / p99 / max (ms) | ${latency.p50} / ${latency.p90} / ${latency.p99} / ${latency.max} (${latency.samples} values; includes the wait for the next tick) |`,
+    `| frames per screen per second | ${result.framesPerScreenPerS} |`,
+    `| realtime RSS before screens / with screens (MB) | ${memory.rssBeforeMb} / ${memory.rssAfterMb} |`,
+    `| memory per connected screen: RSS / JS heap (KiB) | ${memory.rssPerScreenKb} / ${memory.heapPerScreenKb} |`,
+    '',
+  ].join('\n');
+}
+
+/** Writes `<out>/fanout-<date>.json` and `.md`; returns their paths. */
+export function writeFanoutReport(options: FanoutOptions, result: FanoutResult): string[] {
+  const date = new Date().toISOString();
+  const host = machine();
+  fs.mkdirSync(options.out, { recursive: true });
+  const base = path.join(options.out, `fanout-${date.replace(/[:.]/g, '-')}`);
+  fs.writeFileSync(
+    `${base}.json`,
+    JSON.stringify({ scenario: 'fanout', date, machine: host, flags: options, ...result }, null, 2) + '\n',
+  );
+  fs.writeFileSync(`${base}.md`, fanoutMarkdown(date, host, options, result));
   return [`${base}.json`, `${base}.md`];
 }

@@ -1,7 +1,7 @@
 // Reads the log into LiveSessionStates: every session event from the start,
 // and, for each live class, its heart-rate events from the start of the class
 // (so running totals after a restart equal those before it).
-import { eventSubjects, isSessionEvent, streams } from '#contracts';
+import { eventSubjects, isSessionEvent, streams, type LiveAlert } from '#contracts';
 import type { Logger } from '#config';
 import type { EventStore, StoredEvent, Tail } from '#eventstore';
 import { LiveSessionState } from './live-session.js';
@@ -9,6 +9,7 @@ import { LiveSessionState } from './live-session.js';
 export interface LiveFeedListener {
   rosterChanged(session: LiveSessionState): void;
   statusChanged(session: LiveSessionState): void;
+  alert(session: LiveSessionState, alert: LiveAlert): void;
 }
 
 const heartRateFilter = (sessionId: string) => `hr.${sessionId}.>`;
@@ -17,11 +18,15 @@ export class LiveFeed {
   readonly sessions = new Map<string, LiveSessionState>();
   private sessionTail: Tail | null = null;
   private readonly heartRateTails = new Map<string, Promise<Tail>>();
+  /** Classes whose heart rate was read (followed live, or read once when it had ended before we started). */
+  private readonly heartRateRead = new Map<string, Promise<void>>();
   private listener: LiveFeedListener | null = null;
   /** Stream sequence of the last session event applied. */
   position = 0;
-  /** While replaying, heart rate is followed only for classes still live at the end. */
+  /** While replaying, heart rate is followed only for classes still live at the end, and nothing alerts. */
   private replaying = true;
+  /** True once every class is rebuilt from the log: readiness, and the gate for screens. */
+  rebuilt = false;
 
   constructor(
     private readonly store: EventStore,
@@ -47,6 +52,10 @@ export class LiveFeed {
       if (session.session.status === 'live') this.followHeartRate(session);
     }
     await Promise.all([...this.heartRateTails.values()].map(async (tail) => (await tail).caughtUp));
+    // What is already wrong was announced by whichever instance ran before: note it, do not repeat it.
+    const now = Date.now();
+    for (const session of this.sessions.values()) session.dueAlerts(now, true);
+    this.rebuilt = true;
   }
 
   async stop(): Promise<void> {
@@ -58,13 +67,46 @@ export class LiveFeed {
   /** The class, waiting briefly for its first events when the log has them and we have not read them yet. */
   async find(sessionId: string): Promise<LiveSessionState | null> {
     const known = this.sessions.get(sessionId);
-    if (known) return known;
+    if (known) return this.withHeartRate(known);
     const last = await this.store.lastSequenceOf(streams.events.name, eventSubjects.session(sessionId));
     if (last === 0) return null;
     const deadline = Date.now() + 2000;
     while (this.position < last && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 10));
-    return this.sessions.get(sessionId) ?? null;
+    const found = this.sessions.get(sessionId);
+    return found ? this.withHeartRate(found) : null;
+  }
+
+  /**
+   * A class that ended before this instance started has not had its heart rate
+   * read: read it once, on its first subscriber, so its snapshot shows the
+   * final values and totals (as long as the HR stream keeps them).
+   */
+  private async withHeartRate(session: LiveSessionState): Promise<LiveSessionState> {
+    const sessionId = session.session.sessionId;
+    if (session.session.status !== 'ended' || this.heartRateTails.has(sessionId)) return session;
+    let read = this.heartRateRead.get(sessionId);
+    if (!read) {
+      read = (async () => {
+        const tail = await this.store.tail(
+          streams.heartRate.name,
+          heartRateFilter(sessionId),
+          'all',
+          ({ event }) => {
+            if (event.type === 'heart-rate.recorded') session.applyHeartRate(event);
+          },
+        );
+        await tail.caughtUp;
+        await tail.stop();
+      })();
+      this.heartRateRead.set(sessionId, read);
+      read.catch((error: unknown) => {
+        this.heartRateRead.delete(sessionId);
+        this.logger.error('cannot read heart rate of an ended class', { sessionId, error });
+      });
+    }
+    await read.catch(() => undefined);
+    return session;
   }
 
   private onSessionEvent({ seq, event }: StoredEvent): void {
@@ -82,11 +124,27 @@ export class LiveFeed {
     if (event.type === 'session.ended') this.unfollowHeartRate(sessionId);
     if (change === 'roster') this.listener?.rosterChanged(session);
     if (change === 'status') this.listener?.statusChanged(session);
+    if (!this.replaying && change === 'roster' && event.type === 'session.max-hr-raised') {
+      const alert = session.maxHrRaisedAlert(event, Date.now());
+      if (alert) this.listener?.alert(session, alert);
+    }
+  }
+
+  /** The live class of a studio (the latest started if several are), or null. */
+  liveSessionOf(studioId: string): string | null {
+    let live: LiveSessionState | null = null;
+    for (const session of this.sessions.values()) {
+      const { studioId: owner, status, startedAt } = session.session;
+      if (owner !== studioId || status !== 'live') continue;
+      if (live === null || (startedAt ?? 0) >= (live.session.startedAt ?? 0)) live = session;
+    }
+    return live?.session.sessionId ?? null;
   }
 
   private followHeartRate(session: LiveSessionState): void {
     const sessionId = session.session.sessionId;
     if (!this.heartRateTails.has(sessionId)) {
+      this.heartRateRead.set(sessionId, Promise.resolve());
       const tail = this.store.tail(
         streams.heartRate.name,
         heartRateFilter(sessionId),

@@ -455,3 +455,130 @@ describe('LiveSessionState: adaptive max HR', () => {
     expect(summary.activeMs).toBe(10_000);
   });
 });
+
+describe('LiveSessionState: alerts, debounced to once a minute per athlete and kind', () => {
+  /** Alerts at each given instant (ms after T0), as the tick would collect them. */
+  const kindsAt = (state: LiveSessionState, at: number) =>
+    state.dueAlerts(T0 + at).map((alert) => `${alert.participantId}:${alert.kind}`);
+
+  it('alerts stale after 5 s without a sample and disconnected after 30 s, each once', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    expect(kindsAt(state, 1000)).toEqual([]);
+    expect(kindsAt(state, 6000)).toEqual([]); // exactly 5 s: not yet
+    expect(kindsAt(state, 6001)).toEqual(['p-ana:stale']);
+    expect(kindsAt(state, 20_000)).toEqual([]);
+    expect(kindsAt(state, 31_001)).toEqual(['p-ana:disconnected']);
+    for (let at = 32_000; at < 200_000; at += 1000) expect(kindsAt(state, at)).toEqual([]);
+  });
+
+  it('says when and for whom: { sessionId, kind, participantId, at }', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0, 150, { battery: 12 }));
+    expect(state.dueAlerts(T0 + 500)).toEqual([
+      { sessionId: SESSION, kind: 'low-battery', participantId: 'p-ana', at: T0 + 500 },
+    ]);
+  });
+
+  it('alerts a flapping no-contact once a minute, not every time the strap loses contact', () => {
+    const state = liveClass(ana);
+    const alerts: string[] = [];
+    for (let second = 0; second < 150; second++) {
+      // Contact lost on even seconds, back on odd ones: 75 times in 150 s.
+      state.applyHeartRate(heartRate('p-ana', T0 + second * 1000, 140, { contact: second % 2 === 1 }));
+      alerts.push(...kindsAt(state, second * 1000 + 100).map((kind) => `${second}:${kind}`));
+    }
+    expect(alerts).toEqual(['0:p-ana:no-contact', '60:p-ana:no-contact', '120:p-ana:no-contact']);
+  });
+
+  it('alerts low battery at 15 % or less, once a minute while the level hovers around it', () => {
+    const state = liveClass(ana, bo);
+    const alerts: string[] = [];
+    for (let second = 0; second < 90; second++) {
+      state.applyHeartRate(
+        heartRate('p-ana', T0 + second * 1000, 140, { battery: second % 3 === 0 ? 15 : 16 }),
+      );
+      state.applyHeartRate(heartRate('p-bo', T0 + second * 1000, 140, { battery: 16 }));
+      alerts.push(...kindsAt(state, second * 1000 + 100).map((kind) => `${second}:${kind}`));
+    }
+    expect(alerts).toEqual(['0:p-ana:low-battery', '60:p-ana:low-battery']);
+  });
+
+  it('alerts a stale athlete again only a minute after the last stale alert', () => {
+    const state = liveClass(ana);
+    const alerts: string[] = [];
+    // Samples come in bursts with 6 s gaps: stale every few seconds.
+    for (let at = 0; at < 100_000; at += 500) {
+      if (at % 8000 < 2000) state.applyHeartRate(heartRate('p-ana', T0 + at, 140));
+      alerts.push(...kindsAt(state, at).map((kind) => `${Math.floor(at / 1000)}:${kind}`));
+    }
+    expect(alerts).toEqual(['7:p-ana:stale', '71:p-ana:stale']);
+  });
+
+  it('raises max-hr-raised from the event, once a minute per athlete', () => {
+    const state = liveClass(ana, bo);
+    const raise = (participantId: string, previousMaxHr: number, seq: number) => {
+      const event = sessionEvent.parse({
+        ...envelope(T0),
+        type: 'session.max-hr-raised',
+        data: {
+          sessionId: SESSION,
+          participantId,
+          previousMaxHr,
+          maxHr: previousMaxHr + 5,
+          zoneThresholds: [95, 114, 133, 152, 171],
+          at: T0 + seq * 1000,
+        },
+      });
+      state.applySessionEvent(event, seq);
+      if (event.type !== 'session.max-hr-raised') throw new Error('not a raise');
+      return state.maxHrRaisedAlert(event, T0 + seq * 1000);
+    };
+    expect(raise('p-ana', 180, 20)).toEqual({
+      sessionId: SESSION,
+      kind: 'max-hr-raised',
+      participantId: 'p-ana',
+      at: T0 + 20_000,
+    });
+    expect(raise('p-ana', 185, 50)).toBeNull(); // 30 s later: within the minute
+    expect(raise('p-bo', 180, 51)?.participantId).toBe('p-bo'); // another athlete is another alert
+    expect(raise('p-ana', 190, 81)?.kind).toBe('max-hr-raised');
+  });
+
+  it('does not repeat, after a rebuild, what was already wrong (silent first look)', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0, 140, { contact: false }));
+    expect(state.dueAlerts(T0 + 10_000, true)).toEqual([]);
+    expect(kindsAt(state, 11_000)).toEqual([]);
+    expect(kindsAt(state, 40_000)).toEqual(['p-ana:disconnected']);
+  });
+
+  it('alerts nothing in a class that is not live, nor for an athlete who left', () => {
+    const scheduledOnly = new LiveSessionState(scheduled);
+    scheduledOnly.applySessionEvent(joined(ana), 2);
+    scheduledOnly.applyHeartRate(heartRate('p-ana', T0, 140, { battery: 5 }));
+    expect(kindsAt(scheduledOnly, 10_000)).toEqual([]);
+
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0, 140));
+    state.applySessionEvent(left('p-ana'), 10);
+    expect(kindsAt(state, 10_000)).toEqual([]);
+  });
+});
+
+describe('LiveSessionState: full frame for a socket that missed frames', () => {
+  it('carries every athlete at the current frame number, and does not count as a frame sent', () => {
+    const state = liveClass(ana, bo);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    state.applyHeartRate(heartRate('p-bo', T0 + 1000, 100));
+    state.nextFrame(T0 + 1500);
+    state.applyHeartRate(heartRate('p-bo', T0 + 2000, 104));
+    const full = state.fullFrame(T0 + 2100);
+    expect(full.seq).toBe(1);
+    expect(full.values.map((value) => [value.participantId, value.bpm])).toEqual([
+      ['p-ana', 150],
+      ['p-bo', 104],
+    ]);
+    expect(state.nextFrame(T0 + 2500)?.values).toEqual([expect.objectContaining({ participantId: 'p-bo' })]);
+  });
+});

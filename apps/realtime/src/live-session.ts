@@ -1,9 +1,10 @@
 // What screens need of one class, folded from its events: the roster (sent
-// as metadata once), and each athlete's latest value with running totals
-// (sent as coalesced frames, only when changed).
+// as metadata once), each athlete's latest value with running totals (sent
+// as coalesced frames, only when changed), and their alerts.
 import type {
   HeartRateRecorded,
   HrmMetadata,
+  LiveAlert,
   LiveSession,
   LiveValue,
   SessionEvent,
@@ -17,9 +18,7 @@ import {
   type EffortProfile,
   type EffortState,
 } from '#domain';
-
-export const STALE_AFTER_MS = 5000;
-export const LOW_BATTERY_PCT = 15;
+import { AlertMemory, LOW_BATTERY_PCT, STALE_AFTER_MS, conditionsOf } from './alerts.js';
 
 interface Athlete {
   metadata: HrmMetadata['participants'][number];
@@ -31,6 +30,7 @@ interface Athlete {
   latestRecordedAt: number;
   /** What the last frame said, to send only what changed. */
   sent: LiveValue | null;
+  alerts: AlertMemory;
 }
 
 export class LiveSessionState {
@@ -39,6 +39,12 @@ export class LiveSessionState {
   version = 0;
   private readonly athletes = new Map<string, Athlete>();
   private frameSeq = 0;
+  /**
+   * Extension point of the timer issue: the `timer:state` folded from the class's
+   * timer events (a case per event in applySessionEvent, answering 'timer' so the
+   * feed pushes it). Null until those events exist.
+   */
+  readonly timer: null = null;
 
   constructor(event: Extract<SessionEvent, { type: 'session.scheduled' }>) {
     const { sessionId, studioId, title, startsAt } = event.data;
@@ -87,6 +93,7 @@ export class LiveSessionState {
           latest: null,
           latestRecordedAt: 0,
           sent: null,
+          alerts: this.athletes.get(participantId)?.alerts ?? new AlertMemory(),
         });
         return 'roster';
       }
@@ -161,6 +168,41 @@ export class LiveSessionState {
 
   get seq(): number {
     return this.frameSeq;
+  }
+
+  /** Every athlete at the current frame number: for a socket that missed frames. */
+  fullFrame(now: number): { seq: number; values: LiveValue[] } {
+    return { seq: this.frameSeq, values: this.allValues(now) };
+  }
+
+  /**
+   * Alerts that begin now (stale, disconnected, no-contact, low-battery), at most
+   * once a minute per athlete and kind. Only a live class alerts; `silent` takes
+   * note of what is true without alerting (right after a rebuild).
+   */
+  dueAlerts(now: number, silent = false): LiveAlert[] {
+    if (this.session.status !== 'live') return [];
+    const alerts: LiveAlert[] = [];
+    const sessionId = this.session.sessionId;
+    for (const athlete of this.athletes.values()) {
+      if (!athlete.present || athlete.latest === null) continue;
+      const conditions = conditionsOf(athlete.latest, now - athlete.latestRecordedAt);
+      for (const kind of athlete.alerts.observe(conditions, now, silent)) {
+        alerts.push({ sessionId, kind, participantId: athlete.metadata.participantId, at: now });
+      }
+    }
+    return alerts;
+  }
+
+  /** The max-hr-raised alert of a raise just read from the log, unless one went out in the last minute. */
+  maxHrRaisedAlert(
+    event: Extract<SessionEvent, { type: 'session.max-hr-raised' }>,
+    now: number,
+  ): LiveAlert | null {
+    const athlete = this.athletes.get(event.data.participantId);
+    if (!athlete?.present || !athlete.alerts.raise('max-hr-raised', now)) return null;
+    const { sessionId, participantId } = event.data;
+    return { sessionId, kind: 'max-hr-raised', participantId, at: event.data.at };
   }
 
   private valueOf(athlete: Athlete, now: number): LiveValue | null {

@@ -1,6 +1,9 @@
 // Socket.IO namespace /live (contract 2): handshake auth, subscriptions to a
-// class's room with its snapshot in the ack, metadata on roster change, and
-// one coalesced values frame per room per tick.
+// class's or a studio's room with a snapshot in the ack, commands forwarded to
+// their owners, metadata on roster change, alerts, and one coalesced values
+// frame per class room per tick. Handlers parse with the contract's schemas
+// and answer in the ack; the logic lives in LiveFeed, LiveSessionState,
+// StudioDirectory, CommandForwarder and ValuesDelivery.
 import { Inject, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -8,52 +11,102 @@ import {
   SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
+  type OnGatewayConnection,
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import {
   LIVE_NAMESPACE,
+  commandSubjects,
   handshakeAuth,
   liveEvents,
   parseWith,
   rooms,
   sessionSnapshot,
   sessionSubscribeRequest,
+  spotifyCommandRequest,
+  studioSnapshot,
+  studioSubscribeRequest,
   timePingRequest,
+  timerCommandRequest,
   unsubscribeRequest,
   type Ack,
-  type HrmValues,
+  type CommandReply,
+  type LiveAlert,
   type SessionSnapshot,
+  type StudioDevices,
+  type StudioSnapshot,
 } from '#contracts';
 import type { Logger } from '#config';
-import { TokenVerifier, type Principal } from '#platform';
+import { Metrics, TokenVerifier, type Principal } from '#platform';
+import { failure, guardSocket } from './client-guard.js';
+import { CommandForwarder, actorOf } from './command-forwarder.js';
 import { LiveFeed, type LiveFeedListener } from './live-feed.js';
 import type { LiveSessionState } from './live-session.js';
-import { LOGGER, TICK_MS } from './tokens.js';
+import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';
+import { StudioDirectory } from './studio-directory.js';
+import { LOGGER, RATE_LIMIT, TICK_MS } from './tokens.js';
+import { ValuesDelivery, type SocketState } from './values-delivery.js';
 
-const failure = (code: string, message: string) => ({ ok: false as const, error: { code, message } });
+interface Client extends SocketState {
+  principal: Principal;
+  bucket: Bucket;
+}
 
-@WebSocketGateway({ namespace: LIVE_NAMESPACE, cors: { origin: true } })
-export class LiveGateway implements OnGatewayInit, OnApplicationShutdown, LiveFeedListener {
+/** How long a disconnected client's rooms and missed events are kept for connection-state recovery. */
+export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
+
+@WebSocketGateway({
+  namespace: LIVE_NAMESPACE,
+  cors: { origin: true },
+  // A client back within the window keeps its rooms and gets the events it missed
+  // (metadata, session state, alerts); values frames are volatile, so it gets a full one.
+  connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+})
+export class LiveGateway
+  implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown, LiveFeedListener
+{
   @WebSocketServer() private namespace: Namespace | undefined;
-  private readonly principals = new WeakMap<Socket, Principal>();
+  private readonly clients = new WeakMap<Socket, Client>();
   private ticker: NodeJS.Timeout | null = null;
+  private readonly delivery: ValuesDelivery;
+  private readonly floodedTotal;
+  private readonly socketsGauge;
+  private readonly memoryGauge;
 
   constructor(
     @Inject(LiveFeed) private readonly feed: LiveFeed,
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @Inject(StudioDirectory) private readonly directory: StudioDirectory,
+    @Inject(CommandForwarder) private readonly forwarder: CommandForwarder,
+    @Inject(Metrics) metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(TICK_MS) private readonly tickMs: number,
-  ) {}
+    @Inject(RATE_LIMIT) private readonly rateLimit: RateLimit,
+  ) {
+    this.delivery = new ValuesDelivery(metrics);
+    this.floodedTotal = metrics.counter(
+      'hrm_realtime_flooding_disconnects_total',
+      'Sockets disconnected for sending past the rate limit',
+    );
+    this.socketsGauge = metrics.gauge('hrm_realtime_sockets', 'Connected sockets on /live');
+    // With the socket count, memory per connected screen (the fan-out bench reads both).
+    this.memoryGauge = metrics.gauge('hrm_realtime_memory_bytes', 'Process memory, by kind (rss, heapUsed)');
+  }
 
   afterInit(namespace: Namespace): void {
     namespace.use((socket, next) => {
+      if (!this.feed.rebuilt) return next(new Error('unavailable'));
       const auth = handshakeAuth.safeParse(socket.handshake.auth);
       void this.verifier
         .verify(auth.success ? auth.data.token : undefined)
         .then((principal) => {
           if (principal === null) return next(new Error('unauthorized'));
-          this.principals.set(socket, principal);
+          this.clients.set(socket, {
+            principal,
+            bucket: fullBucket(this.rateLimit, Date.now()),
+            behind: null,
+          });
           next();
         })
         .catch((error: unknown) => {
@@ -61,12 +114,28 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown, LiveFe
           next(new Error('unavailable'));
         });
     });
+    namespace.adapter.on('delete-room', (room: string) => {
+      if (room.startsWith('studio:')) this.directory.unwatch(room.slice('studio:'.length));
+    });
     this.feed.listen(this);
+    this.directory.listen((devices) => this.studioDevices(devices));
     this.ticker = setInterval(() => this.tick(), this.tickMs);
+  }
+
+  handleConnection(socket: Socket): void {
+    const client = this.clients.get(socket);
+    if (!client) return void socket.disconnect(true);
+    guardSocket(socket, client.bucket, this.rateLimit, () => {
+      this.floodedTotal();
+      this.logger.warn('client flooded, disconnected', { socket: socket.id });
+    });
+    // A recovered connection is back in its rooms but missed values frames: full ones next tick.
+    if (socket.recovered) ValuesDelivery.markBehind(socket, client);
   }
 
   onApplicationShutdown(): void {
     if (this.ticker) clearInterval(this.ticker);
+    this.directory.stop();
     this.namespace?.disconnectSockets(true);
   }
 
@@ -77,15 +146,45 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown, LiveFe
   ): Promise<Ack<{ snapshot: SessionSnapshot }>> {
     const request = parseWith(sessionSubscribeRequest, body);
     if (!request.ok) return failure('bad-request', request.error);
-    const principal = this.principals.get(socket);
+    const client = this.clients.get(socket);
     const session = await this.feed.find(request.value.sessionId);
-    if (!principal || !session || !mayRead(principal, session.session.studioId)) {
+    if (!client || !session || !mayRead(client.principal, session.session.studioId)) {
       return failure('not-found', 'no such session');
     }
     await socket.join(rooms.session(session.session.sessionId));
+    client.behind?.delete(session.session.sessionId); // the snapshot brings it up to date
     const snapshot = sessionSnapshot.parse(this.snapshotOf(session));
     socket.emit(liveEvents.metadata, snapshot.metadata);
     return { ok: true, snapshot };
+  }
+
+  @SubscribeMessage(liveEvents.studioSubscribe)
+  async subscribeStudio(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ snapshot: StudioSnapshot }>> {
+    const request = parseWith(studioSubscribeRequest, body);
+    if (!request.ok) return failure('bad-request', request.error);
+    const { studioId } = request.value;
+    const client = this.clients.get(socket);
+    if (!client || !mayRead(client.principal, studioId)) return failure('not-found', 'no such studio');
+    try {
+      const studio = await this.directory.studio(studioId);
+      if (studio === null) return failure('not-found', 'no such studio');
+      await socket.join(rooms.studio(studioId));
+      const unassigned = await this.directory.unassigned(studioId);
+      this.directory.watch(studioId, unassigned);
+      const snapshot = studioSnapshot.parse({
+        studio,
+        liveSessionId: this.feed.liveSessionOf(studioId),
+        unassigned,
+        spotify: null,
+      });
+      return { ok: true, snapshot };
+    } catch (error) {
+      this.logger.error('studio snapshot failed', { studioId, error });
+      return failure('unavailable', 'the studio could not be read; try again');
+    }
   }
 
   @SubscribeMessage(liveEvents.unsubscribe)
@@ -98,6 +197,39 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown, LiveFe
         : rooms.studio(request.value.studioId);
     await socket.leave(room);
     return { ok: true };
+  }
+
+  @SubscribeMessage(liveEvents.timerCommand)
+  async timerCommand(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<CommandReply> {
+    const request = parseWith(timerCommandRequest, body);
+    if (!request.ok) return failure('bad-request', request.error);
+    const client = this.clients.get(socket);
+    if (!client || !mayCommand(client.principal))
+      return failure('forbidden', 'a display cannot send commands');
+    const session = await this.feed.find(request.value.sessionId);
+    if (!session || !mayRead(client.principal, session.session.studioId))
+      return failure('not-found', 'no such session');
+    return this.forwarder.forward(commandSubjects.timer(request.value.sessionId), {
+      command: request.value,
+      actor: actorOf(client.principal),
+    });
+  }
+
+  @SubscribeMessage(liveEvents.spotifyCommand)
+  async spotifyCommand(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: unknown,
+  ): Promise<CommandReply> {
+    const request = parseWith(spotifyCommandRequest, body);
+    if (!request.ok) return failure('bad-request', request.error);
+    const client = this.clients.get(socket);
+    if (!client || !mayCommand(client.principal))
+      return failure('forbidden', 'a display cannot send commands');
+    if (!mayRead(client.principal, request.value.studioId)) return failure('not-found', 'no such studio');
+    return this.forwarder.forward(commandSubjects.spotify(request.value.studioId), {
+      command: request.value,
+      actor: actorOf(client.principal),
+    });
   }
 
   @SubscribeMessage(liveEvents.timePing)
@@ -114,22 +246,35 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown, LiveFe
   }
 
   statusChanged(session: LiveSessionState): void {
-    const { sessionId, status } = session.session;
-    this.namespace?.to(rooms.session(sessionId)).emit(liveEvents.sessionState, { sessionId, status });
+    const { sessionId, studioId, status } = session.session;
+    // The studio's room hears it too: that is how a studio screen learns its live class changed.
+    this.namespace
+      ?.to([rooms.session(sessionId), rooms.studio(studioId)])
+      .emit(liveEvents.sessionState, { sessionId, status });
   }
 
-  /** One frame per room with subscribers, carrying only the athletes whose value changed. */
+  alert(session: LiveSessionState, alert: LiveAlert): void {
+    this.namespace?.to(rooms.session(session.session.sessionId)).emit(liveEvents.alert, alert);
+  }
+
+  private studioDevices(devices: StudioDevices): void {
+    this.namespace?.to(rooms.studio(devices.studioId)).emit(liveEvents.studioDevices, devices);
+  }
+
+  /** Alerts of every live class, and one values frame per class room with subscribers. */
   private tick(): void {
     const namespace = this.namespace;
     if (!namespace) return;
     const now = Date.now();
+    const { rss, heapUsed } = process.memoryUsage();
+    this.memoryGauge(rss, { kind: 'rss' });
+    this.memoryGauge(heapUsed, { kind: 'heapUsed' });
+    this.socketsGauge(namespace.sockets.size);
     for (const [sessionId, session] of this.feed.sessions) {
-      const room = rooms.session(sessionId);
-      if ((namespace.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
-      const frame = session.nextFrame(now);
-      if (frame === null) continue;
-      const values: HrmValues = { sessionId, seq: frame.seq, at: now, values: frame.values };
-      namespace.to(room).emit(liveEvents.values, values);
+      for (const alert of session.dueAlerts(now)) this.alert(session, alert);
+      const members = namespace.adapter.rooms.get(rooms.session(sessionId));
+      if (!members || members.size === 0) continue;
+      this.delivery.deliver(namespace, session, members, (socket) => this.clients.get(socket), now);
     }
   }
 
@@ -140,7 +285,7 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown, LiveFe
       session: session.session,
       metadata: session.metadata(),
       values: { sessionId, seq: session.seq, at: now, values: session.allValues(now) },
-      timer: null,
+      timer: session.timer,
       spotify: null,
     };
   }
@@ -148,4 +293,9 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown, LiveFe
 
 function mayRead(principal: Principal, studioId: string): boolean {
   return principal.kind === 'admin' || principal.studioId === studioId;
+}
+
+/** Coaches and operators of the studio, and the platform's operator; never a display. */
+function mayCommand(principal: Principal): boolean {
+  return principal.kind === 'admin' || principal.role === 'coach' || principal.role === 'operator';
 }

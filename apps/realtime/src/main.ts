@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { loadEnv, realtimeEnv } from '#config';
 import { createDb } from '#db';
-import { EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore } from '#eventstore';
 import {
   Metrics,
   TokenVerifier,
@@ -13,8 +13,10 @@ import {
   serve,
   serviceLogger,
 } from '#platform';
+import { CommandForwarder } from './command-forwarder.js';
 import { LiveFeed } from './live-feed.js';
 import { RealtimeModule } from './realtime.module.js';
+import { StudioDirectory } from './studio-directory.js';
 
 const env = loadEnv(realtimeEnv);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);
@@ -27,13 +29,21 @@ const feed = new LiveFeed(store, logger);
 await feed.start();
 logger.info('live state rebuilt', { sessions: feed.sessions.size, position: feed.position });
 const verifier = new TokenVerifier(db, env.HRM_ADMIN_TOKEN);
+const directory = new StudioDirectory(db, await DeviceStatusStore.open(nats), logger);
 const module = RealtimeModule.register({
   nats,
   feed,
   verifier,
+  directory,
+  forwarder: new CommandForwarder(nats, env.REALTIME_COMMAND_TIMEOUT_MS),
   logger,
   metrics: new Metrics(),
   tickMs: env.HRM_TICK_MS,
+  rateLimit: {
+    burst: env.REALTIME_RATE_BURST,
+    perSecond: env.REALTIME_RATE_PER_SECOND,
+    disconnectAfter: env.REALTIME_RATE_DISCONNECT_AFTER,
+  },
 });
 const app = await NestFactory.create(module, { logger: nestLogger(logger) });
 app.useWebSocketAdapter(new IoAdapter(app));

@@ -2,32 +2,46 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
+import { CommandForwarder } from './command-forwarder.js';
 import { LiveFeed } from './live-feed.js';
 import { LiveGateway } from './live.gateway.js';
-import { LOGGER, TICK_MS } from './tokens.js';
+import type { RateLimit } from './rate-limit.js';
+import { StudioDirectory } from './studio-directory.js';
+import { LOGGER, RATE_LIMIT, TICK_MS } from './tokens.js';
 
 export interface RealtimeDependencies {
   nats: NatsConnection;
   feed: LiveFeed;
   verifier: TokenVerifier;
+  directory: StudioDirectory;
+  forwarder: CommandForwarder;
   logger: Logger;
   metrics: Metrics;
   tickMs: number;
+  rateLimit: RateLimit;
 }
 
 @Module({})
 export class RealtimeModule {
-  static register({ nats, feed, verifier, logger, metrics, tickMs }: RealtimeDependencies): DynamicModule {
+  static register(dependencies: RealtimeDependencies): DynamicModule {
+    const { nats, feed, verifier, directory, forwarder, logger, metrics, tickMs, rateLimit } = dependencies;
     return {
       module: RealtimeModule,
       controllers: [HealthController],
       providers: [
         { provide: LiveFeed, useValue: feed },
         { provide: TokenVerifier, useValue: verifier },
+        { provide: StudioDirectory, useValue: directory },
+        { provide: CommandForwarder, useValue: forwarder },
         { provide: LOGGER, useValue: logger },
         { provide: TICK_MS, useValue: tickMs },
+        { provide: RATE_LIMIT, useValue: rateLimit },
         LiveGateway,
-        ...healthProviders('realtime', metrics, [{ name: 'nats', check: () => !nats.isClosed() }]),
+        ...healthProviders('realtime', metrics, [
+          { name: 'nats', check: () => !nats.isClosed() },
+          // Not ready until every class is rebuilt from the log (screens are refused until then).
+          { name: 'log', check: () => feed.rebuilt },
+        ]),
       ],
     };
   }

@@ -1,2 +1,3 @@
 export const LOGGER = Symbol('Logger');
 export const TICK_MS = Symbol('TickMs');
+export const RATE_LIMIT = Symbol('RateLimit');

@@ -27,6 +27,12 @@ export const realtimeEnv = commonEnv.extend({
   REALTIME_PORT: port.default(3001),
   /** Period of the coalesced `hrm:values` frames. */
   HRM_TICK_MS: z.coerce.number().int().min(100).max(10_000).default(1000),
+  /** Per socket: requests it may send at once, requests a second after that, refusals before a disconnect. */
+  REALTIME_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(20),
+  REALTIME_RATE_PER_SECOND: z.coerce.number().min(0.1).max(10_000).default(10),
+  REALTIME_RATE_DISCONNECT_AFTER: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** How long a timer or playback command waits for its owner before answering not-available. */
+  REALTIME_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
   HRM_ADMIN_TOKEN: commonEnv.shape.HRM_ADMIN_TOKEN.unwrap(),
 });
 

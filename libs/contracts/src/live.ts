@@ -1,6 +1,7 @@
 // Public contract 2: Socket.IO namespace /live (docs/contracts/live.md).
 import { z } from 'zod';
 import { entityId, epochMs, heartRate } from './common.js';
+import { unassignedDevice } from './devices.js';
 import { zoneThresholds } from './events.js';
 
 export const LIVE_NAMESPACE = '/live';
@@ -16,6 +17,9 @@ export const unsubscribeRequest = z.union([
 ]);
 
 export const timePingRequest = z.strictObject({});
+
+export const studioSubscribeRequest = z.strictObject({ studioId: entityId });
+export type StudioSubscribeRequest = z.infer<typeof studioSubscribeRequest>;
 
 export const sessionStatus = z.enum(['scheduled', 'live', 'ended']);
 export type SessionStatus = z.infer<typeof sessionStatus>;
@@ -65,14 +69,53 @@ export type LiveValue = z.infer<typeof liveValue>;
 
 export const hrmValues = z.object({
   sessionId: entityId,
+  /** Frame number of this class on this realtime instance: +1 per frame sent to the room. */
   seq: z.int().nonnegative(),
   at: epochMs,
   values: z.array(liveValue),
+  /**
+   * True when the frame carries every athlete's value, not only the changed ones: sent
+   * to a socket that missed frames (slow link, recovered connection) instead of the delta.
+   */
+  full: z.literal(true).optional(),
 });
 export type HrmValues = z.infer<typeof hrmValues>;
 
 export const sessionState = z.object({ sessionId: entityId, status: sessionStatus });
 export type SessionState = z.infer<typeof sessionState>;
+
+/** Alert kinds (DOMAIN.md, live status): debounced to once a minute per athlete and kind. */
+export const alertKind = z.enum(['low-battery', 'no-contact', 'stale', 'disconnected', 'max-hr-raised']);
+export type AlertKind = z.infer<typeof alertKind>;
+
+export const liveAlert = z.object({
+  sessionId: entityId,
+  kind: alertKind,
+  participantId: entityId,
+  /** Server time the condition was seen (for max-hr-raised: the sample's time), epoch ms. */
+  at: epochMs,
+});
+export type LiveAlert = z.infer<typeof liveAlert>;
+
+export const liveStudio = z.object({ studioId: entityId, name: z.string() });
+export type LiveStudio = z.infer<typeof liveStudio>;
+
+/** `studio:devices`: the studio's unassigned straps, newest sighting first, whenever that list changes. */
+export const studioDevices = z.object({
+  studioId: entityId,
+  unassigned: z.array(unassignedDevice),
+});
+export type StudioDevices = z.infer<typeof studioDevices>;
+
+export const studioSnapshot = z.object({
+  studio: liveStudio,
+  /** The studio's live class (the latest started, when several are), or null. */
+  liveSessionId: entityId.nullable(),
+  unassigned: z.array(unassignedDevice),
+  /** Filled in by the Spotify issue; null until then. */
+  spotify: z.null(),
+});
+export type StudioSnapshot = z.infer<typeof studioSnapshot>;
 
 export const sessionSnapshot = z.object({
   session: liveSession,
@@ -98,16 +141,39 @@ export const sessionSubscribeAck = ackSchema({ snapshot: sessionSnapshot });
 export type SessionSubscribeAck = z.infer<typeof sessionSubscribeAck>;
 export const unsubscribeAck = ackSchema({});
 export const timePingAck = ackSchema({ serverTime: epochMs });
+export const studioSubscribeAck = ackSchema({ snapshot: studioSnapshot });
+export type StudioSubscribeAck = z.infer<typeof studioSubscribeAck>;
+/** `timer:command` and `spotify:command`: the owner's view after the command, when it gives one. */
+export const liveCommandAck = ackSchema({ state: z.unknown().optional() });
+export type LiveCommandAck = z.infer<typeof liveCommandAck>;
+
+/** Every `code` an ack's error may carry (docs/contracts/live.md). */
+export const liveErrorCode = z.enum([
+  'bad-request',
+  'not-found',
+  'forbidden',
+  'rate-limited',
+  'not-available',
+  'unavailable',
+]);
+export type LiveErrorCode = z.infer<typeof liveErrorCode>;
 
 export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: AckError };
 
 export const liveEvents = {
   sessionSubscribe: 'session:subscribe',
+  studioSubscribe: 'studio:subscribe',
   unsubscribe: 'unsubscribe',
+  timerCommand: 'timer:command',
+  spotifyCommand: 'spotify:command',
   timePing: 'time:ping',
   metadata: 'hrm:metadata',
   values: 'hrm:values',
+  timerState: 'timer:state',
+  spotifyState: 'spotify:state',
   sessionState: 'session:state',
+  alert: 'alert',
+  studioDevices: 'studio:devices',
 } as const;
 
 /** Room names: one per class and one per studio. */

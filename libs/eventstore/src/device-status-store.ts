@@ -2,7 +2,7 @@
 // loses nothing written), readable by the API, and watchable per studio
 // (`<studioId>.>`) by whoever shows unassigned straps live.
 import { JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { KvWatchInclude, Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   deviceStatusBucket,
@@ -64,6 +64,28 @@ export class DeviceStatusStore {
     }
   }
 
+  /**
+   * Calls `onChange` with each record written for the studio from now on
+   * (`<studioId>.>`): whoever shows unassigned straps live re-reads on it.
+   */
+  async watchStudio(
+    studioId: string,
+    onChange: (record: DeviceStatusRecord) => void,
+  ): Promise<DeviceStatusWatch> {
+    const entries = await this.kv.watch({
+      key: studioDeviceStatusKeys(studioId),
+      include: KvWatchInclude.UpdatesOnly,
+      ignoreDeletes: true,
+    });
+    void (async () => {
+      for await (const entry of entries) {
+        const record = entry.operation === 'PUT' ? parseEntry(entry) : null;
+        if (record !== null) onChange(record);
+      }
+    })();
+    return { stop: () => entries.stop() };
+  }
+
   /** Every strap heard in a studio (in the last 30 days), in no particular order. */
   async studio(studioId: string): Promise<DeviceStatusRecord[]> {
     // With history 1 this is one entry per key; folding by key keeps it right with more.
@@ -77,6 +99,11 @@ export class DeviceStatusStore {
       return record === null ? [] : [record];
     });
   }
+}
+
+/** A running watch of a studio's straps; `stop` ends it. */
+export interface DeviceStatusWatch {
+  stop(): void;
 }
 
 /** A stored value that is not a record (written by hand, say) counts as nothing. */

@@ -42,6 +42,8 @@ export interface TestStack {
   /** Starts another instance of an app (e.g. a second ingest); its name is `<app>#<n>`. */
   addService(app: AppName, extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   service(name: string): ServiceProcess;
+  /** `http://127.0.0.1:<port>` of a running service, e.g. `realtime#2`. */
+  serviceUrl(name: string): string;
   /** Calls the API as the bootstrap operator (or with `token`), parsing the JSON answer. */
   api(
     method: string,
@@ -110,6 +112,11 @@ export async function startTestStack(
       const service = services.get(name);
       if (!service) throw new Error(`no service ${name} in this stack`);
       return service;
+    },
+    serviceUrl(name) {
+      const service = services.get(name);
+      if (!service) throw new Error(`no service ${name} in this stack`);
+      return `http://127.0.0.1:${service.options.port}`;
     },
     async api(method, route, body, token = TEST_ADMIN_TOKEN) {
       const response = await fetch(`${apiUrl}${route}`, {

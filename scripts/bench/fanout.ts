@@ -1,0 +1,213 @@
+// The fan-out scenario: one realtime process, `classes` live classes of
+// `athletes` each, `screens` socket.io clients spread over them, heart rate
+// at 1 Hz per athlete published to the HR stream (as ingest would). Measures
+// the delay from that publish to the screen (each value's `ts` is its publish
+// time), frames per screen per second, and the realtime process's memory per
+// connected screen (from its /metrics, before and after the screens connect).
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { io, type Socket } from 'socket.io-client';
+import {
+  eventSubjects,
+  hrmValues,
+  sessionSubscribeAck,
+  type HeartRateRecorded,
+  type SessionView,
+} from '#contracts';
+import { pctMaxOf, zoneOf } from '#domain';
+import { encodeEvent } from '#eventstore';
+import { ApiClient } from '../stack/api-client.js';
+import type { FanoutOptions } from './cli.js';
+import { startBenchStack } from './bench-stack.js';
+import { createBenchClass } from './history-class.js';
+import { percentile } from './stats.js';
+
+export interface FanoutResult {
+  screens: number;
+  classes: number;
+  athletesPerClass: number;
+  seconds: number;
+  publishedPerS: number;
+  framesPerScreenPerS: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; samples: number };
+  memory: {
+    rssBeforeMb: number;
+    rssAfterMb: number;
+    heapBeforeMb: number;
+    heapAfterMb: number;
+    rssPerScreenKb: number;
+    heapPerScreenKb: number;
+  };
+}
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function realtimeMemory(url: string): Promise<{ rss: number; heapUsed: number; sockets: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (prefix: string) =>
+    Number(
+      text
+        .split('\n')
+        .find((line) => line.startsWith(prefix))
+        ?.split(' ')[1] ?? NaN,
+    );
+  return {
+    rss: read('hrm_realtime_memory_bytes{kind="rss"}'),
+    heapUsed: read('hrm_realtime_memory_bytes{kind="heapUsed"}'),
+    sockets: read('hrm_realtime_sockets '),
+  };
+}
+
+/** Runs `work` over `items`, `concurrency` at a time. */
+async function inBatches<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += concurrency) {
+    results.push(...(await Promise.all(items.slice(i, i + concurrency).map(work))));
+  }
+  return results;
+}
+
+function heartRateNow(
+  session: SessionView,
+  index: number,
+  second: number,
+  ts: number,
+): HeartRateRecorded | null {
+  const participant = session.participants[index];
+  if (!participant) return null;
+  const bpm = 110 + ((second * 7 + index * 13) % 60);
+  return {
+    id: `${session.id}:${participant.participantId}:${ts}`,
+    type: 'heart-rate.recorded',
+    occurredAt: ts,
+    recordedAt: ts,
+    correlationId: `bench:${second}`,
+    causationId: null,
+    data: {
+      sessionId: session.id,
+      participantId: participant.participantId,
+      studioId: session.studioId,
+      deviceId: participant.deviceId ?? `bench-${index}`,
+      ts,
+      bpm,
+      zone: zoneOf(bpm, participant.zoneThresholds),
+      pctMax: pctMaxOf(bpm, participant.maxHr),
+      contact: true,
+      battery: 80,
+    },
+  };
+}
+
+export async function runFanout(
+  options: FanoutOptions,
+  progress: (line: string) => void,
+): Promise<FanoutResult> {
+  const stack = await startBenchStack(progress, { realtime: { tickMs: options.tick } });
+  const sockets: Socket[] = [];
+  try {
+    const realtimeUrl = stack.realtimeUrl ?? '';
+    const api = new ApiClient(stack.apiUrl, stack.adminToken);
+    const classes = await inBatches(
+      Array.from({ length: options.classes }, (_, index) => index),
+      8,
+      (index) => createBenchClass(api, options.athletes, index + 1),
+    );
+    progress(`${classes.length} live classes of ${options.athletes} athletes`);
+    await sleep(2 * options.tick); // the realtime process has read them; its gauges are fresh
+    const before = await realtimeMemory(realtimeUrl);
+
+    let measuring = false;
+    const latencies: number[] = [];
+    let frames = 0;
+    await inBatches(
+      Array.from({ length: options.screens }, (_, index) => index),
+      100,
+      async (index) => {
+        const session = classes[index % classes.length];
+        if (!session) return;
+        const socket = io(`${realtimeUrl}/live`, {
+          auth: { token: stack.adminToken },
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        });
+        sockets.push(socket);
+        socket.on('hrm:values', (payload: unknown) => {
+          if (!measuring) return;
+          const received = Date.now();
+          frames++;
+          const frame = hrmValues.parse(payload);
+          for (const value of frame.values) latencies.push(received - value.ts);
+        });
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', reject);
+        });
+        const ack = sessionSubscribeAck.parse(
+          await socket.timeout(30_000).emitWithAck('session:subscribe', { sessionId: session.id }),
+        );
+        if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
+      },
+    );
+    progress(`${sockets.length} screens connected and subscribed`);
+    await sleep(3 * options.tick);
+    const connected = await realtimeMemory(realtimeUrl);
+
+    const nc = await connect({ servers: stack.natsUrl, name: 'hrm-bench-fanout' });
+    const js = jetstream(nc);
+    measuring = true;
+    const started = Date.now();
+    let published = 0;
+    for (let second = 0; second < options.seconds; second++) {
+      const due = started + second * 1000;
+      await sleep(Math.max(0, due - Date.now()));
+      const acks: Array<Promise<unknown>> = [];
+      for (const session of classes) {
+        for (let index = 0; index < session.participants.length; index++) {
+          const event = heartRateNow(session, index, second, Date.now());
+          if (!event) continue;
+          const subject = eventSubjects.heartRate(session.id, event.data.participantId);
+          acks.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
+          published++;
+        }
+      }
+      await Promise.all(acks);
+      if ((second + 1) % 10 === 0)
+        progress(`second ${second + 1}/${options.seconds}: ${latencies.length} values received`);
+    }
+    await sleep(2 * options.tick + 500);
+    measuring = false;
+    const elapsedS = (Date.now() - started) / 1000;
+    await nc.drain();
+    const after = await realtimeMemory(realtimeUrl);
+    const round = (value: number) => Math.round(value);
+    return {
+      screens: sockets.length,
+      classes: classes.length,
+      athletesPerClass: options.athletes,
+      seconds: options.seconds,
+      publishedPerS: Math.round(published / options.seconds),
+      framesPerScreenPerS: Math.round((frames / sockets.length / elapsedS) * 100) / 100,
+      latencyMs: {
+        p50: round(percentile(latencies, 50)),
+        p90: round(percentile(latencies, 90)),
+        p99: round(percentile(latencies, 99)),
+        max: round(percentile(latencies, 100)),
+        samples: latencies.length,
+      },
+      memory: {
+        rssBeforeMb: mb(before.rss),
+        rssAfterMb: mb(after.rss),
+        heapBeforeMb: mb(before.heapUsed),
+        heapAfterMb: mb(connected.heapUsed),
+        rssPerScreenKb: Math.round((connected.rss - before.rss) / 1024 / sockets.length),
+        heapPerScreenKb:
+          Math.round(((connected.heapUsed - before.heapUsed) / 1024 / sockets.length) * 10) / 10,
+      },
+    };
+  } finally {
+    for (const socket of sockets) socket.close();
+    await stack.stop();
+  }
+}
