@@ -1,10 +1,11 @@
 // Through the whole stack, Spotify replaced by the fake: sign-in via the
-// callback, a track change reaches the studio's spotify events (what realtime
-// folds into spotify:state), a coach's `next` reaches Spotify.
+// callback, a track change appears as spotify:state on a subscribed screen, a
+// coach's `next` (from REST and from a tablet's socket) reaches Spotify.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { issuedToken, spotifyState } from '#contracts';
+import { issuedToken, spotifyState, studioSubscribeAck, type SpotifyState } from '#contracts';
 import { FakeSpotify, TEST_ADMIN_TOKEN, eventually, startTestStack, type TestStack } from '#testing';
+import { connected, liveSocket } from './support/screen.js';
 
 describe('Spotify through the stack', () => {
   let fake: FakeSpotify;
@@ -15,7 +16,7 @@ describe('Spotify through the stack', () => {
 
   beforeAll(async () => {
     fake = await FakeSpotify.start();
-    stack = await startTestStack(['api', 'spotify-worker'], {
+    stack = await startTestStack(['api', 'spotify-worker', 'realtime'], {
       env: {
         SPOTIFY_CLIENT_ID: fake.clientId,
         SPOTIFY_CLIENT_SECRET: fake.clientSecret,
@@ -71,7 +72,23 @@ describe('Spotify through the stack', () => {
       async () => ((await state()).track?.id === 'fake-track-1' ? true : undefined),
       'track 1',
     );
+    // A studio screen: its snapshot shows what plays, and every change arrives as spotify:state.
+    const screen = liveSocket(stack.realtimeUrl, displayToken);
+    const pushed: SpotifyState[] = [];
+    screen.on('spotify:state', (payload: unknown) => pushed.push(spotifyState.parse(payload)));
+    await connected(screen);
+    const ack = studioSubscribeAck.parse(
+      await screen.timeout(5000).emitWithAck('studio:subscribe', { studioId }),
+    );
+    if (!ack.ok) throw new Error(ack.error.message);
+    expect(ack.snapshot.spotify).toMatchObject({ status: 'connected', track: { id: 'fake-track-1' } });
     fake.skipTo(2);
+    const onScreen = await eventually(
+      () => pushed.find((state) => state.track?.id === 'fake-track-3'),
+      'spotify:state with track 3 on the screen',
+    );
+    expect(onScreen).toMatchObject({ studioId, isPlaying: true, track: { name: 'Cool-down Waves' } });
+    screen.close();
     const changed = await eventually(async () => {
       const current = await state();
       return current.track?.id === 'fake-track-3' ? current : undefined;
@@ -91,6 +108,13 @@ describe('Spotify through the stack', () => {
       async () => ((await state()).track?.id === 'fake-track-1' ? true : undefined),
       'wrapped to track 1',
     );
+    // The same from a coach's tablet, over the socket.
+    const tablet = liveSocket(stack.realtimeUrl, coachToken);
+    await connected(tablet);
+    const viaSocket = await tablet.timeout(5000).emitWithAck('spotify:command', { studioId, action: 'next' });
+    tablet.close();
+    expect(viaSocket).toMatchObject({ ok: true });
+    expect(fake.calls.commands.filter((command) => command === 'next')).toHaveLength(2);
     const denied = await stack.api('POST', `/api/v1/studios/${studioId}/spotify/pause`, {}, displayToken);
     expect(denied.status).toBe(403);
     fake.switches.commandFailure = 'no-active-device';

@@ -1,15 +1,28 @@
 // Reads the log into LiveSessionStates: every session event from the start,
 // and, for each live class, its heart-rate events from the start of the class
 // (so running totals after a restart equal those before it).
-import { eventSubjects, isSessionEvent, streams, type LiveAlert } from '#contracts';
+import {
+  eventSubjects,
+  isSessionEvent,
+  isSpotifyEvent,
+  isTimerEvent,
+  streams,
+  type LiveAlert,
+  type SpotifyState,
+  type TimerState,
+} from '#contracts';
 import type { Logger } from '#config';
 import type { EventStore, StoredEvent, Tail } from '#eventstore';
 import { LiveSessionState } from './live-session.js';
+import { SpotifyBoard } from './spotify-board.js';
+import { TimerBoard } from './timer-board.js';
 
 export interface LiveFeedListener {
   rosterChanged(session: LiveSessionState): void;
   statusChanged(session: LiveSessionState): void;
   alert(session: LiveSessionState, alert: LiveAlert): void;
+  timerState(state: TimerState): void;
+  spotifyState(state: SpotifyState): void;
 }
 
 const heartRateFilter = (sessionId: string) => `hr.${sessionId}.>`;
@@ -17,6 +30,11 @@ const heartRateFilter = (sessionId: string) => `hr.${sessionId}.>`;
 export class LiveFeed {
   readonly sessions = new Map<string, LiveSessionState>();
   private sessionTail: Tail | null = null;
+  private spotifyTail: Tail | null = null;
+  /** Each class's timer (evt.session.<id>.timer), with its boundary frames scheduled. */
+  readonly timers = new TimerBoard({ send: (state) => this.listener?.timerState(state) });
+  /** What plays in each studio (evt.studio.<id>.spotify). */
+  readonly playback = new SpotifyBoard();
   private readonly heartRateTails = new Map<string, Promise<Tail>>();
   /** Classes whose heart rate was read (followed live, or read once when it had ended before we started). */
   private readonly heartRateRead = new Map<string, Promise<void>>();
@@ -46,8 +64,21 @@ export class LiveFeed {
       (stored) => this.onSessionEvent(stored),
       (subject, seq, reason) => this.logger.error('invalid event', { subject, seq, reason }),
     );
-    await this.sessionTail.caughtUp;
+    // Every spotify event carries the studio's whole state: the last one of each studio is enough.
+    this.spotifyTail = await this.store.tail(
+      streams.events.name,
+      eventSubjects.allStudioSpotify,
+      'last-per-subject',
+      ({ event }) => {
+        if (!isSpotifyEvent(event)) return;
+        const changed = this.playback.apply(event);
+        if (changed !== null && !this.replaying) this.listener?.spotifyState(changed);
+      },
+      (subject, seq, reason) => this.logger.error('invalid event', { subject, seq, reason }),
+    );
+    await Promise.all([this.sessionTail.caughtUp, this.spotifyTail.caughtUp]);
     this.replaying = false;
+    this.timers.goLive();
     for (const session of this.sessions.values()) {
       if (session.session.status === 'live') this.followHeartRate(session);
     }
@@ -59,7 +90,9 @@ export class LiveFeed {
   }
 
   async stop(): Promise<void> {
+    this.timers.stop();
     await this.sessionTail?.stop();
+    await this.spotifyTail?.stop();
     for (const tail of this.heartRateTails.values()) await (await tail).stop();
     this.heartRateTails.clear();
   }
@@ -110,6 +143,7 @@ export class LiveFeed {
   }
 
   private onSessionEvent({ seq, event }: StoredEvent): void {
+    if (isTimerEvent(event)) return this.timers.apply(event, seq);
     if (!isSessionEvent(event)) return;
     this.position = Math.max(this.position, seq);
     const sessionId = event.data.sessionId;

@@ -39,12 +39,6 @@ export class LiveSessionState {
   version = 0;
   private readonly athletes = new Map<string, Athlete>();
   private frameSeq = 0;
-  /**
-   * Extension point of the timer issue: the `timer:state` folded from the class's
-   * timer events (a case per event in applySessionEvent, answering 'timer' so the
-   * feed pushes it). Null until those events exist.
-   */
-  readonly timer: null = null;
 
   constructor(event: Extract<SessionEvent, { type: 'session.scheduled' }>) {
     const { sessionId, studioId, title, startsAt } = event.data;

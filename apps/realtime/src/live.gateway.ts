@@ -34,8 +34,10 @@ import {
   type CommandReply,
   type LiveAlert,
   type SessionSnapshot,
+  type SpotifyState,
   type StudioDevices,
   type StudioSnapshot,
+  type TimerState,
 } from '#contracts';
 import type { Logger } from '#config';
 import { Metrics, TokenVerifier, type Principal } from '#platform';
@@ -45,7 +47,8 @@ import { LiveFeed, type LiveFeedListener } from './live-feed.js';
 import type { LiveSessionState } from './live-session.js';
 import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';
 import { StudioDirectory } from './studio-directory.js';
-import { LOGGER, RATE_LIMIT, TICK_MS } from './tokens.js';
+import { TIMER_RESYNC_MS } from './timer-board.js';
+import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
 import { ValuesDelivery, type SocketState } from './values-delivery.js';
 
 interface Client extends SocketState {
@@ -55,6 +58,12 @@ interface Client extends SocketState {
 
 /** How long a disconnected client's rooms and missed events are kept for connection-state recovery. */
 export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
+
+/** How often the studios that screens watch are named to the Spotify worker (it polls them fast for 30 s). */
+export const SPOTIFY_WATCH_EVERY_MS = 10_000;
+
+/** Tells the Spotify worker a screen watches this studio. */
+export type SpotifyWatch = (studioId: string) => void;
 
 @WebSocketGateway({
   namespace: LIVE_NAMESPACE,
@@ -69,6 +78,7 @@ export class LiveGateway
   @WebSocketServer() private namespace: Namespace | undefined;
   private readonly clients = new WeakMap<Socket, Client>();
   private ticker: NodeJS.Timeout | null = null;
+  private slowTicker: NodeJS.Timeout | null = null;
   private readonly delivery: ValuesDelivery;
   private readonly floodedTotal;
   private readonly socketsGauge;
@@ -83,6 +93,7 @@ export class LiveGateway
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(TICK_MS) private readonly tickMs: number,
     @Inject(RATE_LIMIT) private readonly rateLimit: RateLimit,
+    @Inject(SPOTIFY_WATCH) private readonly spotifyWatch: SpotifyWatch,
   ) {
     this.delivery = new ValuesDelivery(metrics);
     this.floodedTotal = metrics.counter(
@@ -120,6 +131,16 @@ export class LiveGateway
     this.feed.listen(this);
     this.directory.listen((devices) => this.studioDevices(devices));
     this.ticker = setInterval(() => this.tick(), this.tickMs);
+    let sinceWatch = 0;
+    this.slowTicker = setInterval(() => {
+      this.feed.timers.resync();
+      sinceWatch += TIMER_RESYNC_MS;
+      if (sinceWatch >= SPOTIFY_WATCH_EVERY_MS) {
+        sinceWatch = 0;
+        this.watchPlayback();
+      }
+    }, TIMER_RESYNC_MS);
+    this.watchPlayback();
   }
 
   handleConnection(socket: Socket): void {
@@ -135,6 +156,7 @@ export class LiveGateway
 
   onApplicationShutdown(): void {
     if (this.ticker) clearInterval(this.ticker);
+    if (this.slowTicker) clearInterval(this.slowTicker);
     this.directory.stop();
     this.namespace?.disconnectSockets(true);
   }
@@ -178,8 +200,9 @@ export class LiveGateway
         studio,
         liveSessionId: this.feed.liveSessionOf(studioId),
         unassigned,
-        spotify: null,
+        spotify: this.feed.playback.state(studioId),
       });
+      this.spotifyWatch(studioId);
       return { ok: true, snapshot };
     } catch (error) {
       this.logger.error('studio snapshot failed', { studioId, error });
@@ -257,6 +280,33 @@ export class LiveGateway
     this.namespace?.to(rooms.session(session.session.sessionId)).emit(liveEvents.alert, alert);
   }
 
+  timerState(state: TimerState): void {
+    this.namespace?.to(rooms.session(state.sessionId)).emit(liveEvents.timerState, state);
+  }
+
+  /** To the studio's room and its live class's room: both snapshots carry it. */
+  spotifyState(state: SpotifyState): void {
+    const live = this.feed.liveSessionOf(state.studioId);
+    const targets = [rooms.studio(state.studioId), ...(live === null ? [] : [rooms.session(live)])];
+    this.namespace?.to(targets).emit(liveEvents.spotifyState, state);
+  }
+
+  /** Every studio a screen watches, directly or through one of its classes. */
+  private watchPlayback(): void {
+    const roomsNow = this.namespace?.adapter.rooms;
+    if (!roomsNow) return;
+    const studios = new Set<string>();
+    for (const [room, members] of roomsNow) {
+      if (members.size === 0) continue;
+      if (room.startsWith('studio:')) studios.add(room.slice('studio:'.length));
+      else if (room.startsWith('session:')) {
+        const session = this.feed.sessions.get(room.slice('session:'.length));
+        if (session?.session.status === 'live') studios.add(session.session.studioId);
+      }
+    }
+    for (const studioId of studios) this.spotifyWatch(studioId);
+  }
+
   private studioDevices(devices: StudioDevices): void {
     this.namespace?.to(rooms.studio(devices.studioId)).emit(liveEvents.studioDevices, devices);
   }
@@ -285,8 +335,8 @@ export class LiveGateway
       session: session.session,
       metadata: session.metadata(),
       values: { sessionId, seq: session.seq, at: now, values: session.allValues(now) },
-      timer: session.timer,
-      spotify: null,
+      timer: this.feed.timers.state(sessionId),
+      spotify: this.feed.playback.state(session.session.studioId),
     };
   }
 }

@@ -7,7 +7,8 @@ import { LiveFeed } from './live-feed.js';
 import { LiveGateway } from './live.gateway.js';
 import type { RateLimit } from './rate-limit.js';
 import { StudioDirectory } from './studio-directory.js';
-import { LOGGER, RATE_LIMIT, TICK_MS } from './tokens.js';
+import { spotifySubjects } from '#contracts';
+import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
 
 export interface RealtimeDependencies {
   nats: NatsConnection;
@@ -36,6 +37,10 @@ export class RealtimeModule {
         { provide: LOGGER, useValue: logger },
         { provide: TICK_MS, useValue: tickMs },
         { provide: RATE_LIMIT, useValue: rateLimit },
+        {
+          provide: SPOTIFY_WATCH,
+          useValue: (studioId: string) => nats.publish(spotifySubjects.watch(studioId)),
+        },
         LiveGateway,
         ...healthProviders('realtime', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },

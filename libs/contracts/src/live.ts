@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { entityId, epochMs, heartRate } from './common.js';
 import { unassignedDevice } from './devices.js';
 import { zoneThresholds } from './events.js';
+import { spotifyState } from './spotify.js';
+import { timerState } from './timer.js';
 
 export const LIVE_NAMESPACE = '/live';
 
@@ -112,8 +114,8 @@ export const studioSnapshot = z.object({
   /** The studio's live class (the latest started, when several are), or null. */
   liveSessionId: entityId.nullable(),
   unassigned: z.array(unassignedDevice),
-  /** Filled in by the Spotify issue; null until then. */
-  spotify: z.null(),
+  /** What plays in the studio; null when it never signed in to Spotify. */
+  spotify: spotifyState.nullable(),
 });
 export type StudioSnapshot = z.infer<typeof studioSnapshot>;
 
@@ -121,9 +123,10 @@ export const sessionSnapshot = z.object({
   session: liveSession,
   metadata: hrmMetadata,
   values: hrmValues,
-  /** Filled in by the timer and Spotify issues; null until then. */
-  timer: z.null(),
-  spotify: z.null(),
+  /** The class's timer now; null when it never had a program. */
+  timer: timerState.nullable(),
+  /** What plays in the class's studio; null when it never signed in to Spotify. */
+  spotify: spotifyState.nullable(),
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshot>;
 
