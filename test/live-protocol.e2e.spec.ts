@@ -8,7 +8,7 @@ import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import {
   commandSubjects,
-  forwardedTimerCommand,
+  forwardedSpotifyCommand,
   issuedToken,
   liveCommandAck,
   studio,
@@ -145,33 +145,35 @@ describe('the live protocol', () => {
     }
 
     const coach = await open(tokenOf('coach'));
-    const started = Date.now();
+    // The timer's owner (the API) answers, refusals included: this class has no program.
     expect(
       ackError(await coach.emitWithAck('timer:command', { sessionId: live.sessionId, action: 'start' })),
-    ).toMatchObject({ error: { code: 'not-available' } });
-    expect(Date.now() - started).toBeLessThan(2000); // no responders is known at once, no timeout
+    ).toMatchObject({ error: { code: 'rule:no-program' } });
+    // No Spotify worker runs in this stack: not-available, at once.
+    const started = Date.now();
     expect(
       ackError(await coach.emitWithAck('spotify:command', { studioId: live.studioId, action: 'pause' })),
     ).toMatchObject({ error: { code: 'not-available' } });
+    expect(Date.now() - started).toBeLessThan(2000); // no responders is known at once, no timeout
     expect(
       ackError(await coach.emitWithAck('spotify:command', { studioId: otherStudioId, action: 'pause' })),
     ).toMatchObject({ error: { code: 'not-found' } });
 
     // A stand-in owner: the command arrives with who sent it, and its reply is the ack.
     const received: unknown[] = [];
-    const owner = nats.subscribe(commandSubjects.allTimer, {
+    const owner = nats.subscribe(commandSubjects.allSpotify, {
       callback: (_error, message) => {
-        received.push(forwardedTimerCommand.parse(message.json()));
-        message.respond(JSON.stringify({ ok: true, state: { status: 'running' } }));
+        received.push(forwardedSpotifyCommand.parse(message.json()));
+        message.respond(JSON.stringify({ ok: true, state: { isPlaying: false } }));
       },
     });
     await nats.flush();
-    const ack = await coach.emitWithAck('timer:command', { sessionId: live.sessionId, action: 'pause' });
+    const ack = await coach.emitWithAck('spotify:command', { studioId: live.studioId, action: 'pause' });
     owner.unsubscribe();
-    expect(ack).toEqual({ ok: true, state: { status: 'running' } });
+    expect(ack).toEqual({ ok: true, state: { isPlaying: false } });
     expect(received).toEqual([
       {
-        command: { sessionId: live.sessionId, action: 'pause' },
+        command: { studioId: live.studioId, action: 'pause' },
         actor: { kind: 'studio', studioId: live.studioId, role: 'coach', tokenId: expect.any(String) },
       },
     ]);
