@@ -1,30 +1,50 @@
 // What a bench runs against: the NATS and Postgres of NATS_URL and
 // DATABASE_URL when set, else its own (nats-server and an embedded Postgres in
-// a temporary directory, removed afterwards); the migrations; and the API as
-// a real process from dist/, as `npm start` and the end-to-end tests run it.
+// a temporary directory, removed afterwards); the migrations; and the API (and,
+// when asked, ingest) as real processes from dist/, as `npm start` and the
+// end-to-end tests run them.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalPostgres, NatsServer, ServiceProcess, freePort, migrateDatabase } from '#localstack';
 
+/** A process whose CPU and memory a bench reports; `group` sums it with its children (Postgres). */
+export interface MeasuredProcess {
+  name: string;
+  pid: number;
+  group: boolean;
+}
+
+export interface BenchStackOptions {
+  /** Start ingest too (the throughput scenario). */
+  ingest?: boolean;
+  /** Extra node flags per service, e.g. `--cpu-prof`. */
+  nodeArgs?: { api?: string[]; ingest?: string[] };
+}
+
 export interface BenchStack {
   natsUrl: string;
   databaseUrl: string;
   apiUrl: string;
   adminToken: string;
+  /** Our processes, and NATS and Postgres when the bench started them (not those of NATS_URL/DATABASE_URL). */
+  processes(): MeasuredProcess[];
   stop(): Promise<void>;
 }
 
-export async function startBenchStack(progress: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(
+  progress: (line: string) => void,
+  options: BenchStackOptions = {},
+): Promise<BenchStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrm-bench-'));
   // Postgres runs as its own user when we are root: it must reach its data directory.
   fs.chmodSync(dir, 0o755);
   let nats: NatsServer | null = null;
   let postgres: LocalPostgres | null = null;
-  let api: ServiceProcess | null = null;
+  const services: Array<{ name: string; service: ServiceProcess }> = [];
   const stop = async () => {
-    await api?.stop();
+    for (const { service } of services.reverse()) await service.stop();
     await nats?.stop();
     await postgres?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -44,23 +64,46 @@ export async function startBenchStack(progress: (line: string) => void): Promise
     await migrateDatabase(databaseUrl);
     progress('migrations applied');
     const adminToken = `bench_${crypto.randomBytes(18).toString('hex')}`;
+    const common = {
+      NATS_URL: natsUrl,
+      DATABASE_URL: databaseUrl,
+      HRM_ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+    };
     const port = await freePort();
-    api = new ServiceProcess({
+    const api = new ServiceProcess({
       app: 'api',
       port,
-      env: {
-        NATS_URL: natsUrl,
-        DATABASE_URL: databaseUrl,
-        HRM_ADMIN_TOKEN: adminToken,
-        API_PORT: String(port),
-        LOG_LEVEL: 'warn',
-        HRM_INSTANCE: 'api-bench',
-      },
+      env: { ...common, API_PORT: String(port), HRM_INSTANCE: 'api-bench' },
       onLine: (line) => progress(`[api] ${line}`),
+      nodeArgs: options.nodeArgs?.api,
     });
+    services.push({ name: 'api', service: api });
     await api.start();
     progress(`api healthy on port ${port}`);
-    return { natsUrl, databaseUrl, apiUrl: `http://127.0.0.1:${port}`, adminToken, stop };
+    if (options.ingest === true) {
+      const ingestPort = await freePort();
+      const ingest = new ServiceProcess({
+        app: 'ingest',
+        port: ingestPort,
+        env: { ...common, INGEST_PORT: String(ingestPort), HRM_INSTANCE: 'ingest-bench' },
+        onLine: (line) => progress(`[ingest] ${line}`),
+        nodeArgs: options.nodeArgs?.ingest,
+      });
+      services.push({ name: 'ingest', service: ingest });
+      await ingest.start();
+      progress(`ingest healthy on port ${ingestPort}`);
+    }
+    const processes = (): MeasuredProcess[] => {
+      const measured: MeasuredProcess[] = [];
+      for (const { name, service } of services) {
+        if (service.pid !== undefined) measured.push({ name, pid: service.pid, group: false });
+      }
+      if (nats?.pid !== undefined) measured.push({ name: 'nats-server', pid: nats.pid, group: false });
+      if (postgres !== null) measured.push({ name: 'postgres', pid: postgres.pid, group: true });
+      return measured;
+    };
+    return { natsUrl, databaseUrl, apiUrl: `http://127.0.0.1:${port}`, adminToken, processes, stop };
   } catch (error) {
     await stop();
     throw error;
