@@ -20,7 +20,10 @@ const recorder = new DeviceStatusRecorder(await DeviceStatusStore.open(nats), lo
   intervalMs: env.INGEST_DEVICE_STATUS_INTERVAL_MS,
 });
 const consumerOptions = { batchSize: env.INGEST_BATCH, ackWaitMs: env.INGEST_ACK_WAIT_MS };
-const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorder, consumerOptions);
+const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorder, {
+  ...consumerOptions,
+  inFlight: env.INGEST_IN_FLIGHT,
+});
 const statusIngestor = new StatusIngestor(store, recorder, deadLetters, logger, consumerOptions);
 const app = await NestFactory.create(
   IngestModule.register({ nats, ingestor, statusIngestor, recorder, metrics }),
