@@ -24,8 +24,9 @@ export interface StepRule {
   /** The generator must reach this fraction of the target rate. */
   minPublishedFraction: number;
   /**
-   * A backlog that never exceeds this many seconds of samples is what is in
-   * flight (a fetch, a projection batch), not a queue: its wobble is not growth.
+   * Growth that adds up to less than this many seconds of samples over the
+   * second half is the sawtooth of what is in flight (a fetch, a projection
+   * batch) seen through a few points, not a queue building up.
    */
   inFlightS: number;
 }
@@ -66,7 +67,8 @@ export function secondHalf(points: readonly BacklogPoint[]): BacklogPoint[] {
 export function judgeStep(measure: StepMeasure, rule: StepRule = DEFAULT_RULE): StepVerdict {
   const half = secondHalf(measure.backlog);
   const growthPerS = Math.round(slopePerS(half));
-  const queued = half.some((point) => point.samples > measure.targetPerS * rule.inFlightS);
+  const halfS = ((half[half.length - 1]?.atMs ?? 0) - (half[0]?.atMs ?? 0)) / 1000;
+  const queued = growthPerS * halfS > measure.targetPerS * rule.inFlightS;
   const reasons: string[] = [];
   if (measure.publishedPerS < measure.targetPerS * rule.minPublishedFraction) {
     reasons.push(`published ${Math.round(measure.publishedPerS)}/s of ${measure.targetPerS}/s`);
