@@ -11,7 +11,10 @@ import { StatusIngestor } from './status-ingestor.js';
 
 const env = loadEnv(ingestEnv);
 const logger = serviceLogger('ingest', env.LOG_LEVEL);
-const nats = await connectNats(env.NATS_URL, instanceName('ingest', env.HRM_INSTANCE), logger);
+// One JetStream publish per sample: the traces of those requests would cost more than ingest's own work.
+const nats = await connectNats(env.NATS_URL, instanceName('ingest', env.HRM_INSTANCE), logger, {
+  noAsyncTraces: true,
+});
 const store = await EventStore.open(nats);
 await store.ensureStreams();
 const metrics = new Metrics();
