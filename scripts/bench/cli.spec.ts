@@ -49,6 +49,7 @@ describe('bench command line', () => {
           maxRate: 4000,
           holdS: 5,
           batch: 30,
+          sampleMs: 1000,
           tolerance: 0.05,
           profile: 'none',
           out: 'bench/results',

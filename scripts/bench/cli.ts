@@ -26,6 +26,13 @@ const throughputFlags = z.strictObject({
   'max-rate': integerArg(1, 1_000_000).default(60_000),
   hold: integerArg(2, 3600).default(30),
   batch: integerArg(1, 500).default(30),
+  /**
+   * Spacing of an athlete's samples (ms): 1000 is a strap's 1 Hz, so history's
+   * minute chunks hold what they hold in a studio (timestamps then run ahead of
+   * the clock when an athlete gets more than one sample a second); 0 spaces
+   * them so that at --max-rate they keep pace with the clock.
+   */
+  'sample-ms': integerArg(0, 60_000).default(1000),
   /** Backlog growth allowed over the second half of a hold, in percent of the rate. */
   tolerance: integerArg(0, 100).default(2),
   /** Write a V8 CPU profile of this service (node --cpu-prof) and name its hot functions. */
@@ -42,6 +49,7 @@ export const throughputOptions = throughputFlags
     maxRate: flags['max-rate'],
     holdS: flags.hold,
     batch: flags.batch,
+    sampleMs: flags['sample-ms'],
     tolerance: flags.tolerance / 100,
     profile: flags.profile,
     out: flags.out,
@@ -60,7 +68,8 @@ export type BenchCommand =
 export const USAGE = [
   'usage: npm run bench -- history [--athletes 30] [--minutes 60] [--runs 30] [--warmup 5] [--seed 1] [--out bench/results]',
   '       npm run bench -- throughput [--classes 50] [--athletes 30] [--start-rate 2000] [--step 2000] [--max-rate 60000]',
-  '                                   [--hold 30] [--batch 30] [--tolerance 2] [--profile none|ingest|api] [--out bench/results]',
+  '                                   [--hold 30] [--batch 30] [--sample-ms 1000] [--tolerance 2] [--profile none|ingest|api]',
+  '                                   [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */

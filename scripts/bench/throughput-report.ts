@@ -47,7 +47,7 @@ export function throughputMarkdown(
         .map((l) => l.toFixed(1))
         .join(' ')}.`,
     `Flags: --classes ${options.classes} --athletes ${options.athletes} --start-rate ${options.startRate} --step ${options.step} ` +
-      `--max-rate ${options.maxRate} --hold ${options.holdS} --batch ${options.batch} --tolerance ${Math.round(options.tolerance * 100)} --profile ${options.profile}.`,
+      `--max-rate ${options.maxRate} --hold ${options.holdS} --batch ${options.batch} --sample-ms ${options.sampleMs} --tolerance ${Math.round(options.tolerance * 100)} --profile ${options.profile}.`,
     `${result.athletes} athletes, one gateway per class, ${options.batch} samples a message; each athlete's samples ${result.sampleStepMs} ms apart.`,
     '',
     '## Headline',

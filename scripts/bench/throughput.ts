@@ -179,7 +179,7 @@ export async function runThroughput(
     const gateways = await createClasses(api, options, progress);
     const sessionIds = gateways.map((gateway) => gateway.sessionId);
     const athletes = options.classes * options.athletes;
-    const stepMs = sampleStepMs(options.maxRate, athletes);
+    const stepMs = options.sampleMs > 0 ? options.sampleMs : sampleStepMs(options.maxRate, athletes);
     progress(`${options.classes} classes, ${athletes} athletes; each athlete's samples ${stepMs} ms apart`);
     const fleet = new GatewayFleet(gateways, options.batch, stepMs);
     const publisher = new Publisher(jetstream(nc));
