@@ -1,12 +1,14 @@
 // The project's benchmark: `npm run bench -- <scenario> [flags]`. Figures are
-// medians over HTTP with a baseline timed in the same run, never a timed test
-// (docs/PERFORMANCE.md).
+// medians or sustained rates with a baseline measured in the same run, never a
+// timed test (docs/PERFORMANCE.md).
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseBenchArgs, USAGE } from './bench/cli.js';
 import { runFanout } from './bench/fanout.js';
 import { runHistory } from './bench/history.js';
 import { writeFanoutReport, writeHistoryReport } from './bench/report.js';
+import { runThroughput } from './bench/throughput.js';
+import { writeThroughputReport } from './bench/throughput-report.js';
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   const parsed = parseBenchArgs(argv);
@@ -22,7 +24,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     const files =
       command.scenario === 'history'
         ? writeHistoryReport(command.options, await runHistory(command.options, progress))
-        : writeFanoutReport(command.options, await runFanout(command.options, progress));
+        : command.scenario === 'throughput'
+          ? writeThroughputReport(command.options, await runThroughput(command.options, progress))
+          : writeFanoutReport(command.options, await runFanout(command.options, progress));
     const markdown = files.find((file) => file.endsWith('.md'));
     if (markdown !== undefined) process.stdout.write(fs.readFileSync(markdown, 'utf8'));
     progress(`written ${files.join(', ')}`);

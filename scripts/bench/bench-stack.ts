@@ -1,13 +1,29 @@
 // What a bench runs against: the NATS and Postgres of NATS_URL and
 // DATABASE_URL when set, else its own (nats-server and an embedded Postgres in
 // a temporary directory, removed afterwards); the migrations; and the API (and,
-// when asked, a realtime service) as real processes from dist/, as `npm start`
-// and the end-to-end tests run them.
+// when asked, ingest and a realtime service) as real processes from dist/, as
+// `npm start` and the end-to-end tests run them.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalPostgres, NatsServer, ServiceProcess, freePort, migrateDatabase } from '#localstack';
+
+/** A process whose CPU and memory a bench reports; `group` sums it with its children (Postgres). */
+export interface MeasuredProcess {
+  name: string;
+  pid: number;
+  group: boolean;
+}
+
+export interface BenchStackOptions {
+  /** Start ingest too (the throughput scenario). */
+  ingest?: boolean;
+  /** Extra node flags per service, e.g. `--cpu-prof`. */
+  nodeArgs?: { api?: string[]; ingest?: string[] };
+  /** Also start one realtime process with this values tick (the fanout scenario). */
+  realtime?: { tickMs: number };
+}
 
 export interface BenchStack {
   natsUrl: string;
@@ -16,12 +32,9 @@ export interface BenchStack {
   /** Present when a realtime service was asked for. */
   realtimeUrl: string | null;
   adminToken: string;
+  /** Our processes, and NATS and Postgres when the bench started them (not those of NATS_URL/DATABASE_URL). */
+  processes(): MeasuredProcess[];
   stop(): Promise<void>;
-}
-
-export interface BenchStackOptions {
-  /** Also start one realtime process with this values tick. */
-  realtime?: { tickMs: number };
 }
 
 export async function startBenchStack(
@@ -33,11 +46,9 @@ export async function startBenchStack(
   fs.chmodSync(dir, 0o755);
   let nats: NatsServer | null = null;
   let postgres: LocalPostgres | null = null;
-  let api: ServiceProcess | null = null;
-  let realtime: ServiceProcess | null = null;
+  const services: Array<{ name: string; service: ServiceProcess }> = [];
   const stop = async () => {
-    await realtime?.stop();
-    await api?.stop();
+    for (const { service } of services.reverse()) await service.stop();
     await nats?.stop();
     await postgres?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -57,44 +68,73 @@ export async function startBenchStack(
     await migrateDatabase(databaseUrl);
     progress('migrations applied');
     const adminToken = `bench_${crypto.randomBytes(18).toString('hex')}`;
+    const common = {
+      NATS_URL: natsUrl,
+      DATABASE_URL: databaseUrl,
+      HRM_ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+    };
     const port = await freePort();
-    api = new ServiceProcess({
+    const api = new ServiceProcess({
       app: 'api',
       port,
-      env: {
-        NATS_URL: natsUrl,
-        DATABASE_URL: databaseUrl,
-        HRM_ADMIN_TOKEN: adminToken,
-        API_PORT: String(port),
-        LOG_LEVEL: 'warn',
-        HRM_INSTANCE: 'api-bench',
-      },
+      env: { ...common, API_PORT: String(port), HRM_INSTANCE: 'api-bench' },
       onLine: (line) => progress(`[api] ${line}`),
+      nodeArgs: options.nodeArgs?.api,
     });
+    services.push({ name: 'api', service: api });
     await api.start();
     progress(`api healthy on port ${port}`);
+    if (options.ingest === true) {
+      const ingestPort = await freePort();
+      const ingest = new ServiceProcess({
+        app: 'ingest',
+        port: ingestPort,
+        env: { ...common, INGEST_PORT: String(ingestPort), HRM_INSTANCE: 'ingest-bench' },
+        onLine: (line) => progress(`[ingest] ${line}`),
+        nodeArgs: options.nodeArgs?.ingest,
+      });
+      services.push({ name: 'ingest', service: ingest });
+      await ingest.start();
+      progress(`ingest healthy on port ${ingestPort}`);
+    }
     let realtimeUrl: string | null = null;
     if (options.realtime) {
       const realtimePort = await freePort();
-      realtime = new ServiceProcess({
+      const realtime = new ServiceProcess({
         app: 'realtime',
         port: realtimePort,
         env: {
-          NATS_URL: natsUrl,
-          DATABASE_URL: databaseUrl,
-          HRM_ADMIN_TOKEN: adminToken,
+          ...common,
           REALTIME_PORT: String(realtimePort),
           HRM_TICK_MS: String(options.realtime.tickMs),
-          LOG_LEVEL: 'warn',
           HRM_INSTANCE: 'realtime-bench',
         },
         onLine: (line) => progress(`[realtime] ${line}`),
       });
+      services.push({ name: 'realtime', service: realtime });
       await realtime.start();
       realtimeUrl = `http://127.0.0.1:${realtimePort}`;
       progress(`realtime healthy on port ${realtimePort}`);
     }
-    return { natsUrl, databaseUrl, apiUrl: `http://127.0.0.1:${port}`, realtimeUrl, adminToken, stop };
+    const processes = (): MeasuredProcess[] => {
+      const measured: MeasuredProcess[] = [];
+      for (const { name, service } of services) {
+        if (service.pid !== undefined) measured.push({ name, pid: service.pid, group: false });
+      }
+      if (nats?.pid !== undefined) measured.push({ name: 'nats-server', pid: nats.pid, group: false });
+      if (postgres !== null) measured.push({ name: 'postgres', pid: postgres.pid, group: true });
+      return measured;
+    };
+    return {
+      natsUrl,
+      databaseUrl,
+      apiUrl: `http://127.0.0.1:${port}`,
+      realtimeUrl,
+      adminToken,
+      processes,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -34,4 +34,51 @@ describe('bench command line', () => {
       error: expect.stringMatching(/^--runs: /),
     });
   });
+
+  it('takes the throughput flags, dashed, as options with defaults', () => {
+    expect(
+      parseBenchArgs([
+        'throughput',
+        '--classes',
+        '2',
+        '--max-rate',
+        '4000',
+        '--hold',
+        '5',
+        '--tolerance',
+        '5',
+      ]),
+    ).toEqual({
+      ok: true,
+      value: {
+        scenario: 'throughput',
+        options: {
+          classes: 2,
+          athletes: 30,
+          startRate: 2000,
+          step: 2000,
+          maxRate: 4000,
+          holdS: 5,
+          batch: 30,
+          sampleMs: 1000,
+          tolerance: 0.05,
+          profile: 'none',
+          out: 'bench/results',
+        },
+      },
+    });
+  });
+
+  it('refuses a throughput run that cannot be made', () => {
+    expect(parseBenchArgs(['throughput', '--batch', '501'])).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^--batch: /),
+    });
+    expect(parseBenchArgs(['throughput', '--start-rate', '5000', '--max-rate', '4000'])).toEqual({
+      ok: false,
+      error: '--start-rate: must not be above --max-rate',
+    });
+    expect(parseBenchArgs(['throughput', '--profile', 'realtime'])).toMatchObject({ ok: false });
+    expect(parseBenchArgs(['throughput', '--hold'])).toMatchObject({ ok: false });
+  });
 });

@@ -27,13 +27,61 @@ export const fanoutOptions = z.strictObject({
 });
 export type FanoutOptions = z.infer<typeof fanoutOptions>;
 
-export const scenarios = ['history', 'fanout'] as const;
+/** Flags as typed on the command line (dashed names), before they become options. */
+const throughputFlags = z.strictObject({
+  classes: integerArg(1, 500).default(50),
+  athletes: integerArg(1, 500).default(30),
+  'start-rate': integerArg(1, 1_000_000).default(2000),
+  step: integerArg(1, 1_000_000).default(2000),
+  'max-rate': integerArg(1, 1_000_000).default(60_000),
+  hold: integerArg(2, 3600).default(30),
+  batch: integerArg(1, 500).default(30),
+  /**
+   * Spacing of an athlete's samples (ms): 1000 is a strap's 1 Hz, so history's
+   * minute chunks hold what they hold in a studio (timestamps then run ahead of
+   * the clock when an athlete gets more than one sample a second); 0 spaces
+   * them so that at --max-rate they keep pace with the clock.
+   */
+  'sample-ms': integerArg(0, 60_000).default(1000),
+  /** Backlog growth allowed over the second half of a hold, in percent of the rate. */
+  tolerance: integerArg(0, 100).default(2),
+  /** Write a V8 CPU profile of this service (node --cpu-prof) and name its hot functions. */
+  profile: z.enum(['none', 'ingest', 'api']).default('none'),
+  out: z.string().min(1).default('bench/results'),
+});
+
+export const throughputOptions = throughputFlags
+  .transform((flags) => ({
+    classes: flags.classes,
+    athletes: flags.athletes,
+    startRate: flags['start-rate'],
+    step: flags.step,
+    maxRate: flags['max-rate'],
+    holdS: flags.hold,
+    batch: flags.batch,
+    sampleMs: flags['sample-ms'],
+    tolerance: flags.tolerance / 100,
+    profile: flags.profile,
+    out: flags.out,
+  }))
+  .refine((options) => options.startRate <= options.maxRate, {
+    path: ['start-rate'],
+    message: 'must not be above --max-rate',
+  });
+export type ThroughputOptions = z.infer<typeof throughputOptions>;
+
+export const scenarios = ['history', 'throughput', 'fanout'] as const;
 export type Scenario = (typeof scenarios)[number];
 export type BenchCommand =
-  { scenario: 'history'; options: HistoryOptions } | { scenario: 'fanout'; options: FanoutOptions };
+  | { scenario: 'history'; options: HistoryOptions }
+  | { scenario: 'throughput'; options: ThroughputOptions }
+  | { scenario: 'fanout'; options: FanoutOptions };
 
 export const USAGE = [
   'usage: npm run bench -- history [--athletes 30] [--minutes 60] [--runs 30] [--warmup 5] [--seed 1] [--out bench/results]',
+  '       npm run bench -- throughput [--classes 50] [--athletes 30] [--start-rate 2000] [--step 2000] [--max-rate 60000]',
+  '                                   [--hold 30] [--batch 30] [--sample-ms 1000] [--tolerance 2] [--profile none|ingest|api]',
+  '                                   [--out bench/results]',
   '       npm run bench -- fanout [--screens 5000] [--classes 200] [--athletes 5] [--seconds 30] [--tick 1000] [--out bench/results]',
 ].join('\n');
 
@@ -42,33 +90,49 @@ function describeArgIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('; ');
 }
 
-export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchCommand> {
-  const [scenario, ...rest] = argv;
-  if (scenario === 'history') {
-    const parsed = parseFlags(historyOptions, rest);
-    return parsed.ok ? { ok: true, value: { scenario, options: parsed.value } } : parsed;
-  }
-  if (scenario === 'fanout') {
-    const parsed = parseFlags(fanoutOptions, rest);
-    return parsed.ok ? { ok: true, value: { scenario, options: parsed.value } } : parsed;
-  }
-  return { ok: false, error: `unknown scenario ${scenario ?? '(none)'}: one of ${scenarios.join(', ')}` };
-}
-
-function parseFlags<S extends z.ZodObject>(schema: S, rest: readonly string[]): ParseResult<z.output<S>> {
-  let values: Record<string, string | boolean | undefined>;
+/** Every flag takes a value: `--name value`. */
+function flagValues(
+  args: readonly string[],
+  names: readonly string[],
+): ParseResult<Record<string, string | boolean | undefined>> {
   try {
-    values = parseArgs({
-      args: rest,
+    const { values } = parseArgs({
+      args: [...args],
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(Object.keys(schema.shape).map((name) => [name, { type: 'string' }])),
-    }).values;
+      options: Object.fromEntries(names.map((name) => [name, { type: 'string' }])),
+    });
+    return { ok: true, value: values };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  const parsed = schema.safeParse(values);
-  return parsed.success
-    ? { ok: true, value: parsed.data }
-    : { ok: false, error: describeArgIssues(parsed.error) };
+}
+
+export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchCommand> {
+  const [scenario, ...rest] = argv;
+  if (scenario === 'history') {
+    const values = flagValues(rest, Object.keys(historyOptions.shape));
+    if (!values.ok) return values;
+    const parsed = historyOptions.safeParse(values.value);
+    return parsed.success
+      ? { ok: true, value: { scenario, options: parsed.data } }
+      : { ok: false, error: describeArgIssues(parsed.error) };
+  }
+  if (scenario === 'throughput') {
+    const values = flagValues(rest, Object.keys(throughputFlags.shape));
+    if (!values.ok) return values;
+    const parsed = throughputOptions.safeParse(values.value);
+    return parsed.success
+      ? { ok: true, value: { scenario, options: parsed.data } }
+      : { ok: false, error: describeArgIssues(parsed.error) };
+  }
+  if (scenario === 'fanout') {
+    const values = flagValues(rest, Object.keys(fanoutOptions.shape));
+    if (!values.ok) return values;
+    const parsed = fanoutOptions.safeParse(values.value);
+    return parsed.success
+      ? { ok: true, value: { scenario, options: parsed.data } }
+      : { ok: false, error: describeArgIssues(parsed.error) };
+  }
+  return { ok: false, error: `unknown scenario ${scenario ?? '(none)'}: one of ${scenarios.join(', ')}` };
 }

@@ -21,8 +21,13 @@ import { deviceIdFor } from '../simulator/gateway-model.js';
 const addedParticipant = z.object({ participantId: z.string() });
 const GATEWAY = 'bench-gateway';
 
-/** A studio, `athletes` members wearing straps, and a live class with all of them. */
-export async function createBenchClass(api: ApiClient, athletes: number, seed: number): Promise<SessionView> {
+/** A studio, `athletes` members wearing straps (named after `gatewayId`), and a live class with all of them. */
+export async function createBenchClass(
+  api: ApiClient,
+  athletes: number,
+  seed: number,
+  gatewayId = GATEWAY,
+): Promise<SessionView> {
   const studioId = (await api.call('POST', '/studios', studio, { name: 'Bench Studio' })).id;
   const year = new Date().getUTCFullYear();
   const memberIds = await Promise.all(
@@ -36,7 +41,7 @@ export async function createBenchClass(api: ApiClient, athletes: number, seed: n
         restingHr: Math.round(profile.restingHr),
         maxHr: Math.min(240, Math.max(100, profile.maxHr)),
       });
-      const deviceId = deviceIdFor(GATEWAY, index);
+      const deviceId = deviceIdFor(gatewayId, index);
       await api.call(
         'PUT',
         `/studios/${studioId}/devices/${encodeURIComponent(deviceId)}`,
@@ -54,7 +59,7 @@ export async function createBenchClass(api: ApiClient, athletes: number, seed: n
   for (const [index, memberId] of memberIds.entries()) {
     await api.call('POST', `/sessions/${sessionId}/participants`, addedParticipant, {
       memberId,
-      deviceId: deviceIdFor(GATEWAY, index),
+      deviceId: deviceIdFor(gatewayId, index),
     });
   }
   await api.call('POST', `/sessions/${sessionId}/start`, z.unknown(), undefined, 200);

@@ -7,7 +7,12 @@ import type { Logger } from '#config';
 import type { EventStore } from '#eventstore';
 import type { Metrics } from '#platform';
 
-/** Fetches from a durable consumer of the ingress stream until `running()` turns false. */
+/**
+ * Fetches from a durable consumer of the ingress stream until `running()`
+ * turns false. Up to `inFlight` messages are handled at once, each started in
+ * the order fetched: a handler that must see messages in order does that part
+ * before its first await, or chains it (SampleIngestor does).
+ */
 export async function pullLoop(
   store: EventStore,
   consumerName: string,
@@ -15,17 +20,26 @@ export async function pullLoop(
   running: () => boolean,
   handle: (message: JsMsg) => Promise<void>,
   logger: Logger,
+  inFlight = 1,
 ): Promise<void> {
   const consumer = await store.js.consumers.get(streams.ingress.name, consumerName);
+  const handling = new Set<Promise<void>>();
   while (running()) {
     try {
       const batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
-      for await (const message of batch) await handle(message);
+      for await (const message of batch) {
+        const handled: Promise<void> = handle(message)
+          .catch((error: unknown) => logger.warn('message handler failed', { seq: message.seq, error }))
+          .finally(() => handling.delete(handled));
+        handling.add(handled);
+        while (handling.size >= inFlight) await Promise.race(handling);
+      }
     } catch (error) {
       logger.warn('fetch failed', { consumer: consumerName, error });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
+  await Promise.all(handling);
 }
 
 export class DeadLetters {

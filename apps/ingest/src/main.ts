@@ -11,7 +11,10 @@ import { StatusIngestor } from './status-ingestor.js';
 
 const env = loadEnv(ingestEnv);
 const logger = serviceLogger('ingest', env.LOG_LEVEL);
-const nats = await connectNats(env.NATS_URL, instanceName('ingest', env.HRM_INSTANCE), logger);
+// One JetStream publish per sample: the traces of those requests would cost more than ingest's own work.
+const nats = await connectNats(env.NATS_URL, instanceName('ingest', env.HRM_INSTANCE), logger, {
+  noAsyncTraces: true,
+});
 const store = await EventStore.open(nats);
 await store.ensureStreams();
 const metrics = new Metrics();
@@ -20,7 +23,10 @@ const recorder = new DeviceStatusRecorder(await DeviceStatusStore.open(nats), lo
   intervalMs: env.INGEST_DEVICE_STATUS_INTERVAL_MS,
 });
 const consumerOptions = { batchSize: env.INGEST_BATCH, ackWaitMs: env.INGEST_ACK_WAIT_MS };
-const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorder, consumerOptions);
+const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorder, {
+  ...consumerOptions,
+  inFlight: env.INGEST_IN_FLIGHT,
+});
 const statusIngestor = new StatusIngestor(store, recorder, deadLetters, logger, consumerOptions);
 const app = await NestFactory.create(
   IngestModule.register({ nats, ingestor, statusIngestor, recorder, metrics }),

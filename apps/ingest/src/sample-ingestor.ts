@@ -18,6 +18,8 @@ export const INGEST_CONSUMER = 'ingest';
 export interface IngestorOptions {
   batchSize: number;
   ackWaitMs?: number;
+  /** Gateway messages whose events are being published at once (1: one message at a time). */
+  inFlight?: number;
 }
 
 export class SampleIngestor {
@@ -25,6 +27,8 @@ export class SampleIngestor {
   private tail: Tail | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
+  /** The tail of the chain that keeps each message's directory and max-HR work in log order. */
+  private ordered: Promise<unknown> = Promise.resolve();
   private readonly count;
 
   constructor(
@@ -92,6 +96,7 @@ export class SampleIngestor {
         }
       },
       this.logger,
+      this.options.inFlight ?? 1,
     );
   }
 
@@ -110,15 +115,32 @@ export class SampleIngestor {
     message.nak(1000);
   }
 
+  /**
+   * Turns a gateway message into events and stores them; resolves once
+   * JetStream holds them all. Messages are turned into events one after the
+   * other, in the order they came (the session directory and each athlete's
+   * max-HR watch see samples in log order, and events are published in that
+   * order); the publishes of several messages are in flight together.
+   */
   async ingest(message: JsMsg): Promise<void> {
+    const turn = this.ordered.then(() => this.issue(message));
+    this.ordered = turn.catch(() => undefined);
+    const { stored } = await turn;
+    await stored;
+  }
+
+  /** Issues the message's publishes; `stored` settles when they are acknowledged. */
+  private async issue(message: JsMsg): Promise<{ stored: Promise<void> }> {
     const parsed = parseIngress(message.subject, message.data);
     if (!parsed.ok)
-      return this.deadLetters.publish(
-        message,
-        parsed.subject?.studioId,
-        parsed.subject?.gatewayId,
-        parsed.reason,
-      );
+      return {
+        stored: this.deadLetters.publish(
+          message,
+          parsed.subject?.studioId,
+          parsed.subject?.gatewayId,
+          parsed.reason,
+        ),
+      };
     const { studioId, gatewayId } = parsed.subject;
     // Every strap heard counts as seen, paired or not, in a class or not.
     this.recorder.observe(
@@ -163,9 +185,13 @@ export class SampleIngestor {
       const subject = eventSubjects.heartRate(assignment.sessionId, assignment.participantId);
       publishes.push(this.store.append(subject, [event], { expected: 'any' }));
     }
-    await Promise.all(publishes);
-    this.count.accepted({ studio: studioId }, publishes.length);
-    if (unassigned > 0) this.count.unassigned({ studio: studioId }, unassigned);
+    const stored = Promise.all(publishes).then(() => {
+      this.count.accepted({ studio: studioId }, publishes.length);
+      if (unassigned > 0) this.count.unassigned({ studio: studioId }, unassigned);
+    });
+    // Handled by the caller of ingest(); never an unhandled rejection meanwhile.
+    stored.catch(() => undefined);
+    return { stored };
   }
 
   /**

@@ -40,6 +40,8 @@ export const ingestEnv = commonEnv.extend({
   INGEST_PORT: port.default(3002),
   /** Samples fetched from the ingress stream per pull. */
   INGEST_BATCH: z.coerce.number().int().min(1).max(1000).default(256),
+  /** Gateway messages whose heart-rate events are published at once (their acks awaited together). */
+  INGEST_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
   /** How long a fetched message may stay unacked before JetStream redelivers it (after a crash). */
   INGEST_ACK_WAIT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** A strap's last seen, RSSI and gateway are written at most this often (a battery change at once). */

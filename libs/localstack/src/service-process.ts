@@ -14,6 +14,8 @@ export interface ServiceProcessOptions {
   /** Each output line, e.g. to prefix it; dropped when absent. */
   onLine?: (line: string) => void;
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Extra flags for node before the entry point, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
 }
 
 export class ServiceProcess {
@@ -26,6 +28,11 @@ export class ServiceProcess {
     return this.child !== null;
   }
 
+  /** The running process's id (for resource figures from /proc), undefined when stopped. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** The last lines the service printed (for a failing test's message). */
   recentOutput(lines = 40): string {
     return this.output.slice(-lines).join('\n');
@@ -34,7 +41,7 @@ export class ServiceProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.child) return;
     const entry = path.join(repoRoot(), 'dist', 'apps', this.options.app, 'src', 'main.js');
-    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(this.options.nodeArgs ?? []), entry], {
       cwd: repoRoot(),
       env: { ...process.env, ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
