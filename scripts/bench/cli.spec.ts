@@ -24,9 +24,9 @@ describe('bench command line', () => {
   });
 
   it('refuses an unknown scenario, an unknown flag and a bad number', () => {
-    expect(parseBenchArgs(['throughput'])).toMatchObject({
+    expect(parseBenchArgs(['warp'])).toMatchObject({
       ok: false,
-      error: expect.stringContaining('history, fanout'),
+      error: expect.stringContaining('history, throughput, fanout'),
     });
     expect(parseBenchArgs(['history', '--bogus', '1'])).toMatchObject({ ok: false });
     expect(parseBenchArgs(['history', '--runs', '0'])).toEqual({
