@@ -16,6 +16,11 @@ import {
   studioSubscribeAck,
   type StudioDevices,
   type TokenRole,
+  decodeCompactValues,
+  hrmValues,
+  hrmValuesCompact,
+  type HrmValues,
+  type HrmValuesCompact,
 } from '#contracts';
 import { eventually, sleep, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
 import { TestGateway } from './support/gateway.js';
@@ -232,6 +237,50 @@ describe('the live protocol', () => {
       expect(frame.values.map((value) => value.participantId)).toEqual([participantId]);
     expect(screen.values.get(participantId ?? '')).toMatchObject({ bpm: 129 });
     expect(metadata).toHaveLength(1);
+  });
+
+  it('sends compact frames to a screen that asks for them: the same values in about half the bytes', async () => {
+    const plain = await open();
+    const compact = await open();
+    const plainFrames: HrmValues[] = [];
+    const compactFrames: HrmValuesCompact[] = [];
+    plain.on('hrm:values', (payload: unknown) => plainFrames.push(hrmValues.parse(payload)));
+    compact.on('hrm:values', (payload: unknown) => compactFrames.push(hrmValuesCompact.parse(payload)));
+    for (const [socket, encoding] of [
+      [plain, undefined],
+      [compact, 'compact'],
+    ] as const) {
+      const ack = await socket.emitWithAck('session:subscribe', { sessionId: live.sessionId, encoding });
+      expect(ack).toMatchObject({ ok: true });
+    }
+    expect(
+      await compact.emitWithAck('session:subscribe', { sessionId: live.sessionId, encoding: 'tiny' }),
+    ).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    await sleep(1200);
+    plainFrames.length = 0;
+    compactFrames.length = 0;
+
+    const start = Date.now() + 90_000; // after the burst above, before the samples of the tests below
+    for (let second = 0; second < 3; second++) {
+      await gateway.publish(start + second * 1000, devices, (_device, index) => 120 + index + second);
+      await sleep(1100);
+    }
+    await eventually(
+      () =>
+        compactFrames.some((frame) => frame.rows.some((row) => row[7] + frame.at === start + 2000))
+          ? true
+          : undefined,
+      'the last batch on the compact screen',
+    );
+    await sleep(300);
+    const bySeq = new Map(plainFrames.map((frame) => [frame.seq, frame]));
+    const decoded = compactFrames.map(decodeCompactValues).filter((frame) => bySeq.has(frame.seq));
+    expect(decoded.length).toBeGreaterThanOrEqual(2);
+    for (const frame of decoded) expect(frame).toEqual(bySeq.get(frame.seq));
+    const bytes = (frames: unknown[]) =>
+      frames.reduce<number>((sum, frame) => sum + JSON.stringify(frame).length, 0);
+    const same = compactFrames.filter((frame) => bySeq.has(frame.seq));
+    expect(bytes(same)).toBeLessThan(0.6 * bytes(same.map((frame) => bySeq.get(frame.seq))));
   });
 
   it('never queues more than one values frame for a client that stops reading, and catches it up with a full frame', async () => {

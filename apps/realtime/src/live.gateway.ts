@@ -173,7 +173,13 @@ export class LiveGateway
     if (!client || !session || !mayRead(client.principal, session.session.studioId)) {
       return failure('not-found', 'no such session');
     }
-    await socket.join(rooms.session(session.session.sessionId));
+    const sessionId = session.session.sessionId;
+    await socket.join(
+      request.value.encoding === 'compact'
+        ? [rooms.session(sessionId), rooms.sessionCompact(sessionId)]
+        : rooms.session(sessionId),
+    );
+    if (request.value.encoding !== 'compact') await socket.leave(rooms.sessionCompact(sessionId));
     client.behind?.delete(session.session.sessionId); // the snapshot brings it up to date
     const snapshot = sessionSnapshot.parse(this.snapshotOf(session));
     socket.emit(liveEvents.metadata, snapshot.metadata);
@@ -214,11 +220,10 @@ export class LiveGateway
   async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<object>> {
     const request = parseWith(unsubscribeRequest, body);
     if (!request.ok) return failure('bad-request', request.error);
-    const room =
-      'sessionId' in request.value
-        ? rooms.session(request.value.sessionId)
-        : rooms.studio(request.value.studioId);
-    await socket.leave(room);
+    if ('sessionId' in request.value) {
+      await socket.leave(rooms.session(request.value.sessionId));
+      await socket.leave(rooms.sessionCompact(request.value.sessionId));
+    } else await socket.leave(rooms.studio(request.value.studioId));
     return { ok: true };
   }
 

@@ -4,7 +4,7 @@
 // and, once writable again, gets one full frame instead of what it missed.
 // So at most one values frame is ever pending per socket, whatever its link.
 import type { Namespace, Socket } from 'socket.io';
-import { LIVE_NAMESPACE, liveEvents, rooms, type HrmValues } from '#contracts';
+import { LIVE_NAMESPACE, encodeCompactValues, liveEvents, rooms, type HrmValues } from '#contracts';
 import type { Metrics } from '#platform';
 import type { LiveSessionState } from './live-session.js';
 
@@ -63,24 +63,37 @@ export class ValuesDelivery {
     }
     if (busy.length > 0) this.skippedTotal({}, busy.length);
     const room = rooms.session(sessionId);
+    const compactRoom = rooms.sessionCompact(sessionId);
+    const compact = namespace.adapter.rooms.get(compactRoom);
+    const hasCompact = compact !== undefined && compact.size > 0;
     if (frame !== null) {
       const values: HrmValues = { sessionId, seq: frame.seq, at: now, values: frame.values };
       const skip = [...busy, ...catchUp];
-      const target = skip.length > 0 ? namespace.to(room).except(skip) : namespace.to(room);
       // volatile: never kept for connection-state recovery either (a recovered socket gets a full frame).
-      target.volatile.emit(liveEvents.values, values);
+      // Each encoding is built once for its sockets, whatever their number.
+      namespace
+        .to(room)
+        .except(hasCompact ? [...skip, compactRoom] : skip)
+        .volatile.emit(liveEvents.values, values);
+      if (hasCompact)
+        namespace.to(compactRoom).except(skip).volatile.emit(liveEvents.values, encodeCompactValues(values));
     }
     if (catchUp.length > 0) {
       const full = session.fullFrame(now);
       const values: HrmValues = { sessionId, seq: full.seq, at: now, values: full.values, full: true };
-      namespace.to(catchUp).volatile.emit(liveEvents.values, values);
+      const compactOnes = hasCompact ? catchUp.filter((id) => compact.has(id)) : [];
+      const objectOnes = compactOnes.length === 0 ? catchUp : catchUp.filter((id) => !compact?.has(id));
+      if (objectOnes.length > 0) namespace.to(objectOnes).volatile.emit(liveEvents.values, values);
+      if (compactOnes.length > 0)
+        namespace.to(compactOnes).volatile.emit(liveEvents.values, encodeCompactValues(values));
     }
   }
 
   /** Marks every class room of a socket as missed (a recovered connection lost its frames). */
   static markBehind(socket: Socket, state: SocketState): void {
     for (const room of socket.rooms) {
-      if (room.startsWith('session:')) (state.behind ??= new Set()).add(room.slice('session:'.length));
+      if (room.startsWith('session:') && !room.includes('#'))
+        (state.behind ??= new Set()).add(room.slice('session:'.length));
     }
   }
 

@@ -14,6 +14,10 @@ import {
   parseWith,
   sampleBatch,
   sessionSubscribeRequest,
+  decodeCompactValues,
+  encodeCompactValues,
+  hrmValues,
+  hrmValuesCompact,
 } from './index.js';
 
 // The example of ARCHITECTURE.md, contract 1.
@@ -181,5 +185,42 @@ describe('REST and socket bodies', () => {
     expect(deviceListQuery.safeParse({ seenWithinHours: '0' }).success).toBe(false);
     expect(deviceListQuery.safeParse({ seenWithinHours: '721' }).success).toBe(false);
     expect(deviceListQuery.safeParse({ assigned: 'false' }).success).toBe(false);
+  });
+});
+
+describe('compact values frames', () => {
+  it('carry the same values as the object form, and decode back to it', () => {
+    const frame = hrmValues.parse({
+      sessionId: 's1',
+      seq: 7,
+      at: 1_764_000_001_000,
+      values: [
+        {
+          participantId: 'p1',
+          bpm: 142,
+          zone: 3,
+          pctMax: 76.8,
+          kcal: 12.3,
+          points: 4.5,
+          status: 'ok',
+          ts: 1_764_000_000_600,
+        },
+        {
+          participantId: 'p2',
+          bpm: 0,
+          zone: 0,
+          pctMax: 0,
+          kcal: null,
+          points: 0,
+          status: 'stale',
+          ts: 1_763_999_990_000,
+        },
+      ],
+      full: true,
+    });
+    const compact = hrmValuesCompact.parse(encodeCompactValues(frame));
+    expect(compact.rows[0]).toEqual(['p1', 142, 3, 76.8, 12.3, 4.5, 'ok', -400]);
+    expect(decodeCompactValues(compact)).toEqual(frame);
+    expect(JSON.stringify(compact).length).toBeLessThan(JSON.stringify(frame).length * 0.7);
   });
 });

@@ -10,7 +10,18 @@ export const LIVE_NAMESPACE = '/live';
 
 export const handshakeAuth = z.object({ token: z.string().min(1).max(512) });
 
-export const sessionSubscribeRequest = z.strictObject({ sessionId: entityId });
+/**
+ * How a screen wants its `hrm:values` frames: `objects` (the default: one object
+ * per athlete, as documented) or `compact` (one array per athlete, see
+ * `hrmValuesCompact`; about half the bytes, for big rooms and thin links).
+ */
+export const valuesEncoding = z.enum(['objects', 'compact']);
+export type ValuesEncoding = z.infer<typeof valuesEncoding>;
+
+export const sessionSubscribeRequest = z.strictObject({
+  sessionId: entityId,
+  encoding: valuesEncoding.optional(),
+});
 export type SessionSubscribeRequest = z.infer<typeof sessionSubscribeRequest>;
 
 export const unsubscribeRequest = z.union([
@@ -82,6 +93,62 @@ export const hrmValues = z.object({
   full: z.literal(true).optional(),
 });
 export type HrmValues = z.infer<typeof hrmValues>;
+
+/**
+ * `hrm:values` for a screen that subscribed with `encoding: 'compact'`: the same
+ * frame, each value as `[participantId, bpm, zone, pctMax, kcal, points, status, ts - at]`.
+ * `decodeCompactValues` gives back the `hrmValues` payload.
+ */
+export const compactValue = z.tuple([
+  entityId,
+  heartRate,
+  z.int().min(0).max(5),
+  z.number(),
+  z.number().nullable(),
+  z.number(),
+  valueStatus,
+  z.int(),
+]);
+export const hrmValuesCompact = z.object({
+  sessionId: entityId,
+  seq: z.int().nonnegative(),
+  at: epochMs,
+  rows: z.array(compactValue),
+  full: z.literal(true).optional(),
+});
+export type HrmValuesCompact = z.infer<typeof hrmValuesCompact>;
+
+export function encodeCompactValues({ values, ...frame }: HrmValues): HrmValuesCompact {
+  return {
+    ...frame,
+    rows: values.map(({ participantId, bpm, zone, pctMax, kcal, points, status, ts }) => [
+      participantId,
+      bpm,
+      zone,
+      pctMax,
+      kcal,
+      points,
+      status,
+      ts - frame.at,
+    ]),
+  };
+}
+
+export function decodeCompactValues({ rows, ...frame }: HrmValuesCompact): HrmValues {
+  return {
+    ...frame,
+    values: rows.map(([participantId, bpm, zone, pctMax, kcal, points, status, offset]) => ({
+      participantId,
+      bpm,
+      zone,
+      pctMax,
+      kcal,
+      points,
+      status,
+      ts: frame.at + offset,
+    })),
+  };
+}
 
 export const sessionState = z.object({ sessionId: entityId, status: sessionStatus });
 export type SessionState = z.infer<typeof sessionState>;
@@ -182,5 +249,7 @@ export const liveEvents = {
 /** Room names: one per class and one per studio. */
 export const rooms = {
   session: (sessionId: string) => `session:${sessionId}`,
+  /** The screens of a class that take compact values frames (they are in `session` too). */
+  sessionCompact: (sessionId: string) => `session:${sessionId}#compact`,
   studio: (studioId: string) => `studio:${studioId}`,
 } as const;
