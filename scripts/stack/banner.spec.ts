@@ -40,6 +40,12 @@ describe('banner', () => {
     expect(text).toContain('Ctrl-C');
   });
 
+  it("labels the demo's music as a fake Spotify, and says nothing of music without it", () => {
+    const withMusic = bannerLines({ ...info, demoSpotifyUrl: 'http://127.0.0.1:4567' }, false).join('\n');
+    expect(withMusic).toMatch(/Music +a FAKE Spotify for the demo at http:\/\/127\.0\.0\.1:4567/);
+    expect(bannerLines(info, false).join('\n')).not.toContain('Music');
+  });
+
   it('does not print a token the user gave in the environment', () => {
     const text = bannerLines({ ...info, adminTokenSource: 'environment', demo: null }, false).join('\n');
     expect(text).not.toContain(info.adminToken);

@@ -13,6 +13,8 @@ export interface BannerInfo {
   dataDir: string;
   startedInMs: number;
   demo: BannerDemo | null;
+  /** The fake Spotify the demo studio plays from, when the demo runs one. */
+  demoSpotifyUrl?: string | null;
 }
 
 export interface BannerDemo {
@@ -22,6 +24,8 @@ export interface BannerDemo {
   subject: string;
   displayToken: string;
   reused: boolean;
+  /** Signed in to the demo's fake Spotify. */
+  spotify?: boolean;
 }
 
 /** The URL with its password replaced by `****`; unparsable input is hidden whole. */
@@ -74,6 +78,13 @@ export function bannerLines(info: BannerInfo, colour: boolean): string[] {
       row('Gateway', `${demo.gatewayId}, 12 straps on ${demo.subject}`),
       row('Watch it', watchSnippet(info.realtimePort, demo.displayToken, demo.sessionId)),
     );
+    if (info.demoSpotifyUrl)
+      lines.push(
+        row(
+          'Music',
+          `a FAKE Spotify for the demo at ${info.demoSpotifyUrl} (set SPOTIFY_CLIENT_ID for the real one)`,
+        ),
+      );
   }
   lines.push(
     `Stop with Ctrl-C (twice to force); the data stays in ${info.dataDir} for the next start.`,

@@ -10,6 +10,7 @@ import { ApiClient } from './api-client.js';
 import { bannerLines, type BannerDemo } from './banner.js';
 import { DemoGateway, demoDeviceIds } from './demo-gateway.js';
 import { ensureDemo } from './demo-setup.js';
+import { DemoSpotify } from './demo-spotify.js';
 import { DEMO_GATEWAY_ID } from './demo-state.js';
 import { Infra } from './infra.js';
 import { onStopSignals, takeOverSignals } from './launcher.js';
@@ -26,6 +27,7 @@ class Stack {
   private infra: Infra | null = null;
   private services: Services | null = null;
   private gateway: DemoGateway | null = null;
+  private spotify: DemoSpotify | null = null;
   /** The step in progress: a stop waits for it, so nothing half-started is left behind. */
   private step: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | null = null;
@@ -67,12 +69,18 @@ class Stack {
     await this.run(infra.start());
     if (this.stopRequested) return;
     say('stack', `NATS and Postgres are up ${elapsed()}`);
+    // The demo's music, unless a real Spotify app is configured.
+    if (env.HRM_DEMO && env.SPOTIFY_CLIENT_ID === undefined) {
+      this.spotify = await this.run(DemoSpotify.start(env.API_PORT).catch(() => null));
+      if (this.stopRequested) return;
+    }
     const services = new Services({
       ports,
       natsUrl: infra.natsUrl,
       databaseUrl: infra.databaseUrl,
       adminToken: adminToken.token,
       secretKey,
+      ...(this.spotify !== null && { extraEnv: this.spotify.env() }),
       onLine: say,
       onUnexpectedExit: (app, how, lastLines) => {
         say('stack', `${app} exited unexpectedly ${how}; its last lines:`);
@@ -113,6 +121,7 @@ class Stack {
         dataDir: this.dataDir,
         startedInMs: performance.now() - this.startedAt,
         demo: demo.value,
+        demoSpotifyUrl: demo.value?.spotify === true ? (this.spotify?.url ?? null) : null,
       },
       colour,
     );
@@ -128,10 +137,23 @@ class Stack {
         say('demo', `the simulated gateway stopped: ${error.message}`),
       );
       say('demo', `class ${setup.sessionId} is live, the simulated gateway publishes ${this.elapsed()}`);
-      return { ...setup, subject: this.gateway.subject };
+      const spotify = await this.signInDemoSpotify(setup.studioId, adminToken.token);
+      return { ...setup, subject: this.gateway.subject, spotify };
     } catch (error) {
       say('demo', `the demo could not be set up, the stack runs without it: ${messageOf(error)}`);
       return null;
+    }
+  }
+
+  /** The demo studio signed in to the fake Spotify; music is a nicety, so a failure only says so. */
+  private async signInDemoSpotify(studioId: string, adminToken: string): Promise<boolean> {
+    if (this.spotify === null) return false;
+    try {
+      await this.spotify.signIn(studioId, adminToken);
+      return true;
+    } catch (error) {
+      say('demo', `the demo studio could not sign in to the fake Spotify: ${messageOf(error)}`);
+      return false;
     }
   }
 
@@ -143,6 +165,7 @@ class Stack {
       await this.step;
       await this.gateway?.stop();
       await this.services?.stop();
+      await this.spotify?.stop();
       await this.infra?.stop();
       say('stack', 'stopped; the data is kept for the next start');
       this.finish(this.exitCode);
