@@ -6,7 +6,7 @@
 // connected screen (from its /metrics, before and after the screens connect).
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import {
   eventSubjects,
   hrmValues,
@@ -20,7 +20,8 @@ import { ApiClient } from '../stack/api-client.js';
 import type { FanoutOptions } from './cli.js';
 import { startBenchStack } from './bench-stack.js';
 import { createBenchClass } from './history-class.js';
-import { percentile } from './stats.js';
+import { ResourceWatch, type ResourceFigure } from './resources.js';
+import { DelayRecorder, closeScreens, connectScreens, inBatches, type ScreenFigures } from './screens.js';
 
 export interface FanoutResult {
   screens: number;
@@ -28,8 +29,12 @@ export interface FanoutResult {
   athletesPerClass: number;
   seconds: number;
   publishedPerS: number;
-  framesPerScreenPerS: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; samples: number };
+  /** What the screens saw while heart rate was published. */
+  screensSaw: ScreenFigures;
+  /** The realtime process's CPU seconds over that window, per connected screen (ms). */
+  cpuMsPerScreen: number;
+  /** CPU and peak RSS of each process over the publishing window. */
+  resources: ResourceFigure[];
   memory: {
     rssBeforeMb: number;
     rssAfterMb: number;
@@ -57,15 +62,6 @@ async function realtimeMemory(url: string): Promise<{ rss: number; heapUsed: num
     heapUsed: read('hrm_realtime_memory_bytes{kind="heapUsed"}'),
     sockets: read('hrm_realtime_sockets '),
   };
-}
-
-/** Runs `work` over `items`, `concurrency` at a time. */
-async function inBatches<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += concurrency) {
-    results.push(...(await Promise.all(items.slice(i, i + concurrency).map(work))));
-  }
-  return results;
 }
 
 function heartRateNow(
@@ -104,7 +100,7 @@ export async function runFanout(
   progress: (line: string) => void,
 ): Promise<FanoutResult> {
   const stack = await startBenchStack(progress, { realtime: { tickMs: options.tick } });
-  const sockets: Socket[] = [];
+  let sockets: Socket[] = [];
   try {
     const realtimeUrl = stack.realtimeUrl ?? '';
     const api = new ApiClient(stack.apiUrl, stack.adminToken);
@@ -117,32 +113,21 @@ export async function runFanout(
     await sleep(2 * options.tick); // the realtime process has read them; its gauges are fresh
     const before = await realtimeMemory(realtimeUrl);
 
-    let measuring = false;
-    const latencies: number[] = [];
-    let frames = 0;
-    await inBatches(
-      Array.from({ length: options.screens }, (_, index) => index),
-      100,
-      async (index) => {
+    const recorder = new DelayRecorder();
+    sockets = await connectScreens(
+      `${realtimeUrl}/live`,
+      options.screens,
+      { token: stack.adminToken },
+      recorder,
+      async (socket, index) => {
         const session = classes[index % classes.length];
         if (!session) return;
-        const socket = io(`${realtimeUrl}/live`, {
-          auth: { token: stack.adminToken },
-          transports: ['websocket'],
-          reconnection: false,
-          forceNew: true,
-        });
-        sockets.push(socket);
         socket.on('hrm:values', (payload: unknown) => {
-          if (!measuring) return;
+          if (!recorder.measuring) return;
           const received = Date.now();
-          frames++;
           const frame = hrmValues.parse(payload);
-          for (const value of frame.values) latencies.push(received - value.ts);
-        });
-        await new Promise<void>((resolve, reject) => {
-          socket.once('connect', () => resolve());
-          socket.once('connect_error', reject);
+          recorder.frame(frame.at, received);
+          for (const value of frame.values) recorder.value(index, value.participantId, value.ts, received);
         });
         const ack = sessionSubscribeAck.parse(
           await socket.timeout(30_000).emitWithAck('session:subscribe', { sessionId: session.id }),
@@ -156,7 +141,9 @@ export async function runFanout(
 
     const nc = await connect({ servers: stack.natsUrl, name: 'hrm-bench-fanout' });
     const js = jetstream(nc);
-    measuring = true;
+    const watch = new ResourceWatch(stack.processes, 'bench (screens, publisher)');
+    const usageBefore = watch.snapshot();
+    recorder.measuring = true;
     const started = Date.now();
     let published = 0;
     for (let second = 0; second < options.seconds; second++) {
@@ -174,28 +161,24 @@ export async function runFanout(
       }
       await Promise.all(acks);
       if ((second + 1) % 10 === 0)
-        progress(`second ${second + 1}/${options.seconds}: ${latencies.length} values received`);
+        progress(`second ${second + 1}/${options.seconds}: ${recorder.valueDelays.length} values received`);
     }
     await sleep(2 * options.tick + 500);
-    measuring = false;
+    recorder.measuring = false;
     const elapsedS = (Date.now() - started) / 1000;
+    const resources = watch.figures(usageBefore, watch.snapshot(), elapsedS * 1000);
+    const realtimeCpuS = resources.find((figure) => figure.name === 'realtime')?.cpuS ?? NaN;
     await nc.drain();
     const after = await realtimeMemory(realtimeUrl);
-    const round = (value: number) => Math.round(value);
     return {
       screens: sockets.length,
       classes: classes.length,
       athletesPerClass: options.athletes,
       seconds: options.seconds,
       publishedPerS: Math.round(published / options.seconds),
-      framesPerScreenPerS: Math.round((frames / sockets.length / elapsedS) * 100) / 100,
-      latencyMs: {
-        p50: round(percentile(latencies, 50)),
-        p90: round(percentile(latencies, 90)),
-        p99: round(percentile(latencies, 99)),
-        max: round(percentile(latencies, 100)),
-        samples: latencies.length,
-      },
+      screensSaw: recorder.summary(sockets.length, elapsedS),
+      cpuMsPerScreen: Math.round((realtimeCpuS / sockets.length) * 1000 * 100) / 100,
+      resources,
       memory: {
         rssBeforeMb: mb(before.rss),
         rssAfterMb: mb(after.rss),
@@ -207,7 +190,7 @@ export async function runFanout(
       },
     };
   } finally {
-    for (const socket of sockets) socket.close();
+    closeScreens(sockets);
     await stack.stop();
   }
 }

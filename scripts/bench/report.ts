@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { FanoutOptions, HistoryOptions } from './cli.js';
 import type { FanoutResult } from './fanout.js';
 import type { HistoryResult } from './history.js';
+import { resourceRows } from './resources.js';
+import type { DelaySummary } from './stats.js';
 
 export interface Machine {
   cpus: number;
@@ -73,7 +75,8 @@ export function fanoutMarkdown(
   options: FanoutOptions,
   result: FanoutResult,
 ): string {
-  const { latencyMs: latency, memory } = result;
+  const { screensSaw: saw, memory } = result;
+  const delays = (d: DelaySummary) => `${d.p50} / ${d.p95} / ${d.p99} / ${d.max} (${d.samples})`;
   return [
     `# Bench: fanout (${date})`,
     '',
@@ -84,10 +87,17 @@ export function fanoutMarkdown(
     '',
     '| figure | value |',
     '| --- | --- |',
-    `| delay from HR publish to screen, p50 / p90 / p99 / max (ms) | ${latency.p50} / ${latency.p90} / ${latency.p99} / ${latency.max} (${latency.samples} values; includes the wait for the next tick) |`,
-    `| frames per screen per second | ${result.framesPerScreenPerS} |`,
+    `| delay from HR publish to screen, p50 / p95 / p99 / max ms (values; includes the wait for the next tick) | ${delays(saw.valueDelayMs)} |`,
+    `| delay from the frame's tick (\`at\`) to screen, p50 / p95 / p99 / max ms (frames) | ${delays(saw.frameDelayMs)} |`,
+    `| frames per screen per second | ${saw.framesPerScreenPerS} |`,
+    `| bytes received per screen per second | ${saw.bytesPerScreenPerS} |`,
+    `| realtime CPU per screen over the window (ms) | ${result.cpuMsPerScreen} |`,
     `| realtime RSS before screens / with screens (MB) | ${memory.rssBeforeMb} / ${memory.rssAfterMb} |`,
     `| memory per connected screen: RSS / JS heap (KiB) | ${memory.rssPerScreenKb} / ${memory.heapPerScreenKb} |`,
+    '',
+    '## Resources while heart rate was published',
+    '',
+    ...resourceRows(result.resources),
     '',
   ].join('\n');
 }
