@@ -7,13 +7,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Socket } from 'socket.io-client';
-import {
-  eventSubjects,
-  hrmValues,
-  sessionSubscribeAck,
-  type HeartRateRecorded,
-  type SessionView,
-} from '#contracts';
+import { eventSubjects, type HeartRateRecorded, type SessionView } from '#contracts';
 import { pctMaxOf, zoneOf } from '#domain';
 import { encodeEvent } from '#eventstore';
 import { ApiClient } from '../stack/api-client.js';
@@ -21,7 +15,14 @@ import type { FanoutOptions } from './cli.js';
 import { startBenchStack } from './bench-stack.js';
 import { createBenchClass } from './history-class.js';
 import { ResourceWatch, type ResourceFigure } from './resources.js';
-import { DelayRecorder, closeScreens, connectScreens, inBatches, type ScreenFigures } from './screens.js';
+import {
+  DelayRecorder,
+  closeScreens,
+  connectScreens,
+  inBatches,
+  liveScreen,
+  type ScreenFigures,
+} from './screens.js';
 
 export interface FanoutResult {
   screens: number;
@@ -119,21 +120,7 @@ export async function runFanout(
       options.screens,
       { token: stack.adminToken },
       recorder,
-      async (socket, index) => {
-        const session = classes[index % classes.length];
-        if (!session) return;
-        socket.on('hrm:values', (payload: unknown) => {
-          if (!recorder.measuring) return;
-          const received = Date.now();
-          const frame = hrmValues.parse(payload);
-          recorder.frame(frame.at, received);
-          for (const value of frame.values) recorder.value(index, value.participantId, value.ts, received);
-        });
-        const ack = sessionSubscribeAck.parse(
-          await socket.timeout(30_000).emitWithAck('session:subscribe', { sessionId: session.id }),
-        );
-        if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
-      },
+      liveScreen(recorder, (index) => classes[index % classes.length]?.id),
     );
     progress(`${sockets.length} screens connected and subscribed`);
     await sleep(3 * options.tick);
@@ -176,7 +163,7 @@ export async function runFanout(
       athletesPerClass: options.athletes,
       seconds: options.seconds,
       publishedPerS: Math.round(published / options.seconds),
-      screensSaw: recorder.summary(sockets.length, elapsedS),
+      screensSaw: recorder.summary(sockets.length, options.seconds),
       cpuMsPerScreen: Math.round((realtimeCpuS / sockets.length) * 1000 * 100) / 100,
       resources,
       memory: {

@@ -2,6 +2,7 @@
 // bench's own process, each counting the bytes it receives (raw engine.io
 // messages, as they came off the WebSocket) and the delays of what it shows.
 import { io, type Socket } from 'socket.io-client';
+import { hrmValues, sessionSubscribeAck } from '#contracts';
 import { delaySummary, type DelaySummary } from './stats.js';
 
 /** Runs `work` over `items`, `concurrency` at a time. */
@@ -115,4 +116,29 @@ export async function connectScreens(
 
 export function closeScreens(sockets: readonly Socket[]): void {
   for (const socket of sockets) socket.close();
+}
+
+/**
+ * A studio screen on the realtime service: subscribes to the class
+ * `sessionIdOf(index)` and records every `hrm:values` frame it gets.
+ */
+export function liveScreen(
+  recorder: DelayRecorder,
+  sessionIdOf: (index: number) => string | undefined,
+): (socket: Socket, index: number) => Promise<void> {
+  return async (socket, index) => {
+    const sessionId = sessionIdOf(index);
+    if (sessionId === undefined) return;
+    socket.on('hrm:values', (payload: unknown) => {
+      if (!recorder.measuring) return;
+      const received = Date.now();
+      const frame = hrmValues.parse(payload);
+      recorder.frame(frame.at, received);
+      for (const value of frame.values) recorder.value(index, value.participantId, value.ts, received);
+    });
+    const ack = sessionSubscribeAck.parse(
+      await socket.timeout(30_000).emitWithAck('session:subscribe', { sessionId }),
+    );
+    if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
+  };
 }
