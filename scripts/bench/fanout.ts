@@ -14,6 +14,14 @@ import { ApiClient } from '../stack/api-client.js';
 import type { FanoutOptions } from './cli.js';
 import { startBenchStack } from './bench-stack.js';
 import { createBenchClass } from './history-class.js';
+import {
+  compareWithBaselines,
+  meanFrameBytes,
+  runBareBaseline,
+  runNaiveBaseline,
+  type BaselineFigures,
+  type FanoutComparison,
+} from './fanout-baselines.js';
 import { ResourceWatch, type ResourceFigure } from './resources.js';
 import {
   DelayRecorder,
@@ -36,6 +44,9 @@ export interface FanoutResult {
   cpuMsPerScreen: number;
   /** CPU and peak RSS of each process over the publishing window. */
   resources: ResourceFigure[];
+  /** The same screens, classes and rate against bare Socket.IO and the naive design. */
+  baselines: { frameBytes: number; bare: BaselineFigures; naive: BaselineFigures };
+  comparison: FanoutComparison;
   memory: {
     rssBeforeMb: number;
     rssAfterMb: number;
@@ -157,23 +168,37 @@ export async function runFanout(
     const realtimeCpuS = resources.find((figure) => figure.name === 'realtime')?.cpuS ?? NaN;
     await nc.drain();
     const after = await realtimeMemory(realtimeUrl);
+    const screensSaw = recorder.summary(sockets.length, options.seconds);
+    const ours = {
+      screensSaw,
+      cpuMsPerScreen: Math.round((realtimeCpuS / sockets.length) * 1000 * 100) / 100,
+    };
+    const screens = sockets.length;
+    closeScreens(sockets);
+    sockets = [];
+    const run = { screens, classes: classes.length, seconds: options.seconds };
+    const frameBytes = meanFrameBytes(screensSaw);
+    progress(`baseline: bare Socket.IO, frames of ${frameBytes} bytes`);
+    const bare = await runBareBaseline({ ...run, tickMs: options.tick, frameBytes });
+    progress('baseline: the naive design, every sample with its static data');
+    const naive = await runNaiveBaseline({ ...run, athletes: options.athletes, natsUrl: stack.natsUrl });
     return {
-      screens: sockets.length,
+      screens,
       classes: classes.length,
       athletesPerClass: options.athletes,
       seconds: options.seconds,
       publishedPerS: Math.round(published / options.seconds),
-      screensSaw: recorder.summary(sockets.length, options.seconds),
-      cpuMsPerScreen: Math.round((realtimeCpuS / sockets.length) * 1000 * 100) / 100,
+      ...ours,
       resources,
+      baselines: { frameBytes, bare, naive },
+      comparison: compareWithBaselines(ours, bare, naive),
       memory: {
         rssBeforeMb: mb(before.rss),
         rssAfterMb: mb(after.rss),
         heapBeforeMb: mb(before.heapUsed),
         heapAfterMb: mb(connected.heapUsed),
-        rssPerScreenKb: Math.round((connected.rss - before.rss) / 1024 / sockets.length),
-        heapPerScreenKb:
-          Math.round(((connected.heapUsed - before.heapUsed) / 1024 / sockets.length) * 10) / 10,
+        rssPerScreenKb: Math.round((connected.rss - before.rss) / 1024 / screens),
+        heapPerScreenKb: Math.round(((connected.heapUsed - before.heapUsed) / 1024 / screens) * 10) / 10,
       },
     };
   } finally {
