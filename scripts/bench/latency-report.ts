@@ -36,6 +36,7 @@ export function latencyMarkdown(
     '| figure | value |',
     '| --- | --- |',
     `| gateway → screen, p50 / p95 / p99 / max ms (values) | ${delayCells(saw.valueDelayMs)} |`,
+    `| gateway → ingest's HR event (before realtime), p50 / p95 / p99 / max ms | ${delayCells(result.gatewayToEventMs)} |`,
     `| frame's tick (\`at\`) → screen, p50 / p95 / p99 / max ms (frames) | ${delayCells(saw.frameDelayMs)} |`,
     `| p99 gateway → screen beyond the tick (${result.tickMs} ms) | **${result.p99BeyondTickMs} ms** (target ≤ ${LATENCY_TARGET_BEYOND_TICK_MS}: ${result.targetMet ? 'met' : `missed by ${by} ms`}) |`,
     `| frames per screen per second | ${saw.framesPerScreenPerS} |`,

@@ -8,12 +8,15 @@
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Socket } from 'socket.io-client';
+import { decodeEvent } from '#eventstore';
+import { streams } from '#contracts';
 import { ApiClient } from '../stack/api-client.js';
 import { startBenchStack } from './bench-stack.js';
 import type { LatencyOptions } from './cli.js';
 import { Publisher, liveBatch } from './gateway-fleet.js';
 import { createGatewayClasses } from './history-class.js';
 import { ResourceWatch, type ResourceFigure } from './resources.js';
+import { delaySummary, type DelaySummary } from './stats.js';
 import { DelayRecorder, closeScreens, connectScreens, liveScreen, type ScreenFigures } from './screens.js';
 
 /** Issue 7's target, reported against: p99 from gateway to screen at most this far beyond the tick. */
@@ -28,6 +31,11 @@ export interface LatencyResult {
   /** Samples the gateways published a second (acked by JetStream). */
   samplesPerS: number;
   screensSaw: ScreenFigures;
+  /**
+   * From the gateway to ingest's heart-rate event on the HR stream (seen by a
+   * core subscription on `hr.>`): the part of the delay before realtime.
+   */
+  gatewayToEventMs: DelaySummary;
   /** p99 from the gateway to the screen, minus one tick (the longest a value waits for the next frame). */
   p99BeyondTickMs: number;
   targetMet: boolean;
@@ -60,6 +68,16 @@ export async function runLatency(
     progress(`${sockets.length} screens connected and subscribed over ${classes.length} classes`);
     await sleep(3 * options.tick);
 
+    const eventDelays: number[] = [];
+    const events = nc.subscribe(streams.heartRate.subjects[0] ?? 'hr.>');
+    void (async () => {
+      for await (const message of events) {
+        if (!recorder.measuring) continue;
+        const decoded = decodeEvent(message.data);
+        if (decoded.ok && decoded.event.type === 'heart-rate.recorded')
+          eventDelays.push(Date.now() - decoded.event.data.ts);
+      }
+    })();
     const publisher = new Publisher(jetstream(nc));
     const watch = new ResourceWatch(stack.processes, 'bench (gateways, screens)');
     const before = watch.snapshot();
@@ -81,6 +99,7 @@ export async function runLatency(
     await publisher.flush();
     await sleep(2 * options.tick + 1000); // the last samples reach the screens
     recorder.measuring = false;
+    events.unsubscribe();
     const elapsedMs = Date.now() - started;
     const resources = watch.figures(before, watch.snapshot(), elapsedMs);
     const realtimeCpuS = resources.find((figure) => figure.name === 'realtime')?.cpuS ?? Number.NaN;
@@ -95,6 +114,7 @@ export async function runLatency(
       tickMs: options.tick,
       samplesPerS: Math.round(publisher.ackedSamples / options.seconds),
       screensSaw,
+      gatewayToEventMs: delaySummary(eventDelays),
       p99BeyondTickMs,
       targetMet: p99BeyondTickMs <= LATENCY_TARGET_BEYOND_TICK_MS,
       cpuMsPerScreen: Math.round((realtimeCpuS / sockets.length) * 1000 * 100) / 100,
