@@ -1,9 +1,11 @@
 // The fan-out scenario: one realtime process, `classes` live classes of
 // `athletes` each, `screens` socket.io clients spread over them, heart rate
 // at 1 Hz per athlete published to the HR stream (as ingest would). Measures
-// the delay from that publish to the screen (each value's `ts` is its publish
-// time), frames per screen per second, and the realtime process's memory per
-// connected screen (from its /metrics, before and after the screens connect).
+// the delay from that publish (each value's `ts`) and from the frame's tick
+// (`at`) to the screen, frames and bytes per screen and second, CPU and RSS
+// per process, and the realtime process's memory per connected screen (from
+// its /metrics). Then the same screens against bare Socket.IO and the naive
+// design (fanout-baselines.ts), in the same run.
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Socket } from 'socket.io-client';
