@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { parseBenchArgs, USAGE } from './bench/cli.js';
 import { runFanout } from './bench/fanout.js';
 import { runHistory } from './bench/history.js';
+import { runLatency } from './bench/latency.js';
+import { writeLatencyReport } from './bench/latency-report.js';
 import { writeFanoutReport, writeHistoryReport } from './bench/report.js';
 import { runThroughput } from './bench/throughput.js';
 import { writeThroughputReport } from './bench/throughput-report.js';
@@ -21,12 +23,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   try {
     const command = parsed.value;
-    const files =
-      command.scenario === 'history'
-        ? writeHistoryReport(command.options, await runHistory(command.options, progress))
-        : command.scenario === 'throughput'
-          ? writeThroughputReport(command.options, await runThroughput(command.options, progress))
-          : writeFanoutReport(command.options, await runFanout(command.options, progress));
+    const files = await (async () => {
+      switch (command.scenario) {
+        case 'history':
+          return writeHistoryReport(command.options, await runHistory(command.options, progress));
+        case 'throughput':
+          return writeThroughputReport(command.options, await runThroughput(command.options, progress));
+        case 'fanout':
+          return writeFanoutReport(command.options, await runFanout(command.options, progress));
+        case 'latency':
+          return writeLatencyReport(command.options, await runLatency(command.options, progress));
+      }
+    })();
     const markdown = files.find((file) => file.endsWith('.md'));
     if (markdown !== undefined) process.stdout.write(fs.readFileSync(markdown, 'utf8'));
     progress(`written ${files.join(', ')}`);

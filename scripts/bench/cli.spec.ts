@@ -23,10 +23,25 @@ describe('bench command line', () => {
     expect(parseBenchArgs(['fanout', '--runs', '3'])).toMatchObject({ ok: false });
   });
 
-  it('refuses an unknown scenario, an unknown flag and a bad number', () => {
-    expect(parseBenchArgs(['warp'])).toMatchObject({
+  it('takes the latency scenario with the sizes of a studio chain by default', () => {
+    expect(parseBenchArgs(['latency', '--classes', '10', '--screens', '300'])).toEqual({
+      ok: true,
+      value: {
+        scenario: 'latency',
+        options: { classes: 10, athletes: 30, screens: 300, seconds: 60, tick: 1000, out: 'bench/results' },
+      },
+    });
+    expect(parseBenchArgs(['latency', '--tick', '50'])).toEqual({
       ok: false,
-      error: expect.stringContaining('history, throughput, fanout'),
+      error: expect.stringMatching(/^--tick: /),
+    });
+    expect(parseBenchArgs(['latency', '--rate', '5'])).toMatchObject({ ok: false });
+  });
+
+  it('refuses an unknown scenario, an unknown flag and a bad number', () => {
+    expect(parseBenchArgs(['stress'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('history, throughput, fanout, latency'),
     });
     expect(parseBenchArgs(['history', '--bogus', '1'])).toMatchObject({ ok: false });
     expect(parseBenchArgs(['history', '--runs', '0'])).toEqual({

@@ -27,6 +27,16 @@ export const fanoutOptions = z.strictObject({
 });
 export type FanoutOptions = z.infer<typeof fanoutOptions>;
 
+export const latencyOptions = z.strictObject({
+  classes: integerArg(1, 500).default(100),
+  athletes: integerArg(1, 100).default(30),
+  screens: integerArg(1, 50_000).default(1000),
+  seconds: integerArg(5, 3600).default(60),
+  tick: integerArg(100, 10_000).default(1000),
+  out: z.string().min(1).default('bench/results'),
+});
+export type LatencyOptions = z.infer<typeof latencyOptions>;
+
 /** Flags as typed on the command line (dashed names), before they become options. */
 const throughputFlags = z.strictObject({
   classes: integerArg(1, 500).default(50),
@@ -70,12 +80,13 @@ export const throughputOptions = throughputFlags
   });
 export type ThroughputOptions = z.infer<typeof throughputOptions>;
 
-export const scenarios = ['history', 'throughput', 'fanout'] as const;
+export const scenarios = ['history', 'throughput', 'fanout', 'latency'] as const;
 export type Scenario = (typeof scenarios)[number];
 export type BenchCommand =
   | { scenario: 'history'; options: HistoryOptions }
   | { scenario: 'throughput'; options: ThroughputOptions }
-  | { scenario: 'fanout'; options: FanoutOptions };
+  | { scenario: 'fanout'; options: FanoutOptions }
+  | { scenario: 'latency'; options: LatencyOptions };
 
 export const USAGE = [
   'usage: npm run bench -- history [--athletes 30] [--minutes 60] [--runs 30] [--warmup 5] [--seed 1] [--out bench/results]',
@@ -83,6 +94,7 @@ export const USAGE = [
   '                                   [--hold 30] [--batch 30] [--sample-ms 1000] [--tolerance 2] [--profile none|ingest|api]',
   '                                   [--out bench/results]',
   '       npm run bench -- fanout [--screens 5000] [--classes 200] [--athletes 5] [--seconds 30] [--tick 1000] [--out bench/results]',
+  '       npm run bench -- latency [--classes 100] [--athletes 30] [--screens 1000] [--seconds 60] [--tick 1000] [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */
@@ -130,6 +142,14 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchComman
     const values = flagValues(rest, Object.keys(fanoutOptions.shape));
     if (!values.ok) return values;
     const parsed = fanoutOptions.safeParse(values.value);
+    return parsed.success
+      ? { ok: true, value: { scenario, options: parsed.data } }
+      : { ok: false, error: describeArgIssues(parsed.error) };
+  }
+  if (scenario === 'latency') {
+    const values = flagValues(rest, Object.keys(latencyOptions.shape));
+    if (!values.ok) return values;
+    const parsed = latencyOptions.safeParse(values.value);
     return parsed.success
       ? { ok: true, value: { scenario, options: parsed.data } }
       : { ok: false, error: describeArgIssues(parsed.error) };

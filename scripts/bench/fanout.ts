@@ -1,26 +1,38 @@
 // The fan-out scenario: one realtime process, `classes` live classes of
 // `athletes` each, `screens` socket.io clients spread over them, heart rate
 // at 1 Hz per athlete published to the HR stream (as ingest would). Measures
-// the delay from that publish to the screen (each value's `ts` is its publish
-// time), frames per screen per second, and the realtime process's memory per
-// connected screen (from its /metrics, before and after the screens connect).
+// the delay from that publish (each value's `ts`) and from the frame's tick
+// (`at`) to the screen, frames and bytes per screen and second, CPU and RSS
+// per process, and the realtime process's memory per connected screen (from
+// its /metrics). Then the same screens against bare Socket.IO and the naive
+// design (fanout-baselines.ts), in the same run.
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { io, type Socket } from 'socket.io-client';
-import {
-  eventSubjects,
-  hrmValues,
-  sessionSubscribeAck,
-  type HeartRateRecorded,
-  type SessionView,
-} from '#contracts';
+import type { Socket } from 'socket.io-client';
+import { eventSubjects, type HeartRateRecorded, type SessionView } from '#contracts';
 import { pctMaxOf, zoneOf } from '#domain';
 import { encodeEvent } from '#eventstore';
 import { ApiClient } from '../stack/api-client.js';
 import type { FanoutOptions } from './cli.js';
 import { startBenchStack } from './bench-stack.js';
 import { createBenchClass } from './history-class.js';
-import { percentile } from './stats.js';
+import {
+  compareWithBaselines,
+  meanFrameBytes,
+  runBareBaseline,
+  runNaiveBaseline,
+  type BaselineFigures,
+  type FanoutComparison,
+} from './fanout-baselines.js';
+import { ResourceWatch, type ResourceFigure } from './resources.js';
+import {
+  DelayRecorder,
+  closeScreens,
+  connectScreens,
+  inBatches,
+  liveScreen,
+  type ScreenFigures,
+} from './screens.js';
 
 export interface FanoutResult {
   screens: number;
@@ -28,8 +40,15 @@ export interface FanoutResult {
   athletesPerClass: number;
   seconds: number;
   publishedPerS: number;
-  framesPerScreenPerS: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; samples: number };
+  /** What the screens saw while heart rate was published. */
+  screensSaw: ScreenFigures;
+  /** The realtime process's CPU seconds over that window, per connected screen (ms). */
+  cpuMsPerScreen: number;
+  /** CPU and peak RSS of each process over the publishing window. */
+  resources: ResourceFigure[];
+  /** The same screens, classes and rate against bare Socket.IO and the naive design. */
+  baselines: { frameBytes: number; bare: BaselineFigures; naive: BaselineFigures };
+  comparison: FanoutComparison;
   memory: {
     rssBeforeMb: number;
     rssAfterMb: number;
@@ -57,15 +76,6 @@ async function realtimeMemory(url: string): Promise<{ rss: number; heapUsed: num
     heapUsed: read('hrm_realtime_memory_bytes{kind="heapUsed"}'),
     sockets: read('hrm_realtime_sockets '),
   };
-}
-
-/** Runs `work` over `items`, `concurrency` at a time. */
-async function inBatches<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += concurrency) {
-    results.push(...(await Promise.all(items.slice(i, i + concurrency).map(work))));
-  }
-  return results;
 }
 
 function heartRateNow(
@@ -104,7 +114,7 @@ export async function runFanout(
   progress: (line: string) => void,
 ): Promise<FanoutResult> {
   const stack = await startBenchStack(progress, { realtime: { tickMs: options.tick } });
-  const sockets: Socket[] = [];
+  let sockets: Socket[] = [];
   try {
     const realtimeUrl = stack.realtimeUrl ?? '';
     const api = new ApiClient(stack.apiUrl, stack.adminToken);
@@ -117,38 +127,13 @@ export async function runFanout(
     await sleep(2 * options.tick); // the realtime process has read them; its gauges are fresh
     const before = await realtimeMemory(realtimeUrl);
 
-    let measuring = false;
-    const latencies: number[] = [];
-    let frames = 0;
-    await inBatches(
-      Array.from({ length: options.screens }, (_, index) => index),
-      100,
-      async (index) => {
-        const session = classes[index % classes.length];
-        if (!session) return;
-        const socket = io(`${realtimeUrl}/live`, {
-          auth: { token: stack.adminToken },
-          transports: ['websocket'],
-          reconnection: false,
-          forceNew: true,
-        });
-        sockets.push(socket);
-        socket.on('hrm:values', (payload: unknown) => {
-          if (!measuring) return;
-          const received = Date.now();
-          frames++;
-          const frame = hrmValues.parse(payload);
-          for (const value of frame.values) latencies.push(received - value.ts);
-        });
-        await new Promise<void>((resolve, reject) => {
-          socket.once('connect', () => resolve());
-          socket.once('connect_error', reject);
-        });
-        const ack = sessionSubscribeAck.parse(
-          await socket.timeout(30_000).emitWithAck('session:subscribe', { sessionId: session.id }),
-        );
-        if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
-      },
+    const recorder = new DelayRecorder();
+    sockets = await connectScreens(
+      `${realtimeUrl}/live`,
+      options.screens,
+      { token: stack.adminToken },
+      recorder,
+      liveScreen(recorder, (index) => classes[index % classes.length]?.id),
     );
     progress(`${sockets.length} screens connected and subscribed`);
     await sleep(3 * options.tick);
@@ -156,7 +141,9 @@ export async function runFanout(
 
     const nc = await connect({ servers: stack.natsUrl, name: 'hrm-bench-fanout' });
     const js = jetstream(nc);
-    measuring = true;
+    const watch = new ResourceWatch(stack.processes, 'bench (screens, publisher)');
+    const usageBefore = watch.snapshot();
+    recorder.measuring = true;
     const started = Date.now();
     let published = 0;
     for (let second = 0; second < options.seconds; second++) {
@@ -174,40 +161,50 @@ export async function runFanout(
       }
       await Promise.all(acks);
       if ((second + 1) % 10 === 0)
-        progress(`second ${second + 1}/${options.seconds}: ${latencies.length} values received`);
+        progress(`second ${second + 1}/${options.seconds}: ${recorder.valueDelays.length} values received`);
     }
     await sleep(2 * options.tick + 500);
-    measuring = false;
+    recorder.measuring = false;
     const elapsedS = (Date.now() - started) / 1000;
+    const resources = watch.figures(usageBefore, watch.snapshot(), elapsedS * 1000);
+    const realtimeCpuS = resources.find((figure) => figure.name === 'realtime')?.cpuS ?? NaN;
     await nc.drain();
     const after = await realtimeMemory(realtimeUrl);
-    const round = (value: number) => Math.round(value);
+    const screensSaw = recorder.summary(sockets.length, options.seconds);
+    const ours = {
+      screensSaw,
+      cpuMsPerScreen: Math.round((realtimeCpuS / sockets.length) * 1000 * 100) / 100,
+    };
+    const screens = sockets.length;
+    closeScreens(sockets);
+    sockets = [];
+    const run = { screens, classes: classes.length, seconds: options.seconds };
+    const frameBytes = meanFrameBytes(screensSaw);
+    progress(`baseline: bare Socket.IO, frames of ${frameBytes} bytes`);
+    const bare = await runBareBaseline({ ...run, tickMs: options.tick, frameBytes });
+    progress('baseline: the naive design, every sample with its static data');
+    const naive = await runNaiveBaseline({ ...run, athletes: options.athletes, natsUrl: stack.natsUrl });
     return {
-      screens: sockets.length,
+      screens,
       classes: classes.length,
       athletesPerClass: options.athletes,
       seconds: options.seconds,
       publishedPerS: Math.round(published / options.seconds),
-      framesPerScreenPerS: Math.round((frames / sockets.length / elapsedS) * 100) / 100,
-      latencyMs: {
-        p50: round(percentile(latencies, 50)),
-        p90: round(percentile(latencies, 90)),
-        p99: round(percentile(latencies, 99)),
-        max: round(percentile(latencies, 100)),
-        samples: latencies.length,
-      },
+      ...ours,
+      resources,
+      baselines: { frameBytes, bare, naive },
+      comparison: compareWithBaselines(ours, bare, naive),
       memory: {
         rssBeforeMb: mb(before.rss),
         rssAfterMb: mb(after.rss),
         heapBeforeMb: mb(before.heapUsed),
         heapAfterMb: mb(connected.heapUsed),
-        rssPerScreenKb: Math.round((connected.rss - before.rss) / 1024 / sockets.length),
-        heapPerScreenKb:
-          Math.round(((connected.heapUsed - before.heapUsed) / 1024 / sockets.length) * 10) / 10,
+        rssPerScreenKb: Math.round((connected.rss - before.rss) / 1024 / screens),
+        heapPerScreenKb: Math.round(((connected.heapUsed - before.heapUsed) / 1024 / screens) * 10) / 10,
       },
     };
   } finally {
-    for (const socket of sockets) socket.close();
+    closeScreens(sockets);
     await stack.stop();
   }
 }

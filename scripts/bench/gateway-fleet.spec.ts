@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { sampleBatch } from '#contracts';
-import { GatewayFleet, gatewayBatch, sampleStepMs } from './gateway-fleet.js';
+import { GatewayFleet, gatewayBatch, liveBatch, sampleStepMs } from './gateway-fleet.js';
 
 const gateway = { studioId: 'st1', gatewayId: 'gw-1', startedAt: 1_000_000, deviceIds: ['a', 'b', 'c'] };
 
@@ -37,5 +37,17 @@ describe('the bench gateways', () => {
     expect(sampleStepMs(60_000, 1500)).toBe(25); // 40 Hz an athlete
     expect(sampleStepMs(2000, 10)).toBe(5);
     expect(sampleStepMs(100_000, 10)).toBe(1);
+  });
+
+  it("send one sample per athlete a second, stamped with the gateway's clock", () => {
+    const batch = liveBatch(gateway, 3, 5_000_000);
+    expect(batch.msgId).toBe('gw-1:3');
+    const parsed = sampleBatch.parse(JSON.parse(batch.body));
+    expect(parsed.sentAt).toBe(5_000_000);
+    expect(parsed.samples.map((s) => [s.deviceId, s.ts])).toEqual([
+      ['a', 5_000_000],
+      ['b', 5_000_000],
+      ['c', 5_000_000],
+    ]);
   });
 });

@@ -39,25 +39,50 @@ export function gatewayBatch(
   for (let index = firstSample; index < firstSample + size; index++) {
     const athlete = index % athletes;
     const tick = Math.floor(index / athletes) + 1;
-    // Below any athlete's max HR, so no adaptive-max event muddles the count.
-    const bpm = 95 + ((tick + athlete * 7) % 40);
-    samples.push({
-      deviceId: gateway.deviceIds[athlete] ?? '',
-      ts: gateway.startedAt + tick * stepMs,
-      bpm,
-      rrMs: [Math.round(60_000 / bpm)],
-      contact: true,
-      battery: 80,
-      rssi: -60,
-    });
+    samples.push(strapSample(gateway, athlete, tick, gateway.startedAt + tick * stepMs));
   }
+  return encodeBatch(gateway, seq, sentAt, samples);
+}
+
+type StrapSample = SampleBatchInput['samples'][number];
+
+function strapSample(gateway: FleetGateway, athlete: number, tick: number, ts: number): StrapSample {
+  // Below any athlete's max HR, so no adaptive-max event muddles the count.
+  const bpm = 95 + ((tick + athlete * 7) % 40);
+  return {
+    deviceId: gateway.deviceIds[athlete] ?? '',
+    ts,
+    bpm,
+    rrMs: [Math.round(60_000 / bpm)],
+    contact: true,
+    battery: 80,
+    rssi: -60,
+  };
+}
+
+function encodeBatch(
+  gateway: FleetGateway,
+  seq: number,
+  sentAt: number,
+  samples: StrapSample[],
+): GatewayBatch {
   const batch: SampleBatchInput = { gatewayId: gateway.gatewayId, seq, sentAt, samples };
   return {
     subject: gatewaySubjects.samples(gateway.studioId, gateway.gatewayId),
     msgId: `${gateway.gatewayId}:${seq}`,
     body: JSON.stringify(batch),
-    samples: size,
+    samples: samples.length,
   };
+}
+
+/**
+ * A class's gateway in a studio: once a second it sends what it heard in that
+ * second, one sample per athlete (1 Hz straps), stamped `now`: the moment it
+ * publishes, so a screen's delay from `ts` is the whole pipeline's.
+ */
+export function liveBatch(gateway: FleetGateway, seq: number, now: number): GatewayBatch {
+  const samples = gateway.deviceIds.map((_, athlete) => strapSample(gateway, athlete, seq, now));
+  return encodeBatch(gateway, seq, now, samples);
 }
 
 /** Spacing of an athlete's samples so that, at the run's top rate, their timestamps never pass the clock. */

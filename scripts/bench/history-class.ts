@@ -17,6 +17,7 @@ import { encodeEvent } from '#eventstore';
 import type { ApiClient } from '../stack/api-client.js';
 import { AthleteCurve } from '../simulator/athlete-curve.js';
 import { deviceIdFor } from '../simulator/gateway-model.js';
+import type { FleetGateway } from './gateway-fleet.js';
 
 const addedParticipant = z.object({ participantId: z.string() });
 const GATEWAY = 'bench-gateway';
@@ -129,4 +130,34 @@ export async function publishAll(
   await Promise.all(inFlight);
   onProgress(published);
   return published;
+}
+
+/** Classes made through the REST API, four at a time, each heard by its own gateway (`bench-gw-<n>`), in gateway order. */
+export async function createGatewayClasses(
+  api: ApiClient,
+  classes: number,
+  athletes: number,
+  progress: (line: string) => void,
+): Promise<Array<FleetGateway & { sessionId: string }>> {
+  const gateways: Array<FleetGateway & { sessionId: string }> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < classes) {
+      const index = next++;
+      const gatewayId = `bench-gw-${index + 1}`;
+      const session = await createBenchClass(api, athletes, index + 1, gatewayId);
+      gateways.push({
+        sessionId: session.id,
+        studioId: session.studioId,
+        gatewayId,
+        startedAt: session.startedAt ?? Date.now(),
+        deviceIds: session.participants.map((participant) => participant.deviceId ?? ''),
+      });
+      if (gateways.length % Math.max(1, Math.floor(classes / 5)) === 0) {
+        progress(`classes live: ${gateways.length}/${classes}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, classes) }, worker));
+  return gateways.sort((a, b) => a.gatewayId.localeCompare(b.gatewayId, 'en', { numeric: true }));
 }

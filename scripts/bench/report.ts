@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FanoutOptions, HistoryOptions } from './cli.js';
 import type { FanoutResult } from './fanout.js';
+import { BYTES_VS_NAIVE_TARGET } from './fanout-baselines.js';
 import type { HistoryResult } from './history.js';
+import { resourceRows } from './resources.js';
+import type { DelaySummary } from './stats.js';
 
 export interface Machine {
   cpus: number;
@@ -73,7 +76,9 @@ export function fanoutMarkdown(
   options: FanoutOptions,
   result: FanoutResult,
 ): string {
-  const { latencyMs: latency, memory } = result;
+  const { screensSaw: saw, memory, baselines: base, comparison: cmp } = result;
+  const realtime = result.resources.find((figure) => figure.name === 'realtime');
+  const delays = (d: DelaySummary) => `${d.p50} / ${d.p95} / ${d.p99} / ${d.max} (${d.samples})`;
   return [
     `# Bench: fanout (${date})`,
     '',
@@ -84,10 +89,33 @@ export function fanoutMarkdown(
     '',
     '| figure | value |',
     '| --- | --- |',
-    `| delay from HR publish to screen, p50 / p90 / p99 / max (ms) | ${latency.p50} / ${latency.p90} / ${latency.p99} / ${latency.max} (${latency.samples} values; includes the wait for the next tick) |`,
-    `| frames per screen per second | ${result.framesPerScreenPerS} |`,
+    `| delay from HR publish to screen, p50 / p95 / p99 / max ms (values; includes the wait for the next tick) | ${delays(saw.valueDelayMs)} |`,
+    `| delay from the frame's tick (\`at\`) to screen, p50 / p95 / p99 / max ms (frames) | ${delays(saw.frameDelayMs)} |`,
+    `| frames per screen per second | ${saw.framesPerScreenPerS} |`,
+    `| bytes received per screen per second | ${saw.bytesPerScreenPerS} |`,
+    `| realtime CPU per screen over the window (ms) | ${result.cpuMsPerScreen} |`,
     `| realtime RSS before screens / with screens (MB) | ${memory.rssBeforeMb} / ${memory.rssAfterMb} |`,
     `| memory per connected screen: RSS / JS heap (KiB) | ${memory.rssPerScreenKb} / ${memory.heapPerScreenKb} |`,
+    '',
+    '## Baselines, same run, same screens and classes',
+    '',
+    `Bare Socket.IO: a plain server in its own process, no auth, one room per class, every tick one pre-built frame of ${base.frameBytes} bytes (our mean frame) to each room. ` +
+      "Naive design: one process that sends every sample, with its athlete's static data (name, max HR, zones, strap), at once to every screen of its class (samples from core NATS at 1 Hz per athlete).",
+    '',
+    '| | ours (realtime) | bare Socket.IO | naive design |',
+    '| --- | --- | --- | --- |',
+    `| delay from the server's send to screen, p50 / p95 / p99 / max ms | ${delays(saw.frameDelayMs)} | ${delays(base.bare.screensSaw.frameDelayMs)} | ${delays(base.naive.screensSaw.valueDelayMs)} (from the sample) |`,
+    `| messages per screen per second | ${saw.framesPerScreenPerS} | ${base.bare.screensSaw.framesPerScreenPerS} | ${base.naive.screensSaw.framesPerScreenPerS} |`,
+    `| bytes per screen per second | ${saw.bytesPerScreenPerS} | ${base.bare.screensSaw.bytesPerScreenPerS} | ${base.naive.screensSaw.bytesPerScreenPerS} |`,
+    `| server CPU per screen (ms over the window) | ${result.cpuMsPerScreen} | ${base.bare.cpuMsPerScreen} | ${base.naive.cpuMsPerScreen} |`,
+    `| server CPU s / peak RSS MB | ${realtime?.cpuS ?? 'n/a'} / ${realtime?.peakRssMb ?? 'n/a'} | ${base.bare.cpuS} / ${base.bare.peakRssMb} | ${base.naive.cpuS} / ${base.naive.peakRssMb} |`,
+    '',
+    `- ours / bare Socket.IO: delay from the tick p50 ×${cmp.frameDelayP50VsBare ?? 'n/a'}, p99 ×${cmp.frameDelayP99VsBare ?? 'n/a'}; frames delivered ${cmp.framesVsBare ?? 'n/a'}; CPU per screen ×${cmp.cpuVsBare ?? 'n/a'}`,
+    `- ours / naive design: bytes per screen **${cmp.bytesVsNaive ?? 'n/a'}** (target ≤ ${BYTES_VS_NAIVE_TARGET}: ${cmp.bytesVsNaive === null ? 'n/a' : cmp.bytesVsNaive <= BYTES_VS_NAIVE_TARGET ? 'met' : 'missed'}); CPU per screen **${cmp.cpuVsNaive ?? 'n/a'}**`,
+    '',
+    '## Resources while heart rate was published',
+    '',
+    ...resourceRows(result.resources),
     '',
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { median, percentile, ratio, timing } from './stats.js';
+import { delaySummary, fraction, median, percentile, ratio, timing } from './stats.js';
 
 describe('bench statistics', () => {
   it('takes the median of odd and even counts', () => {
@@ -18,5 +18,17 @@ describe('bench statistics', () => {
 
   it('gives the ratio of medians against the baseline', () => {
     expect(ratio(timing([10, 12, 11]), timing([2, 2, 3]))).toBe(5.5);
+  });
+
+  it('summarises delays as whole-ms percentiles and the max', () => {
+    const delays = Array.from({ length: 200 }, (_, i) => 200 - i + 0.4);
+    expect(delaySummary(delays)).toEqual({ p50: 100, p95: 190, p99: 198, max: 200, samples: 200 });
+    expect(delaySummary([]).samples).toBe(0);
+  });
+
+  it('gives a fraction to three decimals, or none without a positive whole', () => {
+    expect(fraction(1, 3)).toBe(0.333);
+    expect(fraction(5, 0)).toBeNull();
+    expect(fraction(Number.NaN, 2)).toBeNull();
   });
 });

@@ -42,3 +42,29 @@ export function timing(samplesMs: readonly number[]): Timing {
 export function ratio(subject: Timing, baseline: Timing): number {
   return round(subject.medianMs / baseline.medianMs, 1);
 }
+
+/** Tail figures of a delay distribution (ms, nearest rank, whole ms). */
+export interface DelaySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  samples: number;
+}
+
+export function delaySummary(delaysMs: readonly number[]): DelaySummary {
+  const sorted = [...delaysMs].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted.length === 0
+      ? Number.NaN
+      : Math.round(
+          sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] ?? NaN,
+        );
+  return { p50: at(50), p95: at(95), p99: at(99), max: at(100), samples: sorted.length };
+}
+
+/** `part / whole` to three decimals; null when either is not a positive number. */
+export function fraction(part: number, whole: number): number | null {
+  if (!(part >= 0) || !(whole > 0)) return null;
+  return Math.round((part / whole) * 1000) / 1000;
+}

@@ -5,13 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ThroughputOptions } from './cli.js';
 import { machine, type Machine } from './report.js';
-import type { ResourceFigure, StepResult, ThroughputResult } from './throughput.js';
+import { resourceRows } from './resources.js';
+import type { StepResult, ThroughputResult } from './throughput.js';
 
 /** Issue 7's targets: reported against, never asserted. */
 export const TARGETS = { samplesPerS: 20_000, ratioToBare: 0.3, historyLagMs: 2000 };
-
-const resourceRows = (figures: readonly ResourceFigure[]) =>
-  figures.map((f) => `| ${f.name} | ${f.cpuS} | ${f.cpuPercent} | ${f.peakRssMb} |`);
 
 const stepRow = (step: StepResult) =>
   `| ${step.targetPerS} | ${step.publishedPerS} | ${step.backlogMedian} | ${step.verdict.growthPerS} | ` +
@@ -82,14 +80,10 @@ export function throughputMarkdown(
     '',
     `## Resources${sustained === null ? '' : ` at ${sustained.targetPerS} samples/s (hold and drain)`}`,
     '',
-    '| process | CPU s | CPU % of a core | peak RSS MB |',
-    '| --- | --- | --- | --- |',
     ...resourceRows(sustained?.resources ?? []),
     '',
     '## Resources over the whole run (all steps)',
     '',
-    '| process | CPU s | CPU % of a core | peak RSS MB |',
-    '| --- | --- | --- | --- |',
     ...resourceRows(result.resources),
     '',
     'Postgres: the postmaster and its children; memory counts their shared buffers once.',

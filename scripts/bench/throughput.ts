@@ -13,25 +13,17 @@ import pg from 'pg';
 import { streams } from '#contracts';
 import { ApiClient } from '../stack/api-client.js';
 import { runBareJetStream, type BareResult } from './bare-jetstream.js';
-import { startBenchStack, type MeasuredProcess } from './bench-stack.js';
+import { startBenchStack } from './bench-stack.js';
 import type { ThroughputOptions } from './cli.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
-import { GatewayFleet, Publisher, publishAtRate, sampleStepMs, type FleetGateway } from './gateway-fleet.js';
-import { createBenchClass } from './history-class.js';
-import { usageOf, type Usage } from './proc.js';
+import { GatewayFleet, Publisher, publishAtRate, sampleStepMs } from './gateway-fleet.js';
+import { createGatewayClasses } from './history-class.js';
+import { ResourceWatch, type ResourceFigure } from './resources.js';
 import { median } from './stats.js';
 import { DEFAULT_RULE, judgeStep, stepRates, type BacklogPoint, type StepVerdict } from './sustain.js';
 
 const INGEST_CONSUMER = 'ingest';
 const HEART_RATE_PROJECTION = 'api-heart-rate';
-
-export interface ResourceFigure {
-  name: string;
-  cpuS: number;
-  /** CPU seconds per wall second, in % of one core. */
-  cpuPercent: number;
-  peakRssMb: number;
-}
 
 export interface StepResult {
   targetPerS: number;
@@ -87,36 +79,6 @@ async function backlogNow(jsm: JetStreamManager, db: pg.Client): Promise<Backlog
   };
 }
 
-/** CPU and memory of each measured process, kept between snapshots for the peaks. */
-class ResourceWatch {
-  private readonly peakRssKb = new Map<string, number>();
-  constructor(private readonly processes: () => MeasuredProcess[]) {}
-
-  snapshot(): Map<string, Usage> {
-    const usage = new Map<string, Usage>();
-    const measured = [...this.processes(), { name: 'bench (gateways)', pid: process.pid, group: false }];
-    for (const { name, pid, group } of measured) {
-      const now = usageOf(pid, group);
-      if (now === null) continue;
-      usage.set(name, now);
-      this.peakRssKb.set(name, Math.max(this.peakRssKb.get(name) ?? 0, now.hwmKb, now.rssKb));
-    }
-    return usage;
-  }
-
-  figures(before: Map<string, Usage>, after: Map<string, Usage>, wallMs: number): ResourceFigure[] {
-    return [...after.entries()].map(([name, usage]) => {
-      const cpuS = usage.cpuS - (before.get(name)?.cpuS ?? 0);
-      return {
-        name,
-        cpuS: Math.round(cpuS * 10) / 10,
-        cpuPercent: Math.round((cpuS / (wallMs / 1000)) * 100),
-        peakRssMb: Math.round((this.peakRssKb.get(name) ?? 0) / 1024),
-      };
-    });
-  }
-}
-
 async function historyCounts(
   db: pg.Client,
   sessionIds: string[],
@@ -127,36 +89,6 @@ async function historyCounts(
     [sessionIds],
   );
   return { stored: Number(result.rows[0]?.stored ?? 0), distinct: Number(result.rows[0]?.distinct ?? 0) };
-}
-
-/** Classes made through the REST API, a few at a time; each becomes one gateway of the fleet. */
-async function createClasses(
-  api: ApiClient,
-  options: ThroughputOptions,
-  progress: (line: string) => void,
-): Promise<Array<FleetGateway & { sessionId: string }>> {
-  const gateways: Array<FleetGateway & { sessionId: string }> = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < options.classes) {
-      const index = next++;
-      const gatewayId = `bench-gw-${index + 1}`;
-      const session = await createBenchClass(api, options.athletes, index + 1, gatewayId);
-      gateways.push({
-        sessionId: session.id,
-        studioId: session.studioId,
-        gatewayId,
-        startedAt: session.startedAt ?? Date.now(),
-        deviceIds: session.participants.map((participant) => participant.deviceId ?? ''),
-      });
-      gateways.sort((a, b) => a.gatewayId.localeCompare(b.gatewayId, 'en', { numeric: true }));
-      if (gateways.length % Math.max(1, Math.floor(options.classes / 5)) === 0) {
-        progress(`classes live: ${gateways.length}/${options.classes}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, options.classes) }, worker));
-  return gateways;
 }
 
 export async function runThroughput(
@@ -176,7 +108,7 @@ export async function runThroughput(
   let result: Omit<ThroughputResult, 'profile'>;
   try {
     const api = new ApiClient(stack.apiUrl, stack.adminToken);
-    const gateways = await createClasses(api, options, progress);
+    const gateways = await createGatewayClasses(api, options.classes, options.athletes, progress);
     const sessionIds = gateways.map((gateway) => gateway.sessionId);
     const athletes = options.classes * options.athletes;
     const stepMs = options.sampleMs > 0 ? options.sampleMs : sampleStepMs(options.maxRate, athletes);
