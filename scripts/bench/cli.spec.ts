@@ -17,10 +17,23 @@ describe('bench command line', () => {
       ok: true,
       value: {
         scenario: 'fanout',
-        options: { screens: 200, classes: 20, athletes: 5, seconds: 30, tick: 1000, out: 'bench/results' },
+        options: {
+          screens: 200,
+          classes: 20,
+          athletes: 5,
+          seconds: 30,
+          tick: 1000,
+          encoding: 'objects',
+          out: 'bench/results',
+        },
       },
     });
     expect(parseBenchArgs(['fanout', '--runs', '3'])).toMatchObject({ ok: false });
+    expect(parseBenchArgs(['fanout', '--encoding', 'compact'])).toMatchObject({
+      ok: true,
+      value: { options: { encoding: 'compact' } },
+    });
+    expect(parseBenchArgs(['fanout', '--encoding', 'binary'])).toMatchObject({ ok: false });
   });
 
   it('takes the latency scenario with the sizes of a studio chain by default', () => {
@@ -28,7 +41,15 @@ describe('bench command line', () => {
       ok: true,
       value: {
         scenario: 'latency',
-        options: { classes: 10, athletes: 30, screens: 300, seconds: 60, tick: 1000, out: 'bench/results' },
+        options: {
+          classes: 10,
+          athletes: 30,
+          screens: 300,
+          seconds: 60,
+          tick: 1000,
+          encoding: 'objects',
+          out: 'bench/results',
+        },
       },
     });
     expect(parseBenchArgs(['latency', '--tick', '50'])).toEqual({

@@ -2,7 +2,7 @@
 // declare their own flags.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { ParseResult } from '#contracts';
+import { valuesEncoding, type ParseResult } from '#contracts';
 
 const integerArg = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.int().min(min).max(max));
@@ -23,6 +23,8 @@ export const fanoutOptions = z.strictObject({
   athletes: integerArg(1, 100).default(5),
   seconds: integerArg(5, 3600).default(30),
   tick: integerArg(100, 10_000).default(1000),
+  /** How screens take hrm:values: the documented objects, or compact frames (docs/contracts/live.md). */
+  encoding: valuesEncoding.default('objects'),
   out: z.string().min(1).default('bench/results'),
 });
 export type FanoutOptions = z.infer<typeof fanoutOptions>;
@@ -33,6 +35,8 @@ export const latencyOptions = z.strictObject({
   screens: integerArg(1, 50_000).default(1000),
   seconds: integerArg(5, 3600).default(60),
   tick: integerArg(100, 10_000).default(1000),
+  /** How screens take hrm:values: the documented objects, or compact frames (docs/contracts/live.md). */
+  encoding: valuesEncoding.default('objects'),
   out: z.string().min(1).default('bench/results'),
 });
 export type LatencyOptions = z.infer<typeof latencyOptions>;
@@ -93,8 +97,8 @@ export const USAGE = [
   '       npm run bench -- throughput [--classes 50] [--athletes 30] [--start-rate 2000] [--step 2000] [--max-rate 60000]',
   '                                   [--hold 30] [--batch 30] [--sample-ms 1000] [--tolerance 2] [--profile none|ingest|api]',
   '                                   [--out bench/results]',
-  '       npm run bench -- fanout [--screens 5000] [--classes 200] [--athletes 5] [--seconds 30] [--tick 1000] [--out bench/results]',
-  '       npm run bench -- latency [--classes 100] [--athletes 30] [--screens 1000] [--seconds 60] [--tick 1000] [--out bench/results]',
+  '       npm run bench -- fanout [--screens 5000] [--classes 200] [--athletes 5] [--seconds 30] [--tick 1000] [--encoding objects|compact] [--out bench/results]',
+  '       npm run bench -- latency [--classes 100] [--athletes 30] [--screens 1000] [--seconds 60] [--tick 1000] [--encoding objects|compact] [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */

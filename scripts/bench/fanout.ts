@@ -133,7 +133,7 @@ export async function runFanout(
       options.screens,
       { token: stack.adminToken },
       recorder,
-      liveScreen(recorder, (index) => classes[index % classes.length]?.id),
+      liveScreen(recorder, (index) => classes[index % classes.length]?.id, options.encoding),
     );
     progress(`${sockets.length} screens connected and subscribed`);
     await sleep(3 * options.tick);

@@ -27,7 +27,7 @@ export function latencyMarkdown(
         .loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}.`,
-    `Flags: --classes ${options.classes} --athletes ${options.athletes} --screens ${options.screens} --seconds ${options.seconds} --tick ${options.tick}.`,
+    `Flags: --classes ${options.classes} --athletes ${options.athletes} --screens ${options.screens} --seconds ${options.seconds} --tick ${options.tick} --encoding ${options.encoding}.`,
     '',
     `${result.classes} classes of ${result.athletesPerClass} athletes, one gateway each publishing a batch a second over the public contract ` +
       `(${result.samplesPerS} samples/s, each stamped with its publish time); ingest, the API and one realtime process; ` +

@@ -63,7 +63,7 @@ export async function runLatency(
       options.screens,
       { token: stack.adminToken },
       recorder,
-      liveScreen(recorder, (index) => classes[index % classes.length]?.sessionId),
+      liveScreen(recorder, (index) => classes[index % classes.length]?.sessionId, options.encoding),
     );
     progress(`${sockets.length} screens connected and subscribed over ${classes.length} classes`);
     await sleep(3 * options.tick);

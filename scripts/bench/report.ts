@@ -83,7 +83,7 @@ export function fanoutMarkdown(
     `# Bench: fanout (${date})`,
     '',
     `Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GiB, Node ${host.node}, ${host.platform}.`,
-    `Flags: --screens ${options.screens} --classes ${options.classes} --athletes ${options.athletes} --seconds ${options.seconds} --tick ${options.tick}.`,
+    `Flags: --screens ${options.screens} --classes ${options.classes} --athletes ${options.athletes} --seconds ${options.seconds} --tick ${options.tick} --encoding ${options.encoding}.`,
     '',
     `One realtime process; ${result.screens} socket.io clients (in the bench's own process, on the same machine) over ${result.classes} live classes of ${result.athletesPerClass} athletes; heart rate published to the HR stream at ${result.publishedPerS} events/s for ${result.seconds} s.`,
     '',

@@ -2,7 +2,13 @@
 // bench's own process, each counting the bytes it receives (raw engine.io
 // messages, as they came off the WebSocket) and the delays of what it shows.
 import { io, type Socket } from 'socket.io-client';
-import { hrmValues, sessionSubscribeAck } from '#contracts';
+import {
+  decodeCompactValues,
+  hrmValues,
+  hrmValuesCompact,
+  sessionSubscribeAck,
+  type ValuesEncoding,
+} from '#contracts';
 import { delaySummary, type DelaySummary } from './stats.js';
 
 /** Runs `work` over `items`, `concurrency` at a time. */
@@ -125,6 +131,7 @@ export function closeScreens(sockets: readonly Socket[]): void {
 export function liveScreen(
   recorder: DelayRecorder,
   sessionIdOf: (index: number) => string | undefined,
+  encoding: ValuesEncoding = 'objects',
 ): (socket: Socket, index: number) => Promise<void> {
   return async (socket, index) => {
     const sessionId = sessionIdOf(index);
@@ -132,12 +139,15 @@ export function liveScreen(
     socket.on('hrm:values', (payload: unknown) => {
       if (!recorder.measuring) return;
       const received = Date.now();
-      const frame = hrmValues.parse(payload);
+      const frame =
+        encoding === 'compact'
+          ? decodeCompactValues(hrmValuesCompact.parse(payload))
+          : hrmValues.parse(payload);
       recorder.frame(frame.at, received);
       for (const value of frame.values) recorder.value(index, value.participantId, value.ts, received);
     });
     const ack = sessionSubscribeAck.parse(
-      await socket.timeout(30_000).emitWithAck('session:subscribe', { sessionId }),
+      await socket.timeout(30_000).emitWithAck('session:subscribe', { sessionId, encoding }),
     );
     if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
   };
