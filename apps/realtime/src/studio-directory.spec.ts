@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeviceStatusRecord } from '#contracts';
-import { UNASSIGNED_SEEN_WITHIN_MS, unassignedOf } from './studio-directory.js';
+import { unassignedOf } from '#domain';
+import { UNASSIGNED_SEEN_WITHIN_MS } from './studio-directory.js';
 
 const NOW = Date.UTC(2026, 10, 26, 10, 0);
 const heard = (deviceId: string, agoMs: number): DeviceStatusRecord => ({

@@ -1,30 +1,21 @@
 // What a studio's screens need besides its classes: the studio's name
 // (Postgres), and the straps its gateways hear that nobody is paired with
 // (device_status KV minus the pairings in Postgres), pushed as they appear.
-import type { DeviceStatusRecord, LiveStudio, StudioDevices, UnassignedDevice } from '#contracts';
+import {
+  UNASSIGNED_SEEN_WITHIN_HOURS,
+  type LiveStudio,
+  type StudioDevices,
+  type UnassignedDevice,
+} from '#contracts';
+import { unassignedOf } from '#domain';
 import type { Logger } from '#config';
 import type { Db } from '#db';
 import type { DeviceStatusStore, DeviceStatusWatch } from '#eventstore';
 
 /** A strap heard once, longer ago than this, is noise on a screen (as in the REST device list). */
-export const UNASSIGNED_SEEN_WITHIN_MS = 24 * 3600 * 1000;
+export const UNASSIGNED_SEEN_WITHIN_MS = UNASSIGNED_SEEN_WITHIN_HOURS * 3600 * 1000;
 /** Sightings arrive every few seconds per strap: one re-read per studio per second at most. */
 const RECHECK_AFTER_MS = 1000;
-
-/** Straps heard since `seenSince` that nobody is paired with, newest first. */
-export function unassignedOf(
-  statuses: DeviceStatusRecord[],
-  paired: ReadonlySet<string>,
-  seenSince: number,
-): UnassignedDevice[] {
-  return statuses
-    .filter((record) => !paired.has(record.deviceId) && record.lastSeen >= seenSince)
-    .sort((a, b) => b.lastSeen - a.lastSeen || (a.deviceId < b.deviceId ? -1 : 1))
-    .map(({ deviceId, lastSeen, battery, rssi, gatewayId }) => ({
-      deviceId,
-      status: { lastSeen, battery, rssi, gatewayId },
-    }));
-}
 
 interface Watched {
   watch: Promise<DeviceStatusWatch>;

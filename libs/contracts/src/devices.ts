@@ -42,6 +42,9 @@ export const deviceStatusRecord = z.strictObject({
 });
 export type DeviceStatusRecord = z.infer<typeof deviceStatusRecord>;
 
+/** How far back unassigned straps are listed unless asked otherwise: one heard a month ago is noise. */
+export const UNASSIGNED_SEEN_WITHIN_HOURS = 24;
+
 /** `GET /studios/:studioId/devices?seenWithinHours`: how far back unassigned devices are listed. */
 export const deviceListQuery = z.strictObject({
   seenWithinHours: z
@@ -49,7 +52,7 @@ export const deviceListQuery = z.strictObject({
     .regex(/^\d{1,3}$/, 'must be a whole number of hours from 1 to 720')
     .transform(Number)
     .pipe(z.int().min(1).max(720))
-    .default(24),
+    .default(UNASSIGNED_SEEN_WITHIN_HOURS),
 });
 export type DeviceListQuery = z.infer<typeof deviceListQuery>;
 

@@ -1,6 +1,7 @@
 // The device list: a studio's pairings with each strap's status, and the
 // straps its gateways heard that nobody is paired with ("who is this?").
-import { deviceList, type DeviceList, type DeviceStatus, type DeviceStatusRecord } from '#contracts';
+import { deviceList, type DeviceList, type DeviceStatusRecord } from '#contracts';
+import { deviceStatusOf, unassignedOf } from '#domain';
 
 export interface Pairing {
   deviceId: string;
@@ -8,13 +9,6 @@ export interface Pairing {
   displayName: string;
   pairedAt: number;
 }
-
-const statusOf = ({ lastSeen, battery, rssi, gatewayId }: DeviceStatusRecord): DeviceStatus => ({
-  lastSeen,
-  battery,
-  rssi,
-  gatewayId,
-});
 
 /**
  * Paired straps in the order given, each with its status or null; unassigned straps
@@ -31,11 +25,8 @@ export function deviceListView(
   return deviceList.parse({
     devices: pairings.map((pairing) => {
       const record = byDevice.get(pairing.deviceId);
-      return { ...pairing, status: record === undefined ? null : statusOf(record) };
+      return { ...pairing, status: record === undefined ? null : deviceStatusOf(record) };
     }),
-    unassigned: statuses
-      .filter((record) => !paired.has(record.deviceId) && record.lastSeen >= seenSince)
-      .sort((a, b) => b.lastSeen - a.lastSeen || (a.deviceId < b.deviceId ? -1 : 1))
-      .map((record) => ({ deviceId: record.deviceId, status: statusOf(record) })),
+    unassigned: unassignedOf(statuses, paired, seenSince),
   });
 }

@@ -1,7 +1,7 @@
 // The latest sighting of a strap, folded from samples and gateway status, and
 // when it is worth writing: a gateway reports every strap every few seconds
 // and samples arrive at 1 Hz per strap, far more often than anyone reads them.
-import type { DeviceStatusRecord } from '#contracts';
+import type { DeviceStatus, DeviceStatusRecord, UnassignedDevice } from '#contracts';
 
 /** The state kept per studio and device. */
 export type DeviceSighting = DeviceStatusRecord;
@@ -78,4 +78,24 @@ export function writeDecision(
   if (sameSighting(written.sighting, next)) return 'nothing';
   if (next.battery !== written.sighting.battery) return 'now';
   return now - written.at >= intervalMs ? 'now' : 'later';
+}
+
+/** What screens and operators see of a sighting. */
+export const deviceStatusOf = ({ lastSeen, battery, rssi, gatewayId }: DeviceStatusRecord): DeviceStatus => ({
+  lastSeen,
+  battery,
+  rssi,
+  gatewayId,
+});
+
+/** Straps heard at or after `seenSince` that nobody is paired with, newest first (then by id). */
+export function unassignedOf(
+  statuses: readonly DeviceStatusRecord[],
+  paired: ReadonlySet<string>,
+  seenSince: number,
+): UnassignedDevice[] {
+  return statuses
+    .filter((record) => !paired.has(record.deviceId) && record.lastSeen >= seenSince)
+    .sort((a, b) => b.lastSeen - a.lastSeen || (a.deviceId < b.deviceId ? -1 : 1))
+    .map((record) => ({ deviceId: record.deviceId, status: deviceStatusOf(record) }));
 }
