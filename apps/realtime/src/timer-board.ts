@@ -84,13 +84,6 @@ export class TimerBoard {
     }
   }
 
-  /** A class nobody will watch again (ended and forgotten): its timer goes too. */
-  forget(sessionId: string): void {
-    const entry = this.timers.get(sessionId);
-    entry?.boundary?.();
-    this.timers.delete(sessionId);
-  }
-
   stop(): void {
     this.live = false;
     for (const entry of this.timers.values()) {

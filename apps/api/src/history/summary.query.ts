@@ -30,7 +30,12 @@ const round = (value: number, decimals: number) => Math.round(value * 10 ** deci
 const minutes = (ms: number) => round(ms / MS_PER_MINUTE, 2);
 
 export async function sessionSummary(db: Db, store: EventStore, sessionId: string): Promise<SessionSummary> {
-  const { events } = await store.readAggregate(streams.events.name, eventSubjects.session(sessionId));
+  // Three independent reads: the class's log, its timer's log, its samples.
+  const [{ events }, timer, samples] = await Promise.all([
+    store.readAggregate(streams.events.name, eventSubjects.session(sessionId)),
+    store.readAggregate(streams.events.name, eventSubjects.timer(sessionId)),
+    readSamples(db, sessionId),
+  ]);
   const sessionEvents = events.map((stored) => stored.event).filter(isSessionEvent);
   let startedAt: number | null = null;
   let endedAt: number | null = null;
@@ -41,10 +46,8 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
     if (event.type === 'session.ended') endedAt = event.data.endedAt;
   }
 
-  const timer = await store.readAggregate(streams.events.name, eventSubjects.timer(sessionId));
   const timerEvents = timer.events.map((stored) => stored.event).filter(isTimerEvent);
 
-  const samples = await readSamples(db, sessionId);
   const summaries = joined.map((participant) => ({
     participant,
     effort: summarizeEffort(samples.get(participant.participantId) ?? [], profileOf(participant)),

@@ -7,12 +7,12 @@
 import type { Db } from '#db';
 import type { Tx } from '#eventstore';
 
-export const MINUTE_MS = 60_000;
+const MINUTE_MS = 60_000;
 const BYTES_PER_SAMPLE = 4;
 
 export type PackedSample = { ts: number; bpm: number; maxHr: number | null };
 
-export const minuteOf = (ts: number) => Math.floor(ts / MINUTE_MS) * MINUTE_MS;
+const minuteOf = (ts: number) => Math.floor(ts / MINUTE_MS) * MINUTE_MS;
 
 /** Packs samples of one minute (any order). */
 export function packSamples(minute: number, samples: readonly PackedSample[]): Buffer {
