@@ -4,7 +4,7 @@
 // (docs/history-storage.md): each batch first makes sure its months have a
 // partition, then goes in as one multi-row INSERT ... ON CONFLICT DO NOTHING,
 // and the rows it added are packed into their minute's chunk (sample-chunks.ts).
-import { eventSubjects, streams } from '#contracts';
+import { eventSubjects, heartRateSamplesOf, isHeartRateEvent, streams } from '#contracts';
 import type { Projection } from '#eventstore';
 import { ensureMonthPartitions } from './hr-sample-partitions.js';
 import { appendToChunks } from './sample-chunks.js';
@@ -28,19 +28,21 @@ export const heartRateProjection: Projection = {
   async apply(tx, events) {
     const rows: SampleRow[] = [];
     for (const { event } of events) {
-      if (event.type !== 'heart-rate.recorded') continue;
-      const { sessionId, participantId, ts, bpm, zone, maxHr, rrMs, contact, battery } = event.data;
-      rows.push({
-        sessionId,
-        participantId,
-        ts,
-        bpm,
-        zone,
-        maxHr: maxHr ?? null,
-        rrMs: rrMs ?? [],
-        contact: contact ?? null,
-        battery: battery ?? null,
-      });
+      if (!isHeartRateEvent(event)) continue;
+      const { sessionId, samples } = heartRateSamplesOf(event);
+      for (const { participantId, ts, bpm, zone, maxHr, rrMs, contact, battery } of samples) {
+        rows.push({
+          sessionId,
+          participantId,
+          ts,
+          bpm,
+          zone,
+          maxHr: maxHr ?? null,
+          rrMs: rrMs ?? [],
+          contact: contact ?? null,
+          battery: battery ?? null,
+        });
+      }
     }
     if (rows.length === 0) return;
     await ensureMonthPartitions(
