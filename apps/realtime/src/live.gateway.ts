@@ -102,7 +102,10 @@ export class LiveGateway
     );
     this.socketsGauge = metrics.gauge('hrm_realtime_sockets', 'Connected sockets on /live');
     // With the socket count, memory per connected screen (the fan-out bench reads both).
-    this.memoryGauge = metrics.gauge('hrm_realtime_memory_bytes', 'Process memory, by kind (rss, heapUsed)');
+    this.memoryGauge = metrics.gauge(
+      'hrm_realtime_memory_bytes',
+      'Process memory, by kind (rss, heapUsed, external, arrayBuffers)',
+    );
   }
 
   afterInit(namespace: Namespace): void {
@@ -321,9 +324,11 @@ export class LiveGateway
     const namespace = this.namespace;
     if (!namespace) return;
     const now = Date.now();
-    const { rss, heapUsed } = process.memoryUsage();
+    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
     this.memoryGauge(rss, { kind: 'rss' });
     this.memoryGauge(heapUsed, { kind: 'heapUsed' });
+    this.memoryGauge(external, { kind: 'external' });
+    this.memoryGauge(arrayBuffers, { kind: 'arrayBuffers' });
     this.socketsGauge(namespace.sockets.size);
     for (const [sessionId, session] of this.feed.sessions) {
       for (const alert of session.dueAlerts(now)) this.alert(session, alert);
