@@ -62,7 +62,16 @@ export interface FanoutResult {
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function realtimeMemory(url: string): Promise<{ rss: number; heapUsed: number; sockets: number }> {
+export interface RealtimeMemory {
+  rss: number;
+  heapUsed: number;
+  /** Memory outside the JS heap that JS objects own (Buffers among it: `arrayBuffers`). */
+  external: number;
+  arrayBuffers: number;
+  sockets: number;
+}
+
+export async function realtimeMemory(url: string): Promise<RealtimeMemory> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (prefix: string) =>
     Number(
@@ -74,11 +83,13 @@ async function realtimeMemory(url: string): Promise<{ rss: number; heapUsed: num
   return {
     rss: read('hrm_realtime_memory_bytes{kind="rss"}'),
     heapUsed: read('hrm_realtime_memory_bytes{kind="heapUsed"}'),
+    external: read('hrm_realtime_memory_bytes{kind="external"}'),
+    arrayBuffers: read('hrm_realtime_memory_bytes{kind="arrayBuffers"}'),
     sockets: read('hrm_realtime_sockets '),
   };
 }
 
-function heartRateNow(
+export function heartRateNow(
   session: SessionView,
   index: number,
   second: number,
