@@ -49,6 +49,7 @@ import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';
 import { StudioDirectory } from './studio-directory.js';
 import { TIMER_RESYNC_MS } from './timer-board.js';
 import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
+import { releaseConnectionRequest, releaseUpgradeResponse } from './upgrade-request.js';
 import { ValuesDelivery, type SocketState } from './values-delivery.js';
 
 interface Client extends SocketState {
@@ -109,7 +110,9 @@ export class LiveGateway
   }
 
   afterInit(namespace: Namespace): void {
+    namespace.server.engine.use(releaseUpgradeResponse);
     namespace.use((socket, next) => {
+      releaseConnectionRequest(socket);
       if (!this.feed.rebuilt) return next(new Error('unavailable'));
       const auth = handshakeAuth.safeParse(socket.handshake.auth);
       void this.verifier
