@@ -32,6 +32,7 @@ import {
   unsubscribeRequest,
   type Ack,
   type CommandReply,
+  type HrmMetadata,
   type LiveAlert,
   type SessionSnapshot,
   type SpotifyState,
@@ -187,8 +188,11 @@ export class LiveGateway
     );
     if (request.value.encoding !== 'compact') await socket.leave(rooms.sessionCompact(sessionId));
     client.behind?.delete(session.session.sessionId); // the snapshot brings it up to date
-    const snapshot = sessionSnapshot.parse(this.snapshotOf(session));
-    socket.emit(liveEvents.metadata, snapshot.metadata);
+    const metadata = session.metadata();
+    const snapshot = sessionSnapshot.parse(this.snapshotOf(session, metadata));
+    // The athletes' own metadata objects, checked above, not the parsed copy: connection-state
+    // recovery keeps every emit for its 2 minutes, and a copy for each screen was ~1 KB at 5 athletes.
+    socket.emit(liveEvents.metadata, metadata);
     return { ok: true, snapshot };
   }
 
@@ -341,12 +345,12 @@ export class LiveGateway
     }
   }
 
-  private snapshotOf(session: LiveSessionState): SessionSnapshot {
+  private snapshotOf(session: LiveSessionState, metadata: HrmMetadata): SessionSnapshot {
     const now = Date.now();
     const sessionId = session.session.sessionId;
     return {
       session: session.session,
-      metadata: session.metadata(),
+      metadata,
       values: { sessionId, seq: session.seq, at: now, values: session.allValues(now) },
       timer: this.feed.timers.state(sessionId),
       spotify: this.feed.playback.state(session.session.studioId),
