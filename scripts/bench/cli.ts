@@ -53,6 +53,8 @@ export const memoryOptions = z.strictObject({
   encoding: valuesEncoding.default('objects'),
   /** Constructors listed, largest growth first. */
   top: integerArg(1, 1000).default(40),
+  /** Keep the heap snapshots in this directory (to open in Chrome DevTools); by default they are deleted once read. */
+  keep: z.string().min(1).optional(),
   out: z.string().min(1).default('bench/results'),
 });
 export type MemoryOptions = z.infer<typeof memoryOptions>;
@@ -116,7 +118,7 @@ export const USAGE = [
   '                                   [--out bench/results]',
   '       npm run bench -- fanout [--screens 5000] [--classes 200] [--athletes 5] [--seconds 30] [--tick 1000] [--encoding objects|compact] [--out bench/results]',
   '       npm run bench -- latency [--classes 100] [--athletes 30] [--screens 1000] [--seconds 60] [--tick 1000] [--encoding objects|compact] [--out bench/results]',
-  '       npm run bench -- memory [--screens 2000] [--step 1000] [--classes 200] [--athletes 5] [--tick 1000] [--settle 10] [--encoding objects|compact] [--top 40] [--out bench/results]',
+  '       npm run bench -- memory [--screens 2000] [--step 1000] [--classes 200] [--athletes 5] [--tick 1000] [--settle 10] [--encoding objects|compact] [--top 40] [--keep DIR] [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */

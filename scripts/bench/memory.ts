@@ -174,6 +174,10 @@ export async function runMemory(
       await sleep(options.tick * 1.5);
       const afterGc = await readGauge(realtimeUrl);
       const summary = summarizeHeapSnapshot(file);
+      if (options.keep !== undefined) {
+        fs.mkdirSync(options.keep, { recursive: true });
+        fs.copyFileSync(file, path.join(options.keep, `realtime-${sockets.length}-screens.heapsnapshot`));
+      }
       fs.rmSync(file);
       summaries.push(summary);
       const step: MemoryStep = {
