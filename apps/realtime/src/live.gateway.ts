@@ -106,7 +106,7 @@ export class LiveGateway
     // With the socket count, memory per connected screen (the fan-out bench reads both).
     this.memoryGauge = metrics.gauge(
       'hrm_realtime_memory_bytes',
-      'Process memory, by kind (rss, heapUsed, external, arrayBuffers)',
+      'Process memory, by kind (rss, heapTotal, heapUsed, external, arrayBuffers)',
     );
   }
 
@@ -331,8 +331,9 @@ export class LiveGateway
     const namespace = this.namespace;
     if (!namespace) return;
     const now = Date.now();
-    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
     this.memoryGauge(rss, { kind: 'rss' });
+    this.memoryGauge(heapTotal, { kind: 'heapTotal' });
     this.memoryGauge(heapUsed, { kind: 'heapUsed' });
     this.memoryGauge(external, { kind: 'external' });
     this.memoryGauge(arrayBuffers, { kind: 'arrayBuffers' });
