@@ -64,6 +64,16 @@ export interface FanoutResult {
     heapPerScreenKb: number;
     /** As the bench read it before: once, three ticks after the screens connected (garbage included). */
     heapPerScreenKbAtConnect: number;
+    /**
+     * At the end of the window, once frames flowed for `seconds`, less before (KiB a screen):
+     * RSS, and what it is made of (the heap V8 committed and used, memory outside the heap).
+     */
+    atEnd: {
+      rssPerScreenKb: number;
+      heapTotalPerScreenKb: number;
+      heapUsedPerScreenKb: number;
+      externalPerScreenKb: number;
+    };
   };
 }
 
@@ -72,6 +82,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RealtimeMemory {
   rss: number;
+  /** The JS heap's committed size: heapUsed plus what V8 keeps for it (RSS counts it all). */
+  heapTotal: number;
   heapUsed: number;
   /** Memory outside the JS heap that JS objects own (Buffers among it: `arrayBuffers`). */
   external: number;
@@ -90,6 +102,7 @@ export async function realtimeMemory(url: string): Promise<RealtimeMemory> {
     );
   return {
     rss: read('hrm_realtime_memory_bytes{kind="rss"}'),
+    heapTotal: read('hrm_realtime_memory_bytes{kind="heapTotal"}'),
     heapUsed: read('hrm_realtime_memory_bytes{kind="heapUsed"}'),
     external: read('hrm_realtime_memory_bytes{kind="external"}'),
     arrayBuffers: read('hrm_realtime_memory_bytes{kind="arrayBuffers"}'),
@@ -172,6 +185,7 @@ export async function runFanout(
     const idle = new GaugeWatch(realtimeUrl, options.tick);
     await sleep(5 * options.tick);
     const before = await idle.stop();
+    const idleLast = await realtimeMemory(realtimeUrl);
 
     const recorder = new DelayRecorder();
     sockets = await connectScreens(
@@ -251,6 +265,12 @@ export async function runFanout(
         heapPerScreenKb: Math.round(((during.heapUsed - before.heapUsed) / 1024 / screens) * 10) / 10,
         heapPerScreenKbAtConnect:
           Math.round(((connected.heapUsed - before.heapUsed) / 1024 / screens) * 10) / 10,
+        atEnd: {
+          rssPerScreenKb: Math.round((after.rss - before.rss) / 1024 / screens),
+          heapTotalPerScreenKb: Math.round((after.heapTotal - idleLast.heapTotal) / 1024 / screens),
+          heapUsedPerScreenKb: Math.round((after.heapUsed - before.heapUsed) / 1024 / screens),
+          externalPerScreenKb: Math.round(((after.external - idleLast.external) / 1024 / screens) * 10) / 10,
+        },
       },
     };
   } finally {

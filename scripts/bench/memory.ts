@@ -45,7 +45,6 @@ export interface MemoryResult {
   perScreenKb: {
     gaugeHeapMedian: number;
     gaugeHeapMin: number;
-    gaugeRssMedian: number;
     afterGcHeap: number;
     afterGcExternal: number;
     snapshot: number;
@@ -215,7 +214,6 @@ export async function runMemory(
       perScreenKb: {
         gaugeHeapMedian: perScreen(first.gauge.heapUsedMedianMb, last.gauge.heapUsedMedianMb),
         gaugeHeapMin: perScreen(first.gauge.heapUsedMinMb, last.gauge.heapUsedMinMb),
-        gaugeRssMedian: perScreen(first.gauge.rssMedianMb, last.gauge.rssMedianMb),
         afterGcHeap: perScreen(first.afterGc.heapUsedMb, last.afterGc.heapUsedMb),
         afterGcExternal: perScreen(first.afterGc.externalMb, last.afterGc.externalMb),
         snapshot: kb((lastSummary.totalBytes - firstSummary.totalBytes) / screens),

@@ -97,6 +97,7 @@ export function fanoutMarkdown(
     `| realtime RSS before screens / with screens (MB) | ${memory.rssBeforeMb} / ${memory.rssAfterMb} |`,
     `| memory per connected screen, steady (least gauge reading while frames flow − least before): RSS / JS heap (KiB) | ${memory.rssPerScreenKb} / ${memory.heapPerScreenKb} |`,
     `| JS heap per screen read once, 3 ticks after connecting (garbage included) (KiB) | ${memory.heapPerScreenKbAtConnect} |`,
+    `| at the end of the window, per screen: RSS / heap committed / heap used / external (KiB) | ${memory.atEnd.rssPerScreenKb} / ${memory.atEnd.heapTotalPerScreenKb} / ${memory.atEnd.heapUsedPerScreenKb} / ${memory.atEnd.externalPerScreenKb} |`,
     '',
     '## Baselines, same run, same screens and classes',
     '',
