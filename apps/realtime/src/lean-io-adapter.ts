@@ -1,10 +1,12 @@
 // Nest's IoAdapter binds a gateway's message handlers to each socket as rxjs
 // pipelines: per socket and per event an Observable, four operator
-// subscribers and their closures, about 22 KB per socket with our six events
+// subscribers and their closures, about 27 KiB per socket with our six events
 // (measured: `npm run bench -- memory`). This adapter binds the same handlers
 // with one listener function per event shared by every socket, and answers
 // as Nest's does: the handler's result (value, promise or observable) goes
-// to the client's ack, or is emitted when it names an `event`.
+// to the client's ack, or is emitted when it names an `event`. (Nest's also
+// drops an answer that comes after a disconnect; Socket.IO ignores a write
+// to a closed connection anyway.)
 import { Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
