@@ -2,18 +2,25 @@
 // publishes on NATS, a screen receives the value over Socket.IO, and the REST
 // history returns it from Postgres.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import {
   deadLetter,
+  eventSubjects,
+  heartRateSamplesOf,
   heartRateSeries,
   hrmMetadata,
   hrmValues,
   member,
   sessionSubscribeAck,
+  isHeartRateEvent,
+  streams,
+  type HeartRateEvent,
   type HrmValues,
 } from '#contracts';
+import { decodeEvent } from '#eventstore';
 import { eventually, sleep, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
 import { TestGateway } from './support/gateway.js';
 import { setUpLiveClass, type LiveClass } from './support/live-class.js';
@@ -206,4 +213,50 @@ describe('heart rate from gateway to screen to history', () => {
     });
     socket.close();
   });
+
+  it("writes a gateway message as one heart-rate event of the class: its athletes' samples, each once", async () => {
+    const ts = Date.now() + 40_000;
+    const [first] = devices;
+    await gateway.publishSamples([
+      ...devices.map((deviceId, index) => ({ deviceId, ts, bpm: 110 + index, contact: true })),
+      // The same strap and instant again, and a strap nobody wears.
+      { deviceId: first ?? '', ts, bpm: 199 },
+      { deviceId: 'ant:120:99999', ts, bpm: 90 },
+    ]);
+    const events = await eventually(async () => {
+      const found = (await heartRateEventsOf(nats, live.sessionId)).filter(({ event }) =>
+        heartRateSamplesOf(event).samples.some((sample) => sample.ts === ts),
+      );
+      return found.length > 0 ? found : undefined;
+    }, 'the heart-rate event of the message');
+    expect(events).toHaveLength(1);
+    const [{ subject, event }] = events as [(typeof events)[number]];
+    expect(subject).toBe(`hr.${live.sessionId}.gw-1`);
+    expect(event.type).toBe('heart-rate.batch-recorded');
+    expect(
+      heartRateSamplesOf(event).samples.map((sample) => [sample.participantId, sample.ts, sample.bpm]),
+    ).toEqual(devices.map((deviceId, index) => [live.participantsByDevice.get(deviceId), ts, 110 + index]));
+  });
 });
+
+/** Every heart-rate event of the class in the HR stream, in log order. */
+async function heartRateEventsOf(
+  nats: NatsConnection,
+  sessionId: string,
+): Promise<Array<{ subject: string; event: HeartRateEvent }>> {
+  const consumer = await jetstream(nats).consumers.get(streams.heartRate.name, {
+    filter_subjects: eventSubjects.sessionHeartRate(sessionId),
+  });
+  const events: Array<{ subject: string; event: HeartRateEvent }> = [];
+  for (;;) {
+    const messages = await consumer.fetch({ max_messages: 500, expires: 1000 });
+    let pending = 0;
+    for await (const message of messages) {
+      const decoded = decodeEvent(message.data);
+      if (decoded.ok && isHeartRateEvent(decoded.event))
+        events.push({ subject: message.subject, event: decoded.event });
+      pending = message.info.pending;
+    }
+    if (pending === 0) return events;
+  }
+}

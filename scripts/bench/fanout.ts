@@ -9,7 +9,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Socket } from 'socket.io-client';
-import { eventSubjects, type HeartRateRecorded, type SessionView } from '#contracts';
+import { eventSubjects, type HeartRateBatchRecorded, type SessionView } from '#contracts';
 import { pctMaxOf, zoneOf } from '#domain';
 import { encodeEvent } from '#eventstore';
 import { ApiClient } from '../stack/api-client.js';
@@ -135,34 +135,35 @@ export class GaugeWatch {
   }
 }
 
+/** One second of a class's heart rate, as ingest writes a gateway's batch: one event for all its athletes. */
 export function heartRateNow(
   session: SessionView,
-  index: number,
   second: number,
   ts: number,
-): HeartRateRecorded | null {
-  const participant = session.participants[index];
-  if (!participant) return null;
-  const bpm = 110 + ((second * 7 + index * 13) % 60);
-  return {
-    id: `${session.id}:${participant.participantId}:${ts}`,
-    type: 'heart-rate.recorded',
-    occurredAt: ts,
-    recordedAt: ts,
-    correlationId: `bench:${second}`,
-    causationId: null,
-    data: {
-      sessionId: session.id,
+): HeartRateBatchRecorded | null {
+  const samples = session.participants.map((participant, index) => {
+    const bpm = 110 + ((second * 7 + index * 13) % 60);
+    return {
       participantId: participant.participantId,
-      studioId: session.studioId,
       deviceId: participant.deviceId ?? `bench-${index}`,
       ts,
       bpm,
       zone: zoneOf(bpm, participant.zoneThresholds),
       pctMax: pctMaxOf(bpm, participant.maxHr),
+      maxHr: participant.maxHr,
       contact: true,
       battery: 80,
-    },
+    };
+  });
+  if (samples.length === 0) return null;
+  return {
+    id: `${session.id}:bench:${ts}`,
+    type: 'heart-rate.batch-recorded',
+    occurredAt: ts,
+    recordedAt: ts,
+    correlationId: `bench:${second}`,
+    causationId: null,
+    data: { sessionId: session.id, studioId: session.studioId, gatewayId: 'bench', samples },
   };
 }
 
@@ -212,13 +213,11 @@ export async function runFanout(
       await sleep(Math.max(0, due - Date.now()));
       const acks: Array<Promise<unknown>> = [];
       for (const session of classes) {
-        for (let index = 0; index < session.participants.length; index++) {
-          const event = heartRateNow(session, index, second, Date.now());
-          if (!event) continue;
-          const subject = eventSubjects.heartRate(session.id, event.data.participantId);
-          acks.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
-          published++;
-        }
+        const event = heartRateNow(session, second, Date.now());
+        if (!event) continue;
+        const subject = eventSubjects.heartRate(session.id, event.data.gatewayId);
+        acks.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
+        published += event.data.samples.length;
       }
       await Promise.all(acks);
       if ((second + 1) % 10 === 0)

@@ -9,7 +9,8 @@ import {
   member,
   sessionView,
   studio,
-  type HeartRateRecorded,
+  type HeartRateBatchRecorded,
+  type RecordedSample,
   type SessionView,
 } from '#contracts';
 import { pctMaxOf, zoneOf } from '#domain';
@@ -67,60 +68,67 @@ export async function createBenchClass(
   return api.call('GET', `/sessions/${sessionId}`, sessionView);
 }
 
-/** The heart-rate events of the class: 1 Hz per athlete from its start, with the curves' dropouts. */
+/**
+ * The heart-rate events of the class as ingest writes them: one a second (the
+ * gateway's batch) with a sample of every athlete heard, 1 Hz per athlete from
+ * its start, with the curves' dropouts.
+ */
 export function* benchHeartRate(
   session: SessionView,
   minutes: number,
   seed: number,
-): Generator<HeartRateRecorded> {
+): Generator<HeartRateBatchRecorded> {
   const start = session.startedAt ?? Date.now();
   const curves = session.participants.map((_, index) => new AthleteCurve({ seed, index }));
   for (let second = 0; second < minutes * 60; second++) {
+    const samples: RecordedSample[] = [];
     for (const [index, participant] of session.participants.entries()) {
       const reading = curves[index]?.step(1).reading ?? null;
       if (reading === null) continue; // the gateway heard nothing this second
       // Straps are not in step with each other: each has its own offset within the second.
       const ts = start + second * 1000 + ((index * 37) % 1000);
       const { participantId, maxHr, zoneThresholds } = participant;
-      yield {
-        id: `${session.id}:${participantId}:${ts}`,
-        type: 'heart-rate.recorded',
-        occurredAt: ts,
-        recordedAt: ts + 150,
-        correlationId: `${GATEWAY}:${second}`,
-        causationId: `HRM_INGRESS:${second + 1}`,
-        data: {
-          sessionId: session.id,
-          participantId,
-          studioId: session.studioId,
-          deviceId: participant.deviceId ?? deviceIdFor(GATEWAY, index),
-          ts,
-          bpm: reading.bpm,
-          zone: reading.bpm === 0 ? 0 : zoneOf(reading.bpm, zoneThresholds),
-          pctMax: pctMaxOf(reading.bpm, maxHr),
-          rrMs: reading.rrMs,
-          contact: reading.contact,
-          battery: reading.battery,
-          rssi: reading.rssi,
-        },
-      };
+      samples.push({
+        participantId,
+        deviceId: participant.deviceId ?? deviceIdFor(GATEWAY, index),
+        ts,
+        bpm: reading.bpm,
+        zone: reading.bpm === 0 ? 0 : zoneOf(reading.bpm, zoneThresholds),
+        pctMax: pctMaxOf(reading.bpm, maxHr),
+        maxHr,
+        rrMs: reading.rrMs,
+        contact: reading.contact,
+        battery: reading.battery,
+        rssi: reading.rssi,
+      });
     }
+    const first = samples[0];
+    if (first === undefined) continue;
+    yield {
+      id: `${session.id}:${second + 1}:${first.ts}`,
+      type: 'heart-rate.batch-recorded',
+      occurredAt: start + second * 1000,
+      recordedAt: start + second * 1000 + 1150,
+      correlationId: `${GATEWAY}:${second}`,
+      causationId: `HRM_INGRESS:${second + 1}`,
+      data: { sessionId: session.id, studioId: session.studioId, gatewayId: GATEWAY, samples },
+    };
   }
 }
 
-/** Publishes with up to `window` acknowledgements outstanding; resolves to the count published. */
+/** Publishes with up to `window` acknowledgements outstanding; resolves to the count of samples published. */
 export async function publishAll(
   js: JetStreamClient,
-  events: Iterable<HeartRateRecorded>,
+  events: Iterable<HeartRateBatchRecorded>,
   onProgress: (published: number) => void,
-  window = 512,
+  window = 64,
 ): Promise<number> {
   let published = 0;
   let inFlight: Array<Promise<unknown>> = [];
   for (const event of events) {
-    const subject = eventSubjects.heartRate(event.data.sessionId, event.data.participantId);
+    const subject = eventSubjects.heartRate(event.data.sessionId, event.data.gatewayId);
     inFlight.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
-    published++;
+    published += event.data.samples.length;
     if (inFlight.length >= window) {
       await Promise.all(inFlight);
       inFlight = [];

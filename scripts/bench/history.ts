@@ -110,7 +110,7 @@ export async function runHistory(
       (n) => {
         if (n - lastShown >= expectedTotal / 10) {
           lastShown = n;
-          progress(`published ${n} heart-rate events`);
+          progress(`published ${n} samples`);
         }
       },
     );

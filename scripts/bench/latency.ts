@@ -9,7 +9,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Socket } from 'socket.io-client';
 import { decodeEvent } from '#eventstore';
-import { streams } from '#contracts';
+import { heartRateSamplesOf, isHeartRateEvent, streams } from '#contracts';
 import { ApiClient } from '../stack/api-client.js';
 import { startBenchStack } from './bench-stack.js';
 import type { LatencyOptions } from './cli.js';
@@ -74,8 +74,9 @@ export async function runLatency(
       for await (const message of events) {
         if (!recorder.measuring) continue;
         const decoded = decodeEvent(message.data);
-        if (decoded.ok && decoded.event.type === 'heart-rate.recorded')
-          eventDelays.push(Date.now() - decoded.event.data.ts);
+        if (!decoded.ok || !isHeartRateEvent(decoded.event)) continue;
+        const now = Date.now();
+        for (const sample of heartRateSamplesOf(decoded.event).samples) eventDelays.push(now - sample.ts);
       }
     })();
     const publisher = new Publisher(jetstream(nc));

@@ -63,7 +63,7 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
 
-/** Publishes one heart rate per athlete and second to the HR stream until stopped. */
+/** Publishes each class's heart rate once a second to the HR stream (as ingest does: one event for its athletes) until stopped. */
 function publishHeartRate(natsUrl: string, classes: readonly SessionView[]): { stop: () => Promise<void> } {
   let running = true;
   const done = (async () => {
@@ -74,12 +74,10 @@ function publishHeartRate(natsUrl: string, classes: readonly SessionView[]): { s
       await sleep(Math.max(0, started + second * 1000 - Date.now()));
       const acks: Array<Promise<unknown>> = [];
       for (const session of classes) {
-        for (let index = 0; index < session.participants.length; index++) {
-          const event = heartRateNow(session, index, second, Date.now());
-          if (!event) continue;
-          const subject = eventSubjects.heartRate(session.id, event.data.participantId);
-          acks.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
-        }
+        const event = heartRateNow(session, second, Date.now());
+        if (!event) continue;
+        const subject = eventSubjects.heartRate(session.id, event.data.gatewayId);
+        acks.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
       }
       await Promise.all(acks);
     }

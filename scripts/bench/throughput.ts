@@ -203,7 +203,8 @@ async function runStep(rate: number, context: StepContext, publishedBefore: numb
       const atMs = performance.now() - started;
       points.push({
         atMs,
-        samples: backlog.ingestMessages * options.batch + lag,
+        // A gateway message is one class's batch, and ingest writes it as one heart-rate event.
+        samples: (backlog.ingestMessages + lag) * options.batch,
         lag,
         ingest: backlog.ingestMessages,
       });
@@ -250,7 +251,8 @@ async function runStep(rate: number, context: StepContext, publishedBefore: numb
     backlogMedian: Math.round(median(half.map((point) => point.samples)) || 0),
     backlogMax: Math.max(0, ...points.map((point) => point.samples)),
     projectionLagEvents: lagEvents,
-    projectionLagMs: Math.round((lagEvents / rate) * 1000),
+    // Each event is one gateway message of `batch` samples.
+    projectionLagMs: Math.round(((lagEvents * options.batch) / rate) * 1000),
     historyLagMs,
     stored: counts.stored,
     distinct: counts.distinct,

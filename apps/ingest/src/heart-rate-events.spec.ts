@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { heartRateRecorded, maxHrRaised, type Sample } from '#contracts';
+import { heartRateBatchRecorded, maxHrRaised, type Sample } from '#contracts';
 import { watchMaxHr } from '#domain';
-import { heartRateEvent, heartRateEventId, maxHrRaise, type BatchOrigin } from './heart-rate-events.js';
+import {
+  heartRateBatch,
+  heartRateBatchId,
+  maxHrRaise,
+  recordedSample,
+  type BatchOrigin,
+} from './heart-rate-events.js';
 import type { Assignment } from './session-directory.js';
 
 const TS = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
@@ -30,29 +36,18 @@ const sample = (fields: Partial<Sample> = {}): Sample => ({
   ...fields,
 });
 
-const recorded = (fields: Partial<Sample> = {}) =>
-  heartRateEvent(sample(fields), assignment, origin, RECORDED_AT);
+const recorded = (fields: Partial<Sample> = {}) => recordedSample(sample(fields), assignment);
 
-describe('heartRateEvent', () => {
-  it("records the sample for the participant wearing the strap, at the sample's own time", () => {
+describe('recordedSample', () => {
+  it("names the participant wearing the strap and keeps the sample's own time", () => {
     expect(recorded()).toEqual({
-      id: 's-monday:p-ana:' + TS,
-      type: 'heart-rate.recorded',
-      occurredAt: TS,
-      recordedAt: RECORDED_AT,
-      correlationId: 'gw-1:1042',
-      causationId: 'HRM_INGRESS:77',
-      data: {
-        sessionId: 's-monday',
-        participantId: 'p-ana',
-        studioId: 'downtown',
-        deviceId: 'ant:120:54321',
-        ts: TS,
-        bpm: 150,
-        zone: 4,
-        pctMax: 83.3,
-        maxHr: 180,
-      },
+      participantId: 'p-ana',
+      deviceId: 'ant:120:54321',
+      ts: TS,
+      bpm: 150,
+      zone: 4,
+      pctMax: 83.3,
+      maxHr: 180,
     });
   });
 
@@ -68,24 +63,21 @@ describe('heartRateEvent', () => {
     [162, 5],
     [200, 5],
   ])('puts %i bpm in zone %i by the thresholds copied at join', (bpm, zone) => {
-    expect(recorded({ bpm }).data.zone).toBe(zone);
+    expect(recorded({ bpm }).zone).toBe(zone);
   });
 
   it('gives percent of max HR to one decimal', () => {
-    expect(recorded({ bpm: 90 }).data.pctMax).toBe(50);
-    expect(recorded({ bpm: 181 }).data.pctMax).toBe(100.6);
-    expect(recorded({ bpm: 121 }).data.pctMax).toBe(67.2);
+    expect(recorded({ bpm: 90 }).pctMax).toBe(50);
+    expect(recorded({ bpm: 181 }).pctMax).toBe(100.6);
+    expect(recorded({ bpm: 121 }).pctMax).toBe(67.2);
   });
 
   it('treats bpm 0 as no reading: zone 0 and 0 % of max', () => {
-    const event = recorded({ bpm: 0 });
-
-    expect(event.data).toMatchObject({ bpm: 0, zone: 0, pctMax: 0 });
-    expect(heartRateRecorded.safeParse(event).success).toBe(true);
+    expect(recorded({ bpm: 0 })).toMatchObject({ bpm: 0, zone: 0, pctMax: 0 });
   });
 
   it('leaves out the optional fields the gateway did not send', () => {
-    const { data } = recorded();
+    const data = recorded();
 
     expect(data).not.toHaveProperty('rrMs');
     expect(data).not.toHaveProperty('contact');
@@ -94,31 +86,62 @@ describe('heartRateEvent', () => {
   });
 
   it('copies the optional fields the gateway sent, falsy ones included', () => {
-    const { data } = recorded({ rrMs: [412.1, 420], contact: false, battery: 0, rssi: -61 });
+    const data = recorded({ rrMs: [412.1, 420], contact: false, battery: 0, rssi: -61 });
 
     expect(data).toMatchObject({ rrMs: [412.1, 420], contact: false, battery: 0, rssi: -61 });
   });
+});
 
-  it('gives the same id to the same sample delivered twice, so it counts once', () => {
-    const first = heartRateEvent(sample(), assignment, origin, RECORDED_AT);
-    const redelivered = heartRateEvent(
-      sample(),
-      assignment,
-      { ...origin, seq: 1043, streamSeq: 78 },
-      RECORDED_AT + 5000,
+describe('heartRateBatch', () => {
+  const ben = { ...recorded({ deviceId: 'ant:120:11111', ts: TS - 200, bpm: 120 }), participantId: 'p-ben' };
+
+  it("carries the class's samples of one gateway message, timed by the earliest", () => {
+    expect(heartRateBatch('s-monday', [recorded(), ben], origin, RECORDED_AT)).toEqual({
+      id: `s-monday:77:${TS}`,
+      type: 'heart-rate.batch-recorded',
+      occurredAt: TS - 200,
+      recordedAt: RECORDED_AT,
+      correlationId: 'gw-1:1042',
+      causationId: 'HRM_INGRESS:77',
+      data: { sessionId: 's-monday', studioId: 'downtown', gatewayId: 'gw-1', samples: [recorded(), ben] },
+    });
+  });
+
+  it('gives a redelivered message the same id, and another message another', () => {
+    const first = heartRateBatch('s-monday', [recorded()], origin, RECORDED_AT);
+    const redelivered = heartRateBatch('s-monday', [recorded()], origin, RECORDED_AT + 5000);
+    const next = heartRateBatch(
+      's-monday',
+      [recorded({ ts: TS + 1000 })],
+      { ...origin, streamSeq: 78 },
+      RECORDED_AT,
     );
+    // An ingress stream recreated within the dedupe window numbers its messages from 1 again.
+    const recreated = heartRateBatch('s-monday', [recorded({ ts: TS + 600_000 })], origin, RECORDED_AT);
 
     expect(redelivered.id).toBe(first.id);
-    expect(first.id).toBe(heartRateEventId('s-monday', 'p-ana', TS));
-    expect(recorded({ ts: TS + 1000 }).id).not.toBe(first.id);
+    expect(heartRateBatchId('s-monday', origin, TS)).toBe(first.id);
+    expect(new Set([first.id, next.id, recreated.id]).size).toBe(3);
+    expect(heartRateBatch('s-tuesday', [recorded()], origin, RECORDED_AT).id).not.toBe(first.id);
   });
 
   it('produces events the log accepts, with and without the optional fields', () => {
-    for (const event of [recorded(), recorded({ rrMs: [800], contact: true, battery: 15, rssi: -90 })]) {
-      const parsed = heartRateRecorded.safeParse(event);
-      expect(parsed.success).toBe(true);
-      expect(parsed.data).toEqual(event);
-    }
+    const samples = [
+      recorded(),
+      recorded({ ts: TS + 1000, rrMs: [800], contact: true, battery: 15, rssi: -90 }),
+    ];
+    const event = heartRateBatch('s-monday', samples, origin, RECORDED_AT);
+    const parsed = heartRateBatchRecorded.safeParse(event);
+
+    expect(parsed.success).toBe(true);
+    expect(parsed.data).toEqual(event);
+    expect(
+      heartRateBatchRecorded.safeParse(heartRateBatch('s-monday', [recorded({ bpm: 0 })], origin, 1)).success,
+    ).toBe(true);
+  });
+
+  it('refuses to make an event without a sample', () => {
+    expect(() => heartRateBatch('s-monday', [], origin, RECORDED_AT)).toThrow(RangeError);
   });
 });
 
@@ -149,7 +172,7 @@ describe('maxHrRaise (adaptive max HR)', () => {
       },
     });
     // 165 was zone 5 under 180 (from 162); under 186 zone 5 starts at 167.
-    const after = heartRateEvent(sample({ ts: TS + 35_000, bpm: 165 }), ana, origin, RECORDED_AT);
-    expect(after.data).toMatchObject({ maxHr: 186, zone: 4, pctMax: 88.7 });
+    const after = recordedSample(sample({ ts: TS + 35_000, bpm: 165 }), ana);
+    expect(after).toMatchObject({ maxHr: 186, zone: 4, pctMax: 88.7 });
   });
 });

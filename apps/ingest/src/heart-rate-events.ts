@@ -1,5 +1,5 @@
 // Turns a gateway's samples into heart-rate events: the pure part of ingest.
-import type { HeartRateRecorded, MaxHrRaised, Sample } from '#contracts';
+import type { HeartRateBatchRecorded, MaxHrRaised, RecordedSample, Sample } from '#contracts';
 import { observeMaxHr, pctMaxOf, thresholdsForMax, zoneOf } from '#domain';
 import type { Assignment } from './session-directory.js';
 
@@ -10,41 +10,54 @@ export interface BatchOrigin {
   streamSeq: number;
 }
 
-/** One key per athlete and instant: a sample seen twice is one event (and one row in history). */
-export const heartRateEventId = (sessionId: string, participantId: string, ts: number) =>
-  `${sessionId}:${participantId}:${ts}`;
+/**
+ * One gateway message's events for one class share an id: a redelivered
+ * message (same ingress sequence, same samples) is dropped by JetStream's
+ * dedupe window, and history's key drops any copy older than that. The first
+ * sample's time guards against an ingress stream recreated within the window.
+ */
+export const heartRateBatchId = (sessionId: string, origin: BatchOrigin, firstTs: number) =>
+  `${sessionId}:${origin.streamSeq}:${firstTs}`;
 
-export function heartRateEvent(
-  sample: Sample,
-  assignment: Assignment,
-  origin: BatchOrigin,
-  recordedAt: number,
-): HeartRateRecorded {
-  const { sessionId, participantId, maxHr, zoneThresholds } = assignment;
+/** The sample as the class sees it: the athlete wearing the strap, zone and %max under their max now. */
+export function recordedSample(sample: Sample, assignment: Assignment): RecordedSample {
+  const { participantId, maxHr, zoneThresholds } = assignment;
   // bpm 0 is "no reading" (contract 1): zone 0, not a very low heart rate.
   const zone = sample.bpm === 0 ? 0 : zoneOf(sample.bpm, zoneThresholds);
   return {
-    id: heartRateEventId(sessionId, participantId, sample.ts),
-    type: 'heart-rate.recorded',
-    occurredAt: sample.ts,
+    participantId,
+    deviceId: sample.deviceId,
+    ts: sample.ts,
+    bpm: sample.bpm,
+    zone,
+    pctMax: pctMaxOf(sample.bpm, maxHr),
+    maxHr,
+    ...(sample.rrMs !== undefined && { rrMs: sample.rrMs }),
+    ...(sample.contact !== undefined && { contact: sample.contact }),
+    ...(sample.battery !== undefined && { battery: sample.battery }),
+    ...(sample.rssi !== undefined && { rssi: sample.rssi }),
+  };
+}
+
+/** The samples of one gateway message that belong to one class, as one event (at least one sample). */
+export function heartRateBatch(
+  sessionId: string,
+  samples: RecordedSample[],
+  origin: BatchOrigin,
+  recordedAt: number,
+): HeartRateBatchRecorded {
+  const first = samples[0];
+  if (first === undefined) throw new RangeError('a heart-rate batch needs a sample');
+  let occurredAt = first.ts;
+  for (const sample of samples) occurredAt = Math.min(occurredAt, sample.ts);
+  return {
+    id: heartRateBatchId(sessionId, origin, first.ts),
+    type: 'heart-rate.batch-recorded',
+    occurredAt,
     recordedAt,
     correlationId: `${origin.gatewayId}:${origin.seq}`,
     causationId: `HRM_INGRESS:${origin.streamSeq}`,
-    data: {
-      sessionId,
-      participantId,
-      studioId: origin.studioId,
-      deviceId: sample.deviceId,
-      ts: sample.ts,
-      bpm: sample.bpm,
-      zone,
-      pctMax: pctMaxOf(sample.bpm, maxHr),
-      maxHr,
-      ...(sample.rrMs !== undefined && { rrMs: sample.rrMs }),
-      ...(sample.contact !== undefined && { contact: sample.contact }),
-      ...(sample.battery !== undefined && { battery: sample.battery }),
-      ...(sample.rssi !== undefined && { rssi: sample.rssi }),
-    },
+    data: { sessionId, studioId: origin.studioId, gatewayId: origin.gatewayId, samples },
   };
 }
 

@@ -3,12 +3,19 @@
 // heart-rate events are stored in JetStream, so a crash loses nothing; their
 // ids make the redelivered copies duplicates that JetStream and history drop.
 import type { JsMsg } from '@nats-io/jetstream';
-import { eventSubjects, gatewaySubjects, isSessionEvent, parseGatewaySubject, streams } from '#contracts';
+import {
+  eventSubjects,
+  gatewaySubjects,
+  isSessionEvent,
+  parseGatewaySubject,
+  streams,
+  type RecordedSample,
+} from '#contracts';
 import type { Logger } from '#config';
 import { InvalidEventError, type EventStore, type Tail } from '#eventstore';
 import type { Metrics } from '#platform';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
-import { heartRateEvent, maxHrRaise } from './heart-rate-events.js';
+import { heartRateBatch, maxHrRaise, recordedSample } from './heart-rate-events.js';
 import { pullLoop, type DeadLetters } from './ingress-consumer.js';
 import { parseIngress } from './parse-ingress.js';
 import { SessionDirectory } from './session-directory.js';
@@ -163,7 +170,9 @@ export class SampleIngestor {
       await this.catchUpWithSessions();
     }
     const publishes: Array<Promise<unknown>> = [];
-    const seen = new Set<string>();
+    // One heart-rate event per class the message's samples belong to (usually one).
+    const classes = new Map<string, { samples: RecordedSample[]; seen: Set<string> }>();
+    let accepted = 0;
     let unassigned = 0;
     for (const sample of parsed.batch.samples) {
       const assignment = this.directory.assignmentFor(studioId, sample.deviceId, sample.ts);
@@ -171,6 +180,15 @@ export class SampleIngestor {
         unassigned++;
         continue;
       }
+      let batch = classes.get(assignment.sessionId);
+      if (batch === undefined) {
+        batch = { samples: [], seen: new Set() };
+        classes.set(assignment.sessionId, batch);
+      }
+      // The same athlete and instant twice in one message is one reading.
+      const key = `${assignment.participantId}:${sample.ts}`;
+      if (batch.seen.has(key)) continue;
+      batch.seen.add(key);
       const raise = maxHrRaise(sample, assignment, origin, recordedAt);
       if (raise !== null) {
         publishes.push(
@@ -178,15 +196,18 @@ export class SampleIngestor {
         );
         this.logger.info('max HR raised', { participant: assignment.participantId, maxHr: raise.data.maxHr });
       }
-      const event = heartRateEvent(sample, assignment, origin, recordedAt);
-      if (seen.has(event.id)) continue;
-      seen.add(event.id);
+      batch.samples.push(recordedSample(sample, assignment));
+      accepted++;
+    }
+    for (const [sessionId, { samples }] of classes) {
       // Validated like every event on its way into the log; the id is the dedupe key.
-      const subject = eventSubjects.heartRate(assignment.sessionId, assignment.participantId);
-      publishes.push(this.store.append(subject, [event], { expected: 'any' }));
+      const event = heartRateBatch(sessionId, samples, origin, recordedAt);
+      publishes.push(
+        this.store.append(eventSubjects.heartRate(sessionId, gatewayId), [event], { expected: 'any' }),
+      );
     }
     const stored = Promise.all(publishes).then(() => {
-      this.count.accepted({ studio: studioId }, publishes.length);
+      if (accepted > 0) this.count.accepted({ studio: studioId }, accepted);
       if (unassigned > 0) this.count.unassigned({ studio: studioId }, unassigned);
     });
     // Handled by the caller of ingest(); never an unhandled rejection meanwhile.

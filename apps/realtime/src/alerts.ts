@@ -1,7 +1,7 @@
 // Alerts of one athlete (DOMAIN.md, live status): a condition alerts when it
 // begins, and the same alert for the same athlete goes out at most once a
 // minute, however often the condition comes and goes.
-import type { AlertKind, HeartRateRecorded } from '#contracts';
+import type { AlertKind, RecordedSample } from '#contracts';
 
 export const STALE_AFTER_MS = 5000;
 export const DISCONNECTED_AFTER_MS = 30_000;
@@ -12,7 +12,7 @@ export const ALERT_DEBOUNCE_MS = 60_000;
 export type ConditionKind = Exclude<AlertKind, 'max-hr-raised'>;
 
 /** What the latest sample and its age (on the server's clock) say is wrong. */
-export function conditionsOf(latest: HeartRateRecorded['data'], ageMs: number): Set<ConditionKind> {
+export function conditionsOf(latest: RecordedSample, ageMs: number): Set<ConditionKind> {
   const conditions = new Set<ConditionKind>();
   if (ageMs > STALE_AFTER_MS) conditions.add('stale');
   if (ageMs > DISCONNECTED_AFTER_MS) conditions.add('disconnected');

@@ -3,6 +3,7 @@
 // (so running totals after a restart equal those before it).
 import {
   eventSubjects,
+  isHeartRateEvent,
   isSessionEvent,
   isSpotifyEvent,
   isTimerEvent,
@@ -24,8 +25,6 @@ export interface LiveFeedListener {
   timerState(state: TimerState): void;
   spotifyState(state: SpotifyState): void;
 }
-
-const heartRateFilter = (sessionId: string) => `hr.${sessionId}.>`;
 
 export class LiveFeed {
   readonly sessions = new Map<string, LiveSessionState>();
@@ -123,10 +122,10 @@ export class LiveFeed {
       read = (async () => {
         const tail = await this.store.tail(
           streams.heartRate.name,
-          heartRateFilter(sessionId),
+          eventSubjects.sessionHeartRate(sessionId),
           'all',
           ({ event }) => {
-            if (event.type === 'heart-rate.recorded') session.applyHeartRate(event);
+            if (isHeartRateEvent(event)) session.applyHeartRate(event);
           },
         );
         await tail.caughtUp;
@@ -181,10 +180,10 @@ export class LiveFeed {
       this.heartRateRead.set(sessionId, Promise.resolve());
       const tail = this.store.tail(
         streams.heartRate.name,
-        heartRateFilter(sessionId),
+        eventSubjects.sessionHeartRate(sessionId),
         'all',
-        ({ event: hr }) => {
-          if (hr.type === 'heart-rate.recorded') session.applyHeartRate(hr);
+        ({ event }) => {
+          if (isHeartRateEvent(event)) session.applyHeartRate(event);
         },
       );
       tail.catch((error) => this.logger.error('cannot follow heart rate', { sessionId, error }));

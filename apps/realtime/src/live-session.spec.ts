@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  heartRateBatchRecorded,
   heartRateRecorded,
   sessionEvent,
   sessionScheduled,
-  type HeartRateRecorded,
+  type HeartRateEvent,
   type SessionEvent,
 } from '#contracts';
 import { pctMaxOf, summarizeEffort, zoneOf } from '#domain';
@@ -70,13 +71,47 @@ const started: SessionEvent = sessionEvent.parse({
   data: { sessionId: SESSION, startedAt: T0 },
 });
 
-/** A heart-rate event as ingest writes it; recorded at the sample's time unless said otherwise. */
-function heartRate(
+type SampleExtra = { recordedAt?: number; contact?: boolean; battery?: number; maxHr?: number };
+
+/** One athlete's sample as a heart-rate event holds it. */
+function sampleOf(participantId: string, ts: number, bpm: number, optional: Omit<SampleExtra, 'recordedAt'>) {
+  return {
+    participantId,
+    deviceId: `ant:${participantId}`,
+    ts,
+    bpm,
+    zone: zoneOf(bpm, THRESHOLDS),
+    pctMax: pctMaxOf(bpm, 180),
+    ...optional,
+  };
+}
+
+/** A heart-rate event as ingest writes it, here of one sample; recorded at the sample's time unless said otherwise. */
+function heartRate(participantId: string, ts: number, bpm: number, extra: SampleExtra = {}): HeartRateEvent {
+  const { recordedAt = ts, ...optional } = extra;
+  return heartRateBatchRecorded.parse({
+    id: `${SESSION}:${++eventCount}:${ts}`,
+    type: 'heart-rate.batch-recorded',
+    occurredAt: ts,
+    recordedAt,
+    correlationId: 'gw-1:1',
+    causationId: 'HRM_INGRESS:1',
+    data: {
+      sessionId: SESSION,
+      studioId: 'downtown',
+      gatewayId: 'gw-1',
+      samples: [sampleOf(participantId, ts, bpm, optional)],
+    },
+  });
+}
+
+/** The same sample as the one-sample event ingest wrote before it batched. */
+function legacyHeartRate(
   participantId: string,
   ts: number,
   bpm: number,
-  extra: { recordedAt?: number; contact?: boolean; battery?: number; maxHr?: number } = {},
-): HeartRateRecorded {
+  extra: SampleExtra = {},
+): HeartRateEvent {
   const { recordedAt = ts, ...optional } = extra;
   return heartRateRecorded.parse({
     id: `${SESSION}:${participantId}:${ts}`,
@@ -85,17 +120,7 @@ function heartRate(
     recordedAt,
     correlationId: 'gw-1:1',
     causationId: 'HRM_INGRESS:1',
-    data: {
-      sessionId: SESSION,
-      participantId,
-      studioId: 'downtown',
-      deviceId: `ant:${participantId}`,
-      ts,
-      bpm,
-      zone: zoneOf(bpm, THRESHOLDS),
-      pctMax: pctMaxOf(bpm, 180),
-      ...optional,
-    },
+    data: { sessionId: SESSION, studioId: 'downtown', ...sampleOf(participantId, ts, bpm, optional) },
   });
 }
 
@@ -214,6 +239,33 @@ describe('LiveSessionState: values', () => {
     });
     expect(state.nextFrame(T0 + 2500)).toBeNull();
     expect(state.seq).toBe(1);
+  });
+
+  it("takes in every athlete's sample of a gateway batch, as if each had come alone", () => {
+    const batched = liveClass(ana, bo);
+    const one = heartRate('p-ana', T0 + 1000, 150);
+    const other = heartRate('p-bo', T0 + 1100, 100);
+    if (one.type !== 'heart-rate.batch-recorded' || other.type !== 'heart-rate.batch-recorded')
+      throw new Error('expected batches');
+    batched.applyHeartRate({
+      ...one,
+      data: { ...one.data, samples: [...one.data.samples, ...other.data.samples] },
+    });
+    const alone = liveClass(ana, bo);
+    alone.applyHeartRate(one);
+    alone.applyHeartRate(other);
+    // And a class whose log was written before ingest batched.
+    const legacy = liveClass(ana, bo);
+    legacy.applyHeartRate(legacyHeartRate('p-ana', T0 + 1000, 150));
+    legacy.applyHeartRate(legacyHeartRate('p-bo', T0 + 1100, 100));
+
+    const frame = batched.nextFrame(T0 + 1500);
+    expect(frame?.values.map((value) => [value.participantId, value.bpm])).toEqual([
+      ['p-ana', 150],
+      ['p-bo', 100],
+    ]);
+    expect(alone.nextFrame(T0 + 1500)).toEqual(frame);
+    expect(legacy.nextFrame(T0 + 1500)).toEqual(frame);
   });
 
   it('sends only the athlete who has a new sample', () => {

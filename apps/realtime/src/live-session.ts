@@ -2,7 +2,8 @@
 // as metadata once), each athlete's latest value with running totals (sent
 // as coalesced frames, only when changed), and their alerts.
 import type {
-  HeartRateRecorded,
+  HeartRateEvent,
+  RecordedSample,
   HrmMetadata,
   LiveAlert,
   LiveSession,
@@ -10,6 +11,7 @@ import type {
   SessionEvent,
   ValueStatus,
 } from '#contracts';
+import { heartRateSamplesOf } from '#contracts';
 import {
   accumulate,
   applyMaxHrRaise,
@@ -25,7 +27,7 @@ interface Athlete {
   profile: EffortProfile;
   present: boolean;
   effort: EffortState;
-  latest: HeartRateRecorded['data'] | null;
+  latest: RecordedSample | null;
   /** Server time the latest sample was recorded: staleness is judged on our clock, not the strap's. */
   latestRecordedAt: number;
   /** What the last frame said, to send only what changed. */
@@ -114,10 +116,14 @@ export class LiveSessionState {
     }
   }
 
-  applyHeartRate(event: HeartRateRecorded): void {
-    const athlete = this.athletes.get(event.data.participantId);
+  /** Takes in a heart-rate event's samples (one per athlete, or the legacy one). */
+  applyHeartRate(event: HeartRateEvent): void {
+    for (const sample of heartRateSamplesOf(event).samples) this.applySample(sample, event.recordedAt);
+  }
+
+  private applySample(sample: RecordedSample, recordedAt: number): void {
+    const athlete = this.athletes.get(sample.participantId);
     if (!athlete) return;
-    const sample = event.data;
     athlete.effort = accumulate(athlete.effort, sample, athlete.profile);
     // The newest sample's max counts for the interval after it, as in the summary.
     if (athlete.effort.lastTs === sample.ts && sample.maxHr !== undefined) {
@@ -126,7 +132,7 @@ export class LiveSessionState {
     // A copy of the latest sample (redelivered past the dedupe window) is not a fresh reading.
     if (athlete.latest === null || sample.ts > athlete.latest.ts) {
       athlete.latest = sample;
-      athlete.latestRecordedAt = event.recordedAt;
+      athlete.latestRecordedAt = recordedAt;
     }
   }
 
@@ -215,7 +221,7 @@ export class LiveSessionState {
   }
 }
 
-function statusOf(latest: HeartRateRecorded['data'], ageMs: number): ValueStatus {
+function statusOf(latest: RecordedSample, ageMs: number): ValueStatus {
   if (ageMs > STALE_AFTER_MS) return 'stale';
   if (latest.contact === false) return 'no-contact';
   if (latest.battery !== undefined && latest.battery <= LOW_BATTERY_PCT) return 'low-battery';

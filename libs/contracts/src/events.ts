@@ -116,10 +116,9 @@ export const timerEvent = z.discriminatedUnion('type', [
 export type TimerEvent = z.infer<typeof timerEvent>;
 export type TimerEventType = TimerEvent['type'];
 
-export const heartRateRecorded = event('heart-rate.recorded', {
-  sessionId: entityId,
+/** One athlete's reading as ingest stamped it: zone and pctMax under the max HR it names. */
+const recordedSampleShape = {
   participantId: entityId,
-  studioId: entityId,
   deviceId: z.string().min(1).max(128),
   ts: epochMs,
   bpm: heartRate,
@@ -131,6 +130,32 @@ export const heartRateRecorded = event('heart-rate.recorded', {
   contact: z.boolean().optional(),
   battery: z.int().min(0).max(100).optional(),
   rssi: z.number().optional(),
+};
+export const recordedSample = z.strictObject(recordedSampleShape);
+export type RecordedSample = z.infer<typeof recordedSample>;
+
+/**
+ * The samples of one gateway message that belong to one class: what ingest
+ * writes to the HR stream (subject `hr.<sessionId>.<gatewayId>`), one message
+ * per gateway batch and class rather than one per sample, because the log's
+ * cost is per message (docs/events.md). Each athlete's sample appears once.
+ */
+export const heartRateBatchRecorded = event('heart-rate.batch-recorded', {
+  sessionId: entityId,
+  studioId: entityId,
+  gatewayId: entityId,
+  samples: z.array(recordedSample).min(1).max(500),
+});
+export type HeartRateBatchRecorded = z.infer<typeof heartRateBatchRecorded>;
+
+/**
+ * One sample per event: what ingest wrote before batches (`hr.<sessionId>.<participantId>`).
+ * Still read, so an HR stream written by an older ingest replays the same.
+ */
+export const heartRateRecorded = event('heart-rate.recorded', {
+  sessionId: entityId,
+  studioId: entityId,
+  ...recordedSampleShape,
 });
 export type HeartRateRecorded = z.infer<typeof heartRateRecorded>;
 
@@ -174,6 +199,7 @@ export type SpotifyEvent = z.infer<typeof spotifyEvent>;
 export const domainEvent = z.discriminatedUnion('type', [
   ...sessionEvent.options,
   ...timerEvent.options,
+  heartRateBatchRecorded,
   heartRateRecorded,
   ...spotifyEvent.options,
 ]);
@@ -196,7 +222,10 @@ export const eventSubjects = {
   /** Every class's events, the timers' included. */
   allSessions: 'evt.session.>',
   timer: (sessionId: string) => `evt.session.${sessionId}.timer`,
-  heartRate: (sessionId: string, participantId: string) => `hr.${sessionId}.${participantId}`,
+  /** A class's heart rate as one gateway sent it. */
+  heartRate: (sessionId: string, gatewayId: string) => `hr.${sessionId}.${gatewayId}`,
+  /** Every heart-rate event of a class, whichever gateway (or, before batches, athlete) it names. */
+  sessionHeartRate: (sessionId: string) => `hr.${sessionId}.>`,
   allHeartRate: 'hr.>',
   /** A studio's Spotify events (spotify.*). */
   studioSpotify: (studioId: string) => `evt.studio.${studioId}.spotify`,
@@ -225,4 +254,19 @@ const timerEventTypes: ReadonlySet<string> = new Set(
 
 export function isTimerEvent(event: DomainEvent): event is TimerEvent {
   return timerEventTypes.has(event.type);
+}
+
+export type HeartRateEvent = HeartRateBatchRecorded | HeartRateRecorded;
+
+export function isHeartRateEvent(event: DomainEvent): event is HeartRateEvent {
+  return event.type === 'heart-rate.batch-recorded' || event.type === 'heart-rate.recorded';
+}
+
+/** The class and samples of a heart-rate event, whichever shape. */
+export function heartRateSamplesOf(event: HeartRateEvent): {
+  sessionId: string;
+  samples: readonly RecordedSample[];
+} {
+  if (event.type === 'heart-rate.batch-recorded') return event.data;
+  return { sessionId: event.data.sessionId, samples: [event.data] };
 }

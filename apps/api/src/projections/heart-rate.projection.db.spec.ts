@@ -3,7 +3,7 @@
 // months land in their month's partition and read back, and a sample of a
 // month nobody planned for (far past or future) is still stored.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { HeartRateRecorded } from '#contracts';
+import type { HeartRateBatchRecorded, HeartRateRecorded } from '#contracts';
 import { createDb, type Db } from '#db';
 import type { StoredEvent } from '#eventstore';
 import { createTestDatabase } from '#testing';
@@ -41,6 +41,36 @@ function recorded(
     },
   };
   return { seq, subject: `hr.${sessionId}.${participantId}`, event };
+}
+
+/** What ingest writes: one gateway message's samples of the class, `[participantId, ts, bpm]` each. */
+function batch(sessionId: string, samples: Array<[string, number, number]>): StoredEvent {
+  seq += 1;
+  const first = samples[0]?.[1] ?? 0;
+  const event: HeartRateBatchRecorded = {
+    id: `${sessionId}:${seq}:${first}`,
+    type: 'heart-rate.batch-recorded',
+    occurredAt: first,
+    recordedAt: first,
+    correlationId: 'gw:1',
+    causationId: `HRM_INGRESS:${seq}`,
+    data: {
+      sessionId,
+      studioId: 'st',
+      gatewayId: 'gw',
+      samples: samples.map(([participantId, ts, bpm]) => ({
+        participantId,
+        deviceId: `ant:${participantId}`,
+        ts,
+        bpm,
+        zone: 3,
+        pctMax: 70,
+        maxHr: 180,
+        contact: true,
+      })),
+    },
+  };
+  return { seq, subject: `hr.${sessionId}.gw`, event };
 }
 
 describe('hr_samples storage', () => {
@@ -126,6 +156,36 @@ describe('hr_samples storage', () => {
     // The same samples as the record of every sample.
     const rows = await stored('s-pack');
     expect(rows.map((row) => row.ts.getTime())).toEqual([at, at + 1000, at + 2000, at + 61_000]);
+  });
+
+  it('stores every sample of a gateway batch, once, beside the earlier one-sample events', async () => {
+    const at = Date.UTC(2026, 10, 22, 18, 30, 0);
+    await apply([
+      // Written before ingest batched: still history.
+      recorded('s-batch', 'p1', at, 118),
+      batch('s-batch', [
+        ['p1', at + 1000, 121],
+        ['p2', at + 1200, 140],
+      ]),
+      // The same samples again under another gateway message, and one new.
+      batch('s-batch', [
+        ['p1', at + 1000, 121],
+        ['p2', at + 1200, 140],
+        ['p2', at + 2200, 142],
+      ]),
+    ]);
+    expect((await stored('s-batch')).map((row) => [row.ts.getTime(), row.bpm])).toEqual([
+      [at, 118],
+      [at + 1000, 121],
+      [at + 1200, 140],
+      [at + 2200, 142],
+    ]);
+    const packed = await readSamples(db, 's-batch');
+    expect(packed.get('p1')).toEqual([
+      { ts: at, bpm: 118, maxHr: null },
+      { ts: at + 1000, bpm: 121, maxHr: 180 },
+    ]);
+    expect(packed.get('p2')?.map((sample) => sample.bpm)).toEqual([140, 142]);
   });
 
   it('names one partition per calendar month (UTC) of a batch', () => {

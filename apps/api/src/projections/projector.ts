@@ -18,7 +18,9 @@ export class Projector implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.sessions = new ProjectionRunner(store, db, sessionsProjection, logger, { batchSize: 200 });
-    this.heartRate = new ProjectionRunner(store, db, heartRateProjection, logger, { batchSize: 1000 });
+    // A heart-rate event holds a gateway message's samples of one class (about one per athlete):
+    // 100 of them are a few thousand rows a transaction.
+    this.heartRate = new ProjectionRunner(store, db, heartRateProjection, logger, { batchSize: 100 });
   }
 
   get running(): boolean {
