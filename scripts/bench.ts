@@ -8,6 +8,8 @@ import { runFanout } from './bench/fanout.js';
 import { runHistory } from './bench/history.js';
 import { runLatency } from './bench/latency.js';
 import { writeLatencyReport } from './bench/latency-report.js';
+import { runMemory } from './bench/memory.js';
+import { writeMemoryReport } from './bench/memory-report.js';
 import { writeFanoutReport, writeHistoryReport } from './bench/report.js';
 import { runThroughput } from './bench/throughput.js';
 import { writeThroughputReport } from './bench/throughput-report.js';
@@ -33,6 +35,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           return writeFanoutReport(command.options, await runFanout(command.options, progress));
         case 'latency':
           return writeLatencyReport(command.options, await runLatency(command.options, progress));
+        case 'memory':
+          return writeMemoryReport(command.options, await runMemory(command.options, progress));
       }
     })();
     const markdown = files.find((file) => file.endsWith('.md'));

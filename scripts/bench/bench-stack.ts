@@ -20,7 +20,7 @@ export interface BenchStackOptions {
   /** Start ingest too (the throughput scenario). */
   ingest?: boolean;
   /** Extra node flags per service, e.g. `--cpu-prof`. */
-  nodeArgs?: { api?: string[]; ingest?: string[] };
+  nodeArgs?: { api?: string[]; ingest?: string[]; realtime?: string[] };
   /** Also start one realtime process with this values tick (the fanout scenario). */
   realtime?: { tickMs: number };
 }
@@ -111,6 +111,7 @@ export async function startBenchStack(
           HRM_INSTANCE: 'realtime-bench',
         },
         onLine: (line) => progress(`[realtime] ${line}`),
+        nodeArgs: options.nodeArgs?.realtime,
       });
       services.push({ name: 'realtime', service: realtime });
       await realtime.start();

@@ -117,4 +117,25 @@ describe('bench command line', () => {
     expect(parseBenchArgs(['throughput', '--profile', 'realtime'])).toMatchObject({ ok: false });
     expect(parseBenchArgs(['throughput', '--hold'])).toMatchObject({ ok: false });
   });
+
+  it('takes the memory scenario: screens in steps, each with a heap snapshot', () => {
+    expect(parseBenchArgs(['memory', '--screens', '1000', '--step', '500'])).toEqual({
+      ok: true,
+      value: {
+        scenario: 'memory',
+        options: {
+          screens: 1000,
+          step: 500,
+          classes: 200,
+          athletes: 5,
+          tick: 1000,
+          settle: 10,
+          encoding: 'objects',
+          top: 40,
+          out: 'bench/results',
+        },
+      },
+    });
+    expect(parseBenchArgs(['memory', '--seconds', '3'])).toMatchObject({ ok: false });
+  });
 });

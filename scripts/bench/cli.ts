@@ -41,6 +41,24 @@ export const latencyOptions = z.strictObject({
 });
 export type LatencyOptions = z.infer<typeof latencyOptions>;
 
+export const memoryOptions = z.strictObject({
+  /** Screens at the last step; they connect `step` at a time, with a heap snapshot at each step (and one without). */
+  screens: integerArg(1, 50_000).default(2000),
+  step: integerArg(1, 50_000).default(1000),
+  classes: integerArg(1, 5000).default(200),
+  athletes: integerArg(1, 100).default(5),
+  tick: integerArg(100, 10_000).default(1000),
+  /** Seconds of frames at each step before its snapshot, the gauge read every tick. */
+  settle: integerArg(1, 600).default(10),
+  encoding: valuesEncoding.default('objects'),
+  /** Constructors listed, largest growth first. */
+  top: integerArg(1, 1000).default(40),
+  /** Keep the heap snapshots in this directory (to open in Chrome DevTools); by default they are deleted once read. */
+  keep: z.string().min(1).optional(),
+  out: z.string().min(1).default('bench/results'),
+});
+export type MemoryOptions = z.infer<typeof memoryOptions>;
+
 /** Flags as typed on the command line (dashed names), before they become options. */
 const throughputFlags = z.strictObject({
   classes: integerArg(1, 500).default(50),
@@ -84,13 +102,14 @@ export const throughputOptions = throughputFlags
   });
 export type ThroughputOptions = z.infer<typeof throughputOptions>;
 
-export const scenarios = ['history', 'throughput', 'fanout', 'latency'] as const;
+export const scenarios = ['history', 'throughput', 'fanout', 'latency', 'memory'] as const;
 export type Scenario = (typeof scenarios)[number];
 export type BenchCommand =
   | { scenario: 'history'; options: HistoryOptions }
   | { scenario: 'throughput'; options: ThroughputOptions }
   | { scenario: 'fanout'; options: FanoutOptions }
-  | { scenario: 'latency'; options: LatencyOptions };
+  | { scenario: 'latency'; options: LatencyOptions }
+  | { scenario: 'memory'; options: MemoryOptions };
 
 export const USAGE = [
   'usage: npm run bench -- history [--athletes 30] [--minutes 60] [--runs 30] [--warmup 5] [--seed 1] [--out bench/results]',
@@ -99,6 +118,7 @@ export const USAGE = [
   '                                   [--out bench/results]',
   '       npm run bench -- fanout [--screens 5000] [--classes 200] [--athletes 5] [--seconds 30] [--tick 1000] [--encoding objects|compact] [--out bench/results]',
   '       npm run bench -- latency [--classes 100] [--athletes 30] [--screens 1000] [--seconds 60] [--tick 1000] [--encoding objects|compact] [--out bench/results]',
+  '       npm run bench -- memory [--screens 2000] [--step 1000] [--classes 200] [--athletes 5] [--tick 1000] [--settle 10] [--encoding objects|compact] [--top 40] [--keep DIR] [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */
@@ -154,6 +174,14 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchComman
     const values = flagValues(rest, Object.keys(latencyOptions.shape));
     if (!values.ok) return values;
     const parsed = latencyOptions.safeParse(values.value);
+    return parsed.success
+      ? { ok: true, value: { scenario, options: parsed.data } }
+      : { ok: false, error: describeArgIssues(parsed.error) };
+  }
+  if (scenario === 'memory') {
+    const values = flagValues(rest, Object.keys(memoryOptions.shape));
+    if (!values.ok) return values;
+    const parsed = memoryOptions.safeParse(values.value);
     return parsed.success
       ? { ok: true, value: { scenario, options: parsed.data } }
       : { ok: false, error: describeArgIssues(parsed.error) };

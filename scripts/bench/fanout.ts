@@ -49,6 +49,12 @@ export interface FanoutResult {
   /** The same screens, classes and rate against bare Socket.IO and the naive design. */
   baselines: { frameBytes: number; bare: BaselineFigures; naive: BaselineFigures };
   comparison: FanoutComparison;
+  /**
+   * Per screen: the least the gauge read at a tick while the screens received
+   * frames, less the least it read before they connected. The gauge is read
+   * without a garbage collection; the least reading is the one with the least
+   * garbage in it, on both sides.
+   */
   memory: {
     rssBeforeMb: number;
     rssAfterMb: number;
@@ -56,13 +62,36 @@ export interface FanoutResult {
     heapAfterMb: number;
     rssPerScreenKb: number;
     heapPerScreenKb: number;
+    /** As the bench read it before: once, three ticks after the screens connected (garbage included). */
+    heapPerScreenKbAtConnect: number;
+    /**
+     * At the end of the window, once frames flowed for `seconds`, less before (KiB a screen):
+     * RSS, and what it is made of (the heap V8 committed and used, memory outside the heap).
+     */
+    atEnd: {
+      rssPerScreenKb: number;
+      heapTotalPerScreenKb: number;
+      heapUsedPerScreenKb: number;
+      externalPerScreenKb: number;
+    };
   };
 }
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function realtimeMemory(url: string): Promise<{ rss: number; heapUsed: number; sockets: number }> {
+export interface RealtimeMemory {
+  rss: number;
+  /** The JS heap's committed size: heapUsed plus what V8 keeps for it (RSS counts it all). */
+  heapTotal: number;
+  heapUsed: number;
+  /** Memory outside the JS heap that JS objects own (Buffers among it: `arrayBuffers`). */
+  external: number;
+  arrayBuffers: number;
+  sockets: number;
+}
+
+export async function realtimeMemory(url: string): Promise<RealtimeMemory> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (prefix: string) =>
     Number(
@@ -73,13 +102,45 @@ async function realtimeMemory(url: string): Promise<{ rss: number; heapUsed: num
     );
   return {
     rss: read('hrm_realtime_memory_bytes{kind="rss"}'),
+    heapTotal: read('hrm_realtime_memory_bytes{kind="heapTotal"}'),
     heapUsed: read('hrm_realtime_memory_bytes{kind="heapUsed"}'),
+    external: read('hrm_realtime_memory_bytes{kind="external"}'),
+    arrayBuffers: read('hrm_realtime_memory_bytes{kind="arrayBuffers"}'),
     sockets: read('hrm_realtime_sockets '),
   };
 }
 
+/** Reads realtime's memory gauge every tick until stopped; keeps the least RSS and heap seen. */
+export class GaugeWatch {
+  private least = { rss: Infinity, heapUsed: Infinity };
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(url: string, everyMs: number) {
+    const read = () =>
+      realtimeMemory(url).then(
+        ({ rss, heapUsed }) => {
+          if (rss < this.least.rss) this.least = { ...this.least, rss };
+          if (heapUsed < this.least.heapUsed) this.least = { ...this.least, heapUsed };
+        },
+        () => undefined, // a missed reading is just one fewer
+      );
+    void read();
+    this.timer = setInterval(() => void read(), everyMs);
+  }
+
+  async stop(): Promise<{ rss: number; heapUsed: number }> {
+    clearInterval(this.timer);
+    await sleep(0);
+    return this.least;
+  }
+}
+
 /** One second of a class's heart rate, as ingest writes a gateway's batch: one event for all its athletes. */
-function heartRateNow(session: SessionView, second: number, ts: number): HeartRateBatchRecorded | null {
+export function heartRateNow(
+  session: SessionView,
+  second: number,
+  ts: number,
+): HeartRateBatchRecorded | null {
   const samples = session.participants.map((participant, index) => {
     const bpm = 110 + ((second * 7 + index * 13) % 60);
     return {
@@ -122,7 +183,10 @@ export async function runFanout(
     );
     progress(`${classes.length} live classes of ${options.athletes} athletes`);
     await sleep(2 * options.tick); // the realtime process has read them; its gauges are fresh
-    const before = await realtimeMemory(realtimeUrl);
+    const idle = new GaugeWatch(realtimeUrl, options.tick);
+    await sleep(5 * options.tick);
+    const before = await idle.stop();
+    const idleLast = await realtimeMemory(realtimeUrl);
 
     const recorder = new DelayRecorder();
     sockets = await connectScreens(
@@ -135,6 +199,7 @@ export async function runFanout(
     progress(`${sockets.length} screens connected and subscribed`);
     await sleep(3 * options.tick);
     const connected = await realtimeMemory(realtimeUrl);
+    const steady = new GaugeWatch(realtimeUrl, options.tick);
 
     const nc = await connect({ servers: stack.natsUrl, name: 'hrm-bench-fanout' });
     const js = jetstream(nc);
@@ -164,6 +229,7 @@ export async function runFanout(
     const resources = watch.figures(usageBefore, watch.snapshot(), elapsedS * 1000);
     const realtimeCpuS = resources.find((figure) => figure.name === 'realtime')?.cpuS ?? NaN;
     await nc.drain();
+    const during = await steady.stop();
     const after = await realtimeMemory(realtimeUrl);
     const screensSaw = recorder.summary(sockets.length, options.seconds);
     const ours = {
@@ -193,9 +259,17 @@ export async function runFanout(
         rssBeforeMb: mb(before.rss),
         rssAfterMb: mb(after.rss),
         heapBeforeMb: mb(before.heapUsed),
-        heapAfterMb: mb(connected.heapUsed),
-        rssPerScreenKb: Math.round((connected.rss - before.rss) / 1024 / screens),
-        heapPerScreenKb: Math.round(((connected.heapUsed - before.heapUsed) / 1024 / screens) * 10) / 10,
+        heapAfterMb: mb(during.heapUsed),
+        rssPerScreenKb: Math.round((during.rss - before.rss) / 1024 / screens),
+        heapPerScreenKb: Math.round(((during.heapUsed - before.heapUsed) / 1024 / screens) * 10) / 10,
+        heapPerScreenKbAtConnect:
+          Math.round(((connected.heapUsed - before.heapUsed) / 1024 / screens) * 10) / 10,
+        atEnd: {
+          rssPerScreenKb: Math.round((after.rss - before.rss) / 1024 / screens),
+          heapTotalPerScreenKb: Math.round((after.heapTotal - idleLast.heapTotal) / 1024 / screens),
+          heapUsedPerScreenKb: Math.round((after.heapUsed - before.heapUsed) / 1024 / screens),
+          externalPerScreenKb: Math.round(((after.external - idleLast.external) / 1024 / screens) * 10) / 10,
+        },
       },
     };
   } finally {

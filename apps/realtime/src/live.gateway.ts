@@ -32,6 +32,7 @@ import {
   unsubscribeRequest,
   type Ack,
   type CommandReply,
+  type HrmMetadata,
   type LiveAlert,
   type SessionSnapshot,
   type SpotifyState,
@@ -49,6 +50,7 @@ import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';
 import { StudioDirectory } from './studio-directory.js';
 import { TIMER_RESYNC_MS } from './timer-board.js';
 import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
+import { releaseConnectionRequest, releaseUpgradeResponse } from './upgrade-request.js';
 import { ValuesDelivery, type SocketState } from './values-delivery.js';
 
 interface Client extends SocketState {
@@ -102,11 +104,16 @@ export class LiveGateway
     );
     this.socketsGauge = metrics.gauge('hrm_realtime_sockets', 'Connected sockets on /live');
     // With the socket count, memory per connected screen (the fan-out bench reads both).
-    this.memoryGauge = metrics.gauge('hrm_realtime_memory_bytes', 'Process memory, by kind (rss, heapUsed)');
+    this.memoryGauge = metrics.gauge(
+      'hrm_realtime_memory_bytes',
+      'Process memory, by kind (rss, heapTotal, heapUsed, external, arrayBuffers)',
+    );
   }
 
   afterInit(namespace: Namespace): void {
+    namespace.server.engine.use(releaseUpgradeResponse);
     namespace.use((socket, next) => {
+      releaseConnectionRequest(socket);
       if (!this.feed.rebuilt) return next(new Error('unavailable'));
       const auth = handshakeAuth.safeParse(socket.handshake.auth);
       void this.verifier
@@ -181,8 +188,11 @@ export class LiveGateway
     );
     if (request.value.encoding !== 'compact') await socket.leave(rooms.sessionCompact(sessionId));
     client.behind?.delete(session.session.sessionId); // the snapshot brings it up to date
-    const snapshot = sessionSnapshot.parse(this.snapshotOf(session));
-    socket.emit(liveEvents.metadata, snapshot.metadata);
+    const metadata = session.metadata();
+    const snapshot = sessionSnapshot.parse(this.snapshotOf(session, metadata));
+    // The athletes' own metadata objects, checked above, not the parsed copy: connection-state
+    // recovery keeps every emit for its 2 minutes, and a copy for each screen was ~1 KB at 5 athletes.
+    socket.emit(liveEvents.metadata, metadata);
     return { ok: true, snapshot };
   }
 
@@ -321,9 +331,12 @@ export class LiveGateway
     const namespace = this.namespace;
     if (!namespace) return;
     const now = Date.now();
-    const { rss, heapUsed } = process.memoryUsage();
+    const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
     this.memoryGauge(rss, { kind: 'rss' });
+    this.memoryGauge(heapTotal, { kind: 'heapTotal' });
     this.memoryGauge(heapUsed, { kind: 'heapUsed' });
+    this.memoryGauge(external, { kind: 'external' });
+    this.memoryGauge(arrayBuffers, { kind: 'arrayBuffers' });
     this.socketsGauge(namespace.sockets.size);
     for (const [sessionId, session] of this.feed.sessions) {
       for (const alert of session.dueAlerts(now)) this.alert(session, alert);
@@ -333,12 +346,12 @@ export class LiveGateway
     }
   }
 
-  private snapshotOf(session: LiveSessionState): SessionSnapshot {
+  private snapshotOf(session: LiveSessionState, metadata: HrmMetadata): SessionSnapshot {
     const now = Date.now();
     const sessionId = session.session.sessionId;
     return {
       session: session.session,
-      metadata: session.metadata(),
+      metadata,
       values: { sessionId, seq: session.seq, at: now, values: session.allValues(now) },
       timer: this.feed.timers.state(sessionId),
       spotify: this.feed.playback.state(session.session.studioId),

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { loadEnv, realtimeEnv } from '#config';
 import { createDb } from '#db';
 import { DeviceStatusStore, EventStore } from '#eventstore';
@@ -14,6 +13,7 @@ import {
   serviceLogger,
 } from '#platform';
 import { CommandForwarder } from './command-forwarder.js';
+import { LeanIoAdapter } from './lean-io-adapter.js';
 import { LiveFeed } from './live-feed.js';
 import { RealtimeModule } from './realtime.module.js';
 import { StudioDirectory } from './studio-directory.js';
@@ -46,5 +46,5 @@ const module = RealtimeModule.register({
   },
 });
 const app = await NestFactory.create(module, { logger: nestLogger(logger) });
-app.useWebSocketAdapter(new IoAdapter(app));
+app.useWebSocketAdapter(new LeanIoAdapter(app));
 await serve(app, env.REALTIME_PORT, logger, [() => feed.stop(), () => nats.drain(), () => db.$disconnect()]);
