@@ -72,6 +72,13 @@ describe('releasing the request that opened a connection', () => {
     expect(kept.requests[0]?.deref()).toBeDefined();
     for (const socket of sockets) expect(await socket.timeout(2000).emitWithAck('ping')).toBe('pong');
     // What Socket.IO took from it is still there.
+    // A browser's default: long polling first, then the upgrade to WebSocket, after the release.
+    const upgrading = await open(released.url, ['polling', 'websocket']);
+    await new Promise<void>((resolve) => {
+      if (upgrading.io.engine.transport.name === 'websocket') resolve();
+      else upgrading.io.engine.once('upgrade', () => resolve());
+    });
+    expect(await upgrading.timeout(2000).emitWithAck('ping')).toBe('pong');
     expect(released.handshakes[0]).toMatchObject({
       auth: { token: 't' },
       headers: { host: expect.any(String) },
