@@ -1,11 +1,9 @@
 // The latency scenario's results, as JSON and as Markdown, with the machine,
 // the flags and the issue's target to read them against.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { LatencyOptions } from './cli.js';
 import { LATENCY_TARGET_BEYOND_TICK_MS, type LatencyResult } from './latency.js';
-import { machine, type Machine } from './report.js';
+import { writeReport, type Machine } from './report.js';
 import { resourceRows } from './resources.js';
 import type { DelaySummary } from './stats.js';
 
@@ -52,28 +50,14 @@ export function latencyMarkdown(
   ].join('\n');
 }
 
-/** Writes `<out>/latency-<date>.json` and `.md`; returns their paths. */
 export function writeLatencyReport(options: LatencyOptions, result: LatencyResult): string[] {
-  const date = new Date().toISOString();
-  const host = machine();
-  fs.mkdirSync(options.out, { recursive: true });
-  const base = path.join(options.out, `latency-${date.replace(/[:.]/g, '-')}`);
-  fs.writeFileSync(
-    `${base}.json`,
-    JSON.stringify(
-      {
-        scenario: 'latency',
-        date,
-        machine: host,
-        loadAverage: os.loadavg(),
-        flags: options,
-        targetBeyondTickMs: LATENCY_TARGET_BEYOND_TICK_MS,
-        ...result,
-      },
-      null,
-      2,
-    ) + '\n',
+  return writeReport(
+    'latency',
+    options,
+    result,
+    (date, host) => latencyMarkdown(date, host, options, result),
+    {
+      targetBeyondTickMs: LATENCY_TARGET_BEYOND_TICK_MS,
+    },
   );
-  fs.writeFileSync(`${base}.md`, latencyMarkdown(date, host, options, result));
-  return [`${base}.json`, `${base}.md`];
 }

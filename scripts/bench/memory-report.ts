@@ -1,11 +1,9 @@
 // The memory scenario's results, as JSON and as Markdown: each way of reading
 // memory per screen, and what a screen's memory is made of by constructor.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { MemoryOptions } from './cli.js';
 import type { MemoryResult } from './memory.js';
-import { machine, type Machine } from './report.js';
+import { writeReport, type Machine } from './report.js';
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
@@ -56,16 +54,6 @@ export function memoryMarkdown(
   ].join('\n');
 }
 
-/** Writes `<out>/memory-<date>.json` and `.md`; returns their paths. */
 export function writeMemoryReport(options: MemoryOptions, result: MemoryResult): string[] {
-  const date = new Date().toISOString();
-  const host = machine();
-  fs.mkdirSync(options.out, { recursive: true });
-  const base = path.join(options.out, `memory-${date.replace(/[:.]/g, '-')}`);
-  fs.writeFileSync(
-    `${base}.json`,
-    JSON.stringify({ scenario: 'memory', date, machine: host, flags: options, ...result }, null, 2) + '\n',
-  );
-  fs.writeFileSync(`${base}.md`, memoryMarkdown(date, host, options, result));
-  return [`${base}.json`, `${base}.md`];
+  return writeReport('memory', options, result, (date, host) => memoryMarkdown(date, host, options, result));
 }

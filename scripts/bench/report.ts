@@ -29,6 +29,35 @@ export function machine(): Machine {
   };
 }
 
+/**
+ * Writes `<out>/<scenario>-<date>.json` (machine, load average, flags, anything
+ * in `extra`, then the result) and `.md`; returns their paths.
+ */
+export function writeReport(
+  scenario: string,
+  options: { out: string },
+  result: object,
+  markdown: (date: string, host: Machine) => string,
+  extra: Record<string, unknown> = {},
+): string[] {
+  const date = new Date().toISOString();
+  const host = machine();
+  fs.mkdirSync(options.out, { recursive: true });
+  const base = path.join(options.out, `${scenario}-${date.replace(/[:.]/g, '-')}`);
+  const json = {
+    scenario,
+    date,
+    machine: host,
+    loadAverage: os.loadavg(),
+    flags: options,
+    ...extra,
+    ...result,
+  };
+  fs.writeFileSync(`${base}.json`, JSON.stringify(json, null, 2) + '\n');
+  fs.writeFileSync(`${base}.md`, markdown(date, host));
+  return [`${base}.json`, `${base}.md`];
+}
+
 export function historyMarkdown(
   date: string,
   host: Machine,
@@ -56,18 +85,10 @@ export function historyMarkdown(
   ].join('\n');
 }
 
-/** Writes `<out>/history-<date>.json` and `.md`; returns their paths. */
 export function writeHistoryReport(options: HistoryOptions, result: HistoryResult): string[] {
-  const date = new Date().toISOString();
-  const host = machine();
-  fs.mkdirSync(options.out, { recursive: true });
-  const base = path.join(options.out, `history-${date.replace(/[:.]/g, '-')}`);
-  fs.writeFileSync(
-    `${base}.json`,
-    JSON.stringify({ scenario: 'history', date, machine: host, flags: options, ...result }, null, 2) + '\n',
+  return writeReport('history', options, result, (date, host) =>
+    historyMarkdown(date, host, options, result),
   );
-  fs.writeFileSync(`${base}.md`, historyMarkdown(date, host, options, result));
-  return [`${base}.json`, `${base}.md`];
 }
 
 export function fanoutMarkdown(
@@ -122,16 +143,6 @@ export function fanoutMarkdown(
   ].join('\n');
 }
 
-/** Writes `<out>/fanout-<date>.json` and `.md`; returns their paths. */
 export function writeFanoutReport(options: FanoutOptions, result: FanoutResult): string[] {
-  const date = new Date().toISOString();
-  const host = machine();
-  fs.mkdirSync(options.out, { recursive: true });
-  const base = path.join(options.out, `fanout-${date.replace(/[:.]/g, '-')}`);
-  fs.writeFileSync(
-    `${base}.json`,
-    JSON.stringify({ scenario: 'fanout', date, machine: host, flags: options, ...result }, null, 2) + '\n',
-  );
-  fs.writeFileSync(`${base}.md`, fanoutMarkdown(date, host, options, result));
-  return [`${base}.json`, `${base}.md`];
+  return writeReport('fanout', options, result, (date, host) => fanoutMarkdown(date, host, options, result));
 }

@@ -1,10 +1,8 @@
 // The throughput scenario's results, as JSON and as Markdown, with the machine
 // and the flags they came from, and the issue's targets to read them against.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { ThroughputOptions } from './cli.js';
-import { machine, type Machine } from './report.js';
+import { writeReport, type Machine } from './report.js';
 import { resourceRows } from './resources.js';
 import type { StepResult, ThroughputResult } from './throughput.js';
 
@@ -106,28 +104,12 @@ export function throughputMarkdown(
   return lines.join('\n');
 }
 
-/** Writes `<out>/throughput-<date>.json` and `.md`; returns their paths. */
 export function writeThroughputReport(options: ThroughputOptions, result: ThroughputResult): string[] {
-  const date = new Date().toISOString();
-  const host = machine();
-  fs.mkdirSync(options.out, { recursive: true });
-  const base = path.join(options.out, `throughput-${date.replace(/[:.]/g, '-')}`);
-  fs.writeFileSync(
-    `${base}.json`,
-    JSON.stringify(
-      {
-        scenario: 'throughput',
-        date,
-        machine: host,
-        loadAverage: os.loadavg(),
-        flags: options,
-        targets: TARGETS,
-        ...result,
-      },
-      null,
-      2,
-    ) + '\n',
+  return writeReport(
+    'throughput',
+    options,
+    result,
+    (date, host) => throughputMarkdown(date, host, options, result),
+    { targets: TARGETS },
   );
-  fs.writeFileSync(`${base}.md`, throughputMarkdown(date, host, options, result));
-  return [`${base}.json`, `${base}.md`];
 }
