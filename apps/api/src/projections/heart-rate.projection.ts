@@ -9,14 +9,15 @@ import { eventSubjects, heartRateSamplesOf, isHeartRateEvent, streams } from '#c
 import type { Projection } from '#eventstore';
 import { ensureMonthPartitions } from './hr-sample-partitions.js';
 
-type SampleRow = {
-  sessionId: string;
-  participantId: string;
-  ts: number;
+/** A row as the statement's `jsonb_to_recordset` reads it (short keys: the batch is one JSON parameter). */
+type SampleRecord = {
+  s: string;
+  p: string;
+  t: number;
   bpm: number;
   zone: number;
-  maxHr: number | null;
-  rrMs: number[];
+  max_hr: number | null;
+  rr_ms: number[];
   contact: boolean | null;
   battery: number | null;
 };
@@ -26,19 +27,19 @@ export const heartRateProjection: Projection = {
   stream: streams.heartRate.name,
   filterSubject: eventSubjects.allHeartRate,
   async apply(tx, events) {
-    const rows: SampleRow[] = [];
+    const rows: SampleRecord[] = [];
     for (const { event } of events) {
       if (!isHeartRateEvent(event)) continue;
       const { sessionId, samples } = heartRateSamplesOf(event);
       for (const { participantId, ts, bpm, zone, maxHr, rrMs, contact, battery } of samples) {
         rows.push({
-          sessionId,
-          participantId,
-          ts,
+          s: sessionId,
+          p: participantId,
+          t: ts,
           bpm,
           zone,
-          maxHr: maxHr ?? null,
-          rrMs: rrMs ?? [],
+          max_hr: maxHr ?? null,
+          rr_ms: rrMs ?? [],
           contact: contact ?? null,
           battery: battery ?? null,
         });
@@ -47,7 +48,7 @@ export const heartRateProjection: Projection = {
     if (rows.length === 0) return;
     await ensureMonthPartitions(
       tx,
-      rows.map((row) => new Date(row.ts)),
+      rows.map((row) => new Date(row.t)),
     );
     // One statement for the batch: the rows, then the ones it newly stored (a
     // copy of a stored sample is skipped by the key) packed onto their minute's
@@ -56,7 +57,7 @@ export const heartRateProjection: Projection = {
       WITH inserted AS (
         INSERT INTO hr_samples (session_id, participant_id, ts, bpm, zone, max_hr, rr_ms, contact, battery)
         SELECT r.s, r.p, to_timestamp(r.t / 1000.0), r.bpm, r.zone, r.max_hr, r.rr_ms, r.contact, r.battery
-        FROM jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb)
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
           AS r(s text, p text, t bigint, bpm smallint, zone smallint, max_hr smallint, rr_ms real[], contact boolean, battery smallint)
         ON CONFLICT DO NOTHING
         RETURNING session_id, participant_id, round(date_part('epoch', ts) * 1000)::int8 AS t, bpm, max_hr
@@ -75,15 +76,3 @@ export const heartRateProjection: Projection = {
       DO UPDATE SET samples = hr_sample_chunks.samples || EXCLUDED.samples`;
   },
 };
-
-const toRecord = (row: SampleRow) => ({
-  s: row.sessionId,
-  p: row.participantId,
-  t: row.ts,
-  bpm: row.bpm,
-  zone: row.zone,
-  max_hr: row.maxHr,
-  rr_ms: row.rrMs,
-  contact: row.contact,
-  battery: row.battery,
-});
