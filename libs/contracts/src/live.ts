@@ -109,13 +109,7 @@ export const compactValue = z.tuple([
   valueStatus,
   z.int(),
 ]);
-export const hrmValuesCompact = z.object({
-  sessionId: entityId,
-  seq: z.int().nonnegative(),
-  at: epochMs,
-  rows: z.array(compactValue),
-  full: z.literal(true).optional(),
-});
+export const hrmValuesCompact = hrmValues.omit({ values: true }).extend({ rows: z.array(compactValue) });
 export type HrmValuesCompact = z.infer<typeof hrmValuesCompact>;
 
 export function encodeCompactValues({ values, ...frame }: HrmValues): HrmValuesCompact {
