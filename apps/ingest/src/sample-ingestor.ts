@@ -149,9 +149,10 @@ export class SampleIngestor {
         ),
       };
     const { studioId, gatewayId } = parsed.subject;
+    const { samples } = parsed.batch;
     // Every strap heard counts as seen, paired or not, in a class or not.
     this.recorder.observe(
-      parsed.batch.samples.map((sample) => ({
+      samples.map((sample) => ({
         studioId,
         deviceId: sample.deviceId,
         gatewayId,
@@ -162,20 +163,20 @@ export class SampleIngestor {
     );
     const origin = { studioId, gatewayId, seq: parsed.batch.seq, streamSeq: message.seq };
     const recordedAt = Date.now();
-    if (
-      parsed.batch.samples.some(
-        (sample) => !this.directory.assignmentFor(studioId, sample.deviceId, sample.ts),
-      )
-    ) {
+    const assignmentsNow = () =>
+      samples.map((sample) => this.directory.assignmentFor(studioId, sample.deviceId, sample.ts));
+    let assignments = assignmentsNow();
+    if (assignments.includes(null)) {
       await this.catchUpWithSessions();
+      assignments = assignmentsNow();
     }
     const publishes: Array<Promise<unknown>> = [];
     // One heart-rate event per class the message's samples belong to (usually one).
     const classes = new Map<string, { samples: RecordedSample[]; seen: Set<string> }>();
     let accepted = 0;
     let unassigned = 0;
-    for (const sample of parsed.batch.samples) {
-      const assignment = this.directory.assignmentFor(studioId, sample.deviceId, sample.ts);
+    for (const [index, sample] of samples.entries()) {
+      const assignment = assignments[index] ?? null;
       if (assignment === null) {
         unassigned++;
         continue;
@@ -199,9 +200,9 @@ export class SampleIngestor {
       batch.samples.push(recordedSample(sample, assignment));
       accepted++;
     }
-    for (const [sessionId, { samples }] of classes) {
+    for (const [sessionId, ofClass] of classes) {
       // Validated like every event on its way into the log; the id is the dedupe key.
-      const event = heartRateBatch(sessionId, samples, origin, recordedAt);
+      const event = heartRateBatch(sessionId, ofClass.samples, origin, recordedAt);
       publishes.push(
         this.store.append(eventSubjects.heartRate(sessionId, gatewayId), [event], { expected: 'any' }),
       );
