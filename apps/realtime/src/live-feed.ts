@@ -26,6 +26,13 @@ export interface LiveFeedListener {
   spotifyState(state: SpotifyState): void;
 }
 
+/** A heart-rate reader's handler: the class takes in each heart-rate event of its subjects. */
+const heartRateInto =
+  (session: LiveSessionState) =>
+  ({ event }: StoredEvent): void => {
+    if (isHeartRateEvent(event)) session.applyHeartRate(event);
+  };
+
 export class LiveFeed {
   readonly sessions = new Map<string, LiveSessionState>();
   private sessionTail: Tail | null = null;
@@ -124,9 +131,7 @@ export class LiveFeed {
           streams.heartRate.name,
           eventSubjects.sessionHeartRate(sessionId),
           'all',
-          ({ event }) => {
-            if (isHeartRateEvent(event)) session.applyHeartRate(event);
-          },
+          heartRateInto(session),
         );
         await tail.caughtUp;
         await tail.stop();
@@ -182,9 +187,7 @@ export class LiveFeed {
         streams.heartRate.name,
         eventSubjects.sessionHeartRate(sessionId),
         'all',
-        ({ event }) => {
-          if (isHeartRateEvent(event)) session.applyHeartRate(event);
-        },
+        heartRateInto(session),
       );
       tail.catch((error) => this.logger.error('cannot follow heart rate', { sessionId, error }));
       this.heartRateTails.set(sessionId, tail);
