@@ -7,7 +7,7 @@
 // its /metrics). Then the same screens against bare Socket.IO and the naive
 // design (fanout-baselines.ts), in the same run.
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { Socket } from 'socket.io-client';
 import { eventSubjects, type HeartRateBatchRecorded, type SessionView } from '#contracts';
 import { pctMaxOf, zoneOf } from '#domain';
@@ -136,11 +136,7 @@ export class GaugeWatch {
 }
 
 /** One second of a class's heart rate, as ingest writes a gateway's batch: one event for all its athletes. */
-export function heartRateNow(
-  session: SessionView,
-  second: number,
-  ts: number,
-): HeartRateBatchRecorded | null {
+function heartRateNow(session: SessionView, second: number, ts: number): HeartRateBatchRecorded | null {
   const samples = session.participants.map((participant, index) => {
     const bpm = 110 + ((second * 7 + index * 13) % 60);
     return {
@@ -165,6 +161,25 @@ export function heartRateNow(
     causationId: null,
     data: { sessionId: session.id, studioId: session.studioId, gatewayId: 'bench', samples },
   };
+}
+
+/** Publishes one second of every class's heart rate to the HR stream; resolves to the samples, once stored. */
+export async function publishSecond(
+  js: JetStreamClient,
+  classes: readonly SessionView[],
+  second: number,
+): Promise<number> {
+  const acks: Array<Promise<unknown>> = [];
+  let samples = 0;
+  for (const session of classes) {
+    const event = heartRateNow(session, second, Date.now());
+    if (!event) continue;
+    const subject = eventSubjects.heartRate(session.id, event.data.gatewayId);
+    acks.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
+    samples += event.data.samples.length;
+  }
+  await Promise.all(acks);
+  return samples;
 }
 
 export async function runFanout(
@@ -211,15 +226,7 @@ export async function runFanout(
     for (let second = 0; second < options.seconds; second++) {
       const due = started + second * 1000;
       await sleep(Math.max(0, due - Date.now()));
-      const acks: Array<Promise<unknown>> = [];
-      for (const session of classes) {
-        const event = heartRateNow(session, second, Date.now());
-        if (!event) continue;
-        const subject = eventSubjects.heartRate(session.id, event.data.gatewayId);
-        acks.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
-        published += event.data.samples.length;
-      }
-      await Promise.all(acks);
+      published += await publishSecond(js, classes, second);
       if ((second + 1) % 10 === 0)
         progress(`second ${second + 1}/${options.seconds}: ${recorder.valueDelays.length} values received`);
     }

@@ -1,9 +1,8 @@
 // The latency scenario's results, as JSON and as Markdown, with the machine,
 // the flags and the issue's target to read them against.
-import os from 'node:os';
 import type { LatencyOptions } from './cli.js';
 import { LATENCY_TARGET_BEYOND_TICK_MS, type LatencyResult } from './latency.js';
-import { writeReport, type Machine } from './report.js';
+import { machineLine, writeReport, type Machine } from './report.js';
 import { resourceRows } from './resources.js';
 import type { DelaySummary } from './stats.js';
 
@@ -20,11 +19,7 @@ export function latencyMarkdown(
   return [
     `# Bench: latency (${date})`,
     '',
-    `Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GiB, Node ${host.node}, ${host.platform}; ` +
-      `load average at the end ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}.`,
+    machineLine(host),
     `Flags: --classes ${options.classes} --athletes ${options.athletes} --screens ${options.screens} --seconds ${options.seconds} --tick ${options.tick} --encoding ${options.encoding}.`,
     '',
     `${result.classes} classes of ${result.athletesPerClass} athletes, one gateway each publishing a batch a second over the public contract ` +

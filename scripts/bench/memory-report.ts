@@ -1,9 +1,8 @@
 // The memory scenario's results, as JSON and as Markdown: each way of reading
 // memory per screen, and what a screen's memory is made of by constructor.
-import os from 'node:os';
 import type { MemoryOptions } from './cli.js';
 import type { MemoryResult } from './memory.js';
-import { writeReport, type Machine } from './report.js';
+import { machineLine, writeReport, type Machine } from './report.js';
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
@@ -17,11 +16,7 @@ export function memoryMarkdown(
   return [
     `# Bench: memory per screen (${date})`,
     '',
-    `Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GiB, Node ${host.node}, ${host.platform}; ` +
-      `load average at the end ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}.`,
+    machineLine(host),
     `Flags: --screens ${options.screens} --step ${options.step} --classes ${options.classes} --athletes ${options.athletes} --tick ${options.tick} --settle ${options.settle} --encoding ${options.encoding}.`,
     '',
     'RSS here includes what writing the snapshots took (they are not returned to the system): the fan-out bench gives RSS per screen.',

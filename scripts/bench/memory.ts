@@ -12,12 +12,11 @@ import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Socket } from 'socket.io-client';
-import { eventSubjects, type SessionView } from '#contracts';
-import { encodeEvent } from '#eventstore';
+import type { SessionView } from '#contracts';
 import { ApiClient } from '../stack/api-client.js';
 import type { MemoryOptions } from './cli.js';
 import { startBenchStack } from './bench-stack.js';
-import { heartRateNow, realtimeMemory, type RealtimeMemory } from './fanout.js';
+import { publishSecond, realtimeMemory, type RealtimeMemory } from './fanout.js';
 import {
   summarizeHeapSnapshot,
   growthPerScreen,
@@ -72,14 +71,7 @@ function publishHeartRate(natsUrl: string, classes: readonly SessionView[]): { s
     const started = Date.now();
     for (let second = 0; running; second++) {
       await sleep(Math.max(0, started + second * 1000 - Date.now()));
-      const acks: Array<Promise<unknown>> = [];
-      for (const session of classes) {
-        const event = heartRateNow(session, second, Date.now());
-        if (!event) continue;
-        const subject = eventSubjects.heartRate(session.id, event.data.gatewayId);
-        acks.push(js.publish(subject, encodeEvent(event), { msgID: event.id }));
-      }
-      await Promise.all(acks);
+      await publishSecond(js, classes, second);
     }
     await nc.drain();
   })();

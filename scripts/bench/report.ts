@@ -29,6 +29,21 @@ export function machine(): Machine {
   };
 }
 
+/** The report's machine line, with the versions of what ran on it and the load average at the end. */
+export function machineLine(host: Machine, versions: string[] = []): string {
+  const load = os
+    .loadavg()
+    .map((average) => average.toFixed(1))
+    .join(' ');
+  const what = [
+    `${host.cpus} CPUs (${host.cpuModel})`,
+    `${host.memoryGb} GiB`,
+    `Node ${host.node}`,
+    host.platform,
+  ];
+  return `Machine: ${[...what, ...versions].join(', ')}; load average at the end ${load}.`;
+}
+
 /**
  * Writes `<out>/<scenario>-<date>.json` (machine, load average, flags, anything
  * in `extra`, then the result) and `.md`; returns their paths.
@@ -71,7 +86,7 @@ export function historyMarkdown(
   return [
     `# Bench: history (${date})`,
     '',
-    `Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GiB, Node ${host.node}, ${host.platform}, PostgreSQL ${result.postgres}.`,
+    machineLine(host, [`PostgreSQL ${result.postgres}`]),
     `Flags: --athletes ${options.athletes} --minutes ${options.minutes} --runs ${options.runs} --warmup ${options.warmup} --seed ${options.seed}.`,
     '',
     `Class: ${result.samples} samples stored by the API's projection at ${result.load.storedPerS} samples/s from the first publish to the last row (published at ${result.load.publishPerS}/s; the last row landed ${result.load.storeLagMs} ms after the last publish).`,
@@ -103,10 +118,10 @@ export function fanoutMarkdown(
   return [
     `# Bench: fanout (${date})`,
     '',
-    `Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GiB, Node ${host.node}, ${host.platform}.`,
+    machineLine(host),
     `Flags: --screens ${options.screens} --classes ${options.classes} --athletes ${options.athletes} --seconds ${options.seconds} --tick ${options.tick} --encoding ${options.encoding}.`,
     '',
-    `One realtime process; ${result.screens} socket.io clients (in the bench's own process, on the same machine) over ${result.classes} live classes of ${result.athletesPerClass} athletes; heart rate published to the HR stream at ${result.publishedPerS} events/s for ${result.seconds} s.`,
+    `One realtime process; ${result.screens} socket.io clients (in the bench's own process, on the same machine) over ${result.classes} live classes of ${result.athletesPerClass} athletes; heart rate published to the HR stream at ${result.publishedPerS} samples/s (one event per class a second) for ${result.seconds} s.`,
     '',
     '| figure | value |',
     '| --- | --- |',

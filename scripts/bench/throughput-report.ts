@@ -1,8 +1,7 @@
 // The throughput scenario's results, as JSON and as Markdown, with the machine
 // and the flags they came from, and the issue's targets to read them against.
-import os from 'node:os';
 import type { ThroughputOptions } from './cli.js';
-import { writeReport, type Machine } from './report.js';
+import { machineLine, writeReport, type Machine } from './report.js';
 import { resourceRows } from './resources.js';
 import type { StepResult, ThroughputResult } from './throughput.js';
 
@@ -37,11 +36,7 @@ export function throughputMarkdown(
   const lines = [
     `# Bench: throughput (${date})`,
     '',
-    `Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GiB, Node ${host.node}, ${host.platform}, ` +
-      `PostgreSQL ${result.postgres}, nats-server ${result.nats}; load average at the end ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}.`,
+    machineLine(host, [`PostgreSQL ${result.postgres}`, `nats-server ${result.nats}`]),
     `Flags: --classes ${options.classes} --athletes ${options.athletes} --start-rate ${options.startRate} --step ${options.step} ` +
       `--max-rate ${options.maxRate} --hold ${options.holdS} --batch ${options.batch} --sample-ms ${options.sampleMs} --tolerance ${Math.round(options.tolerance * 100)} --profile ${options.profile}.`,
     `${result.athletes} athletes, one gateway per class, ${options.batch} samples a message; each athlete's samples ${result.sampleStepMs} ms apart.`,
