@@ -22,7 +22,11 @@ const deadLetters = new DeadLetters(store, logger, metrics);
 const recorder = new DeviceStatusRecorder(await DeviceStatusStore.open(nats), logger, metrics, {
   intervalMs: env.INGEST_DEVICE_STATUS_INTERVAL_MS,
 });
-const consumerOptions = { batchSize: env.INGEST_BATCH, ackWaitMs: env.INGEST_ACK_WAIT_MS };
+const consumerOptions = {
+  batchSize: env.INGEST_BATCH,
+  ackWaitMs: env.INGEST_ACK_WAIT_MS,
+  maxFutureMs: env.INGEST_MAX_FUTURE_MS,
+};
 const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorder, {
   ...consumerOptions,
   inFlight: env.INGEST_IN_FLIGHT,

@@ -4,6 +4,7 @@
 // ids make the redelivered copies duplicates that JetStream and history drop.
 import type { JsMsg } from '@nats-io/jetstream';
 import {
+  GATEWAY_MAX_FUTURE_MS,
   eventSubjects,
   gatewaySubjects,
   isSessionEvent,
@@ -16,7 +17,7 @@ import { InvalidEventError, type EventStore, type Tail } from '#eventstore';
 import type { Metrics } from '#platform';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
 import { heartRateBatch, maxHrRaise, recordedSample } from './heart-rate-events.js';
-import { pullLoop, type DeadLetters } from './ingress-consumer.js';
+import { pullLoop, receivedAtOf, type DeadLetters } from './ingress-consumer.js';
 import { parseIngress } from './parse-ingress.js';
 import { SessionDirectory } from './session-directory.js';
 
@@ -27,6 +28,8 @@ export interface IngestorOptions {
   ackWaitMs?: number;
   /** Gateway messages whose events are being published at once (1: one message at a time). */
   inFlight?: number;
+  /** How far a sample's ts may be ahead of when the message was received (`INGEST_MAX_FUTURE_MS`). */
+  maxFutureMs?: number;
 }
 
 export class SampleIngestor {
@@ -138,7 +141,10 @@ export class SampleIngestor {
 
   /** Issues the message's publishes; `stored` settles when they are acknowledged. */
   private async issue(message: JsMsg): Promise<{ stored: Promise<void> }> {
-    const parsed = parseIngress(message.subject, message.data);
+    const parsed = parseIngress(message.subject, message.data, {
+      receivedAt: receivedAtOf(message),
+      maxFutureMs: this.options.maxFutureMs ?? GATEWAY_MAX_FUTURE_MS,
+    });
     if (!parsed.ok)
       return {
         stored: this.deadLetters.publish(

@@ -3,11 +3,11 @@
 // instance: NATS 2.9 filters a consumer on one subject only, and the samples'
 // consumer must not see the dead letters ingest writes under `hrm.v1.>`.
 import type { JsMsg } from '@nats-io/jetstream';
-import { gatewaySubjects, streams } from '#contracts';
+import { GATEWAY_MAX_FUTURE_MS, gatewaySubjects, streams } from '#contracts';
 import type { Logger } from '#config';
 import type { EventStore } from '#eventstore';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
-import { pullLoop, type DeadLetters } from './ingress-consumer.js';
+import { pullLoop, receivedAtOf, type DeadLetters } from './ingress-consumer.js';
 import { parseStatus } from './parse-ingress.js';
 
 export const STATUS_CONSUMER = 'ingest-status';
@@ -21,7 +21,7 @@ export class StatusIngestor {
     private readonly recorder: DeviceStatusRecorder,
     private readonly deadLetters: DeadLetters,
     private readonly logger: Logger,
-    private readonly options: { batchSize: number; ackWaitMs?: number },
+    private readonly options: { batchSize: number; ackWaitMs?: number; maxFutureMs?: number },
   ) {}
 
   get ready(): boolean {
@@ -51,7 +51,10 @@ export class StatusIngestor {
 
   /** Recorded (throttled) or dead-lettered, then acked; a dead letter that cannot be published is retried. */
   private async handle(message: JsMsg): Promise<void> {
-    const parsed = parseStatus(message.subject, message.data);
+    const parsed = parseStatus(message.subject, message.data, {
+      receivedAt: receivedAtOf(message),
+      maxFutureMs: this.options.maxFutureMs ?? GATEWAY_MAX_FUTURE_MS,
+    });
     if (!parsed.ok) {
       try {
         await this.deadLetters.publish(
