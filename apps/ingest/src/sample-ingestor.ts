@@ -18,6 +18,7 @@ import type { Metrics } from '#platform';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
 import { heartRateBatch, maxHrRaise, recordedSample } from './heart-rate-events.js';
 import { pullLoop, receivedAtOf, type DeadLetters } from './ingress-consumer.js';
+import { unknownStudio, type StudioCheck } from './known-studio.js';
 import { parseIngress } from './parse-ingress.js';
 import { SessionDirectory } from './session-directory.js';
 
@@ -47,6 +48,7 @@ export class SampleIngestor {
     metrics: Metrics,
     private readonly deadLetters: DeadLetters,
     private readonly recorder: DeviceStatusRecorder,
+    private readonly studios: StudioCheck,
     private readonly options: IngestorOptions,
   ) {
     this.count = {
@@ -155,6 +157,9 @@ export class SampleIngestor {
         ),
       };
     const { studioId, gatewayId } = parsed.subject;
+    // Before anything is recorded: a studio that does not exist gets no device status either.
+    const unknown = await unknownStudio(this.studios, studioId);
+    if (unknown !== null) return { stored: this.deadLetters.publish(message, studioId, gatewayId, unknown) };
     const { samples } = parsed.batch;
     // Every strap heard counts as seen, paired or not, in a class or not.
     this.recorder.observe(
