@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import type { Db } from '#db';
-import { DeviceStatusStore, EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
 import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
 import { AuthGuard } from './auth/auth.guard.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
@@ -16,6 +16,7 @@ import { SessionsController } from './sessions/sessions.controller.js';
 import { SpotifyController } from './spotify/spotify.controller.js';
 import { DevicesController } from './studios/devices.controller.js';
 import { MembersController } from './studios/members.controller.js';
+import { StudioRegistrySync } from './studios/studio-registry-sync.js';
 import { StudiosController } from './studios/studios.controller.js';
 import { TimerCommands } from './timer/timer-commands.js';
 import { TimerController } from './timer/timer.controller.js';
@@ -26,6 +27,7 @@ export interface ApiDependencies {
   nats: NatsConnection;
   store: EventStore;
   deviceStatus: DeviceStatusStore;
+  studios: StudioRegistry;
   db: Db;
   logger: Logger;
   metrics: Metrics;
@@ -52,6 +54,7 @@ export class ApiModule {
     nats,
     store,
     deviceStatus,
+    studios,
     db,
     logger,
     metrics,
@@ -67,6 +70,8 @@ export class ApiModule {
         { provide: LOGGER, useValue: logger },
         { provide: EventStore, useValue: store },
         { provide: DeviceStatusStore, useValue: deviceStatus },
+        { provide: StudioRegistry, useValue: studios },
+        StudioRegistrySync,
         { provide: TokenVerifier, useValue: new TokenVerifier(db, adminToken) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

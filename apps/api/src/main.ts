@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { apiEnv, loadEnv } from '#config';
 import { createDb } from '#db';
-import { DeviceStatusStore, EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
 import { Metrics, connectNats, instanceName, nestLogger, serve, serviceLogger } from '#platform';
 import { ApiModule } from './api.module.js';
 
@@ -16,6 +16,7 @@ const module = ApiModule.register({
   nats,
   store,
   deviceStatus: await DeviceStatusStore.open(nats),
+  studios: await StudioRegistry.open(nats),
   db,
   logger,
   metrics: new Metrics(),

@@ -76,6 +76,15 @@ export class DeadLetters {
   }
 }
 
+/**
+ * When `HRM_INGRESS` stored the message: the moment the platform received it.
+ * The same on every delivery and every instance, so a redelivered message is
+ * judged as the first delivery was, however late ingest gets to it.
+ */
+export function receivedAtOf(message: JsMsg): number {
+  return message.time.getTime();
+}
+
 /** nats.js ends a pull whose idle heartbeats did not arrive in time with this message. */
 export function missedHeartbeats(error: unknown): boolean {
   return error instanceof Error && /heartbeats? missed/i.test(error.message);

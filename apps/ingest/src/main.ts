@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ingestEnv, loadEnv } from '#config';
-import { DeviceStatusStore, EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
 import { Metrics, connectNats, instanceName, nestLogger, serve, serviceLogger } from '#platform';
 import { DeviceStatusRecorder } from './device-status-recorder.js';
 import { IngestModule } from './ingest.module.js';
@@ -19,15 +19,22 @@ const store = await EventStore.open(nats);
 await store.ensureStreams();
 const metrics = new Metrics();
 const deadLetters = new DeadLetters(store, logger, metrics);
+// Which studios exist (the API keeps the bucket): a gateway of any other is refused.
+const studios = await StudioRegistry.open(nats);
+await studios.follow();
 const recorder = new DeviceStatusRecorder(await DeviceStatusStore.open(nats), logger, metrics, {
   intervalMs: env.INGEST_DEVICE_STATUS_INTERVAL_MS,
 });
-const consumerOptions = { batchSize: env.INGEST_BATCH, ackWaitMs: env.INGEST_ACK_WAIT_MS };
-const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorder, {
+const consumerOptions = {
+  batchSize: env.INGEST_BATCH,
+  ackWaitMs: env.INGEST_ACK_WAIT_MS,
+  maxFutureMs: env.INGEST_MAX_FUTURE_MS,
+};
+const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorder, studios, {
   ...consumerOptions,
   inFlight: env.INGEST_IN_FLIGHT,
 });
-const statusIngestor = new StatusIngestor(store, recorder, deadLetters, logger, consumerOptions);
+const statusIngestor = new StatusIngestor(store, recorder, deadLetters, studios, logger, consumerOptions);
 const app = await NestFactory.create(
   IngestModule.register({ nats, ingestor, statusIngestor, recorder, metrics }),
   {

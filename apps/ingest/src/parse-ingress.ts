@@ -1,4 +1,5 @@
-// Parses one message from the ingress stream: subject, size, JSON and schema.
+// Parses one message from the ingress stream: subject, size, JSON, schema and
+// the gateway's timestamps against the moment the platform received it.
 import type { z } from 'zod';
 import {
   GATEWAY_MAX_BYTES,
@@ -6,9 +7,11 @@ import {
   gatewayStatus,
   parseGatewaySubject,
   sampleBatch,
+  timestampOutOfRange,
   type GatewayStatus,
   type GatewaySubject,
   type SampleBatch,
+  type TimeBounds,
 } from '#contracts';
 
 export type GatewayParse<T> =
@@ -21,14 +24,56 @@ export type IngressParse =
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function parseIngress(subject: string, data: Uint8Array): IngressParse {
+/**
+ * A samples message. Every sample's `ts` must lie within `bounds` (not after
+ * receipt plus the allowed skew, not older than the ingress retention): one
+ * sample out of range refuses the whole message, as any other bad sample does,
+ * so a refused message changes nothing (no history, no screen, no device status).
+ */
+export function parseIngress(subject: string, data: Uint8Array, bounds: TimeBounds): IngressParse {
   const parsed = parseGatewayMessage('samples', sampleBatch, subject, data);
-  return parsed.ok ? { ok: true, subject: parsed.subject, batch: parsed.body } : parsed;
+  if (!parsed.ok) return parsed;
+  for (const [index, sample] of parsed.body.samples.entries()) {
+    const outOfRange = timestampOutOfRange(sample.ts, bounds);
+    if (outOfRange !== null) {
+      return {
+        ok: false,
+        subject: parsed.subject,
+        reason: tsOutOfRange('samples', index, sample.deviceId, 'ts', outOfRange),
+      };
+    }
+  }
+  return { ok: true, subject: parsed.subject, batch: parsed.body };
 }
 
-/** A gateway's status message (`hrm.v1.status.<studioId>.<gatewayId>`), checked like samples. */
-export function parseStatus(subject: string, data: Uint8Array): GatewayParse<GatewayStatus> {
-  return parseGatewayMessage('status', gatewayStatus, subject, data);
+/**
+ * A gateway's status message (`hrm.v1.status.<studioId>.<gatewayId>`), checked like samples.
+ * A `lastSeen` ahead of receipt plus the skew refuses it too (the gateway's clock is wrong);
+ * an old one does not: a strap heard days ago is still a fact for the device list.
+ */
+export function parseStatus(
+  subject: string,
+  data: Uint8Array,
+  bounds: TimeBounds,
+): GatewayParse<GatewayStatus> {
+  const parsed = parseGatewayMessage('status', gatewayStatus, subject, data);
+  if (!parsed.ok) return parsed;
+  for (const [index, device] of parsed.body.devices.entries()) {
+    const outOfRange = timestampOutOfRange(device.lastSeen, bounds, false);
+    if (outOfRange !== null) {
+      return {
+        ok: false,
+        subject: parsed.subject,
+        reason: tsOutOfRange('devices', index, device.deviceId, 'lastSeen', outOfRange),
+      };
+    }
+  }
+  return parsed;
+}
+
+/** `ts-out-of-range: samples.3 (deviceId "ant:1") ts 253402300800000 is after …`: names the sample. */
+function tsOutOfRange(list: string, index: number, deviceId: string, field: string, why: string): string {
+  return `ts-out-of-range: ${list}.${index} (deviceId ${JSON.stringify(deviceId)}) ${field} ${why}`;
 }
 
 function parseGatewayMessage<S extends z.ZodType<{ gatewayId: string }>>(

@@ -4,6 +4,7 @@
 // ids make the redelivered copies duplicates that JetStream and history drop.
 import type { JsMsg } from '@nats-io/jetstream';
 import {
+  GATEWAY_MAX_FUTURE_MS,
   eventSubjects,
   gatewaySubjects,
   isSessionEvent,
@@ -16,7 +17,8 @@ import { InvalidEventError, type EventStore, type Tail } from '#eventstore';
 import type { Metrics } from '#platform';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
 import { heartRateBatch, maxHrRaise, recordedSample } from './heart-rate-events.js';
-import { pullLoop, type DeadLetters } from './ingress-consumer.js';
+import { pullLoop, receivedAtOf, type DeadLetters } from './ingress-consumer.js';
+import { unknownStudio, type StudioCheck } from './known-studio.js';
 import { parseIngress } from './parse-ingress.js';
 import { SessionDirectory } from './session-directory.js';
 
@@ -27,6 +29,8 @@ export interface IngestorOptions {
   ackWaitMs?: number;
   /** Gateway messages whose events are being published at once (1: one message at a time). */
   inFlight?: number;
+  /** How far a sample's ts may be ahead of when the message was received (`INGEST_MAX_FUTURE_MS`). */
+  maxFutureMs?: number;
 }
 
 export class SampleIngestor {
@@ -44,6 +48,7 @@ export class SampleIngestor {
     metrics: Metrics,
     private readonly deadLetters: DeadLetters,
     private readonly recorder: DeviceStatusRecorder,
+    private readonly studios: StudioCheck,
     private readonly options: IngestorOptions,
   ) {
     this.count = {
@@ -138,7 +143,10 @@ export class SampleIngestor {
 
   /** Issues the message's publishes; `stored` settles when they are acknowledged. */
   private async issue(message: JsMsg): Promise<{ stored: Promise<void> }> {
-    const parsed = parseIngress(message.subject, message.data);
+    const parsed = parseIngress(message.subject, message.data, {
+      receivedAt: receivedAtOf(message),
+      maxFutureMs: this.options.maxFutureMs ?? GATEWAY_MAX_FUTURE_MS,
+    });
     if (!parsed.ok)
       return {
         stored: this.deadLetters.publish(
@@ -149,6 +157,9 @@ export class SampleIngestor {
         ),
       };
     const { studioId, gatewayId } = parsed.subject;
+    // Before anything is recorded: a studio that does not exist gets no device status either.
+    const unknown = await unknownStudio(this.studios, studioId);
+    if (unknown !== null) return { stored: this.deadLetters.publish(message, studioId, gatewayId, unknown) };
     const { samples } = parsed.batch;
     // Every strap heard counts as seen, paired or not, in a class or not.
     this.recorder.observe(

@@ -3,11 +3,12 @@
 // instance: NATS 2.9 filters a consumer on one subject only, and the samples'
 // consumer must not see the dead letters ingest writes under `hrm.v1.>`.
 import type { JsMsg } from '@nats-io/jetstream';
-import { gatewaySubjects, streams } from '#contracts';
+import { GATEWAY_MAX_FUTURE_MS, gatewaySubjects, streams } from '#contracts';
 import type { Logger } from '#config';
 import type { EventStore } from '#eventstore';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
-import { pullLoop, type DeadLetters } from './ingress-consumer.js';
+import { pullLoop, receivedAtOf, type DeadLetters } from './ingress-consumer.js';
+import { unknownStudio, type StudioCheck } from './known-studio.js';
 import { parseStatus } from './parse-ingress.js';
 
 export const STATUS_CONSUMER = 'ingest-status';
@@ -20,8 +21,9 @@ export class StatusIngestor {
     private readonly store: EventStore,
     private readonly recorder: DeviceStatusRecorder,
     private readonly deadLetters: DeadLetters,
+    private readonly studios: StudioCheck,
     private readonly logger: Logger,
-    private readonly options: { batchSize: number; ackWaitMs?: number },
+    private readonly options: { batchSize: number; ackWaitMs?: number; maxFutureMs?: number },
   ) {}
 
   get ready(): boolean {
@@ -49,38 +51,39 @@ export class StatusIngestor {
     await this.loop;
   }
 
-  /** Recorded (throttled) or dead-lettered, then acked; a dead letter that cannot be published is retried. */
+  /**
+   * Recorded (throttled) or dead-lettered (malformed, or of a studio that does not exist), then
+   * acked; a dead letter that cannot be published is retried.
+   */
   private async handle(message: JsMsg): Promise<void> {
-    const parsed = parseStatus(message.subject, message.data);
-    if (!parsed.ok) {
-      try {
-        await this.deadLetters.publish(
-          message,
-          parsed.subject?.studioId,
-          parsed.subject?.gatewayId,
-          parsed.reason,
-        );
-        message.ack();
-      } catch (error) {
-        this.logger.warn('dead letter failed; status message will be redelivered', {
-          seq: message.seq,
-          error,
-        });
-        message.nak(1000);
-      }
+    const parsed = parseStatus(message.subject, message.data, {
+      receivedAt: receivedAtOf(message),
+      maxFutureMs: this.options.maxFutureMs ?? GATEWAY_MAX_FUTURE_MS,
+    });
+    let refused: string | null;
+    try {
+      refused = parsed.ok ? await unknownStudio(this.studios, parsed.subject.studioId) : parsed.reason;
+      if (refused !== null)
+        await this.deadLetters.publish(message, parsed.subject?.studioId, parsed.subject?.gatewayId, refused);
+    } catch (error) {
+      // The dead letter could not be published, or the studio registry is not filled yet.
+      this.logger.warn('status message will be redelivered', { seq: message.seq, error });
+      message.nak(1000);
       return;
     }
-    const { studioId, gatewayId } = parsed.subject;
-    this.recorder.observe(
-      parsed.body.devices.map((device) => ({
-        studioId,
-        deviceId: device.deviceId,
-        gatewayId,
-        seenAt: device.lastSeen,
-        battery: device.battery,
-        rssi: device.rssi,
-      })),
-    );
+    if (parsed.ok && refused === null) {
+      const { studioId, gatewayId } = parsed.subject;
+      this.recorder.observe(
+        parsed.body.devices.map((device) => ({
+          studioId,
+          deviceId: device.deviceId,
+          gatewayId,
+          seenAt: device.lastSeen,
+          battery: device.battery,
+          rssi: device.rssi,
+        })),
+      );
+    }
     message.ack();
   }
 }

@@ -55,6 +55,8 @@ export class LiveFeed {
   constructor(
     private readonly store: EventStore,
     private readonly logger: Logger,
+    /** `INGEST_MAX_FUTURE_MS`: a sample further ahead of its recording is no athlete's latest. */
+    private readonly options: { maxFutureMs?: number } = {},
   ) {}
 
   listen(listener: LiveFeedListener): void {
@@ -154,7 +156,7 @@ export class LiveFeed {
     let session = this.sessions.get(sessionId);
     if (!session) {
       if (event.type !== 'session.scheduled') return;
-      session = new LiveSessionState(event);
+      session = new LiveSessionState(event, this.options.maxFutureMs);
       this.sessions.set(sessionId, session);
     }
     const change = session.applySessionEvent(event, seq);

@@ -459,6 +459,42 @@ describe('LiveSessionState: values', () => {
   });
 });
 
+describe('LiveSessionState: a sample dated ahead of its recording', () => {
+  const profile = { maxHr: 180, zoneThresholds: THRESHOLDS, weightKg: 80, sex: 'male' as const, age: 35 };
+  const realSeconds = [1, 2, 3, 4, 5, 6, 7, 8];
+
+  it('never freezes the athlete: a sample an hour ahead (in the log from before the edge bound) is neither latest nor in the totals', () => {
+    const state = liveClass(ana);
+    const real = realSeconds.map((second) => ({ ts: T0 + second * 1000, bpm: 150 }));
+    for (const [index, sample] of real.entries()) {
+      state.applyHeartRate(heartRate('p-ana', sample.ts, sample.bpm));
+      // A gateway whose clock jumped an hour ahead, recorded between two real samples.
+      if (index === 1)
+        state.applyHeartRate(heartRate('p-ana', T0 + 3_600_000, 200, { recordedAt: sample.ts }));
+    }
+
+    const [value] = state.allValues(T0 + 8500);
+    const summary = summarizeEffort(real, profile);
+    expect(value).toMatchObject({ bpm: 150, ts: T0 + 8000, status: 'ok' });
+    expect(value?.kcal).toBeGreaterThan(0);
+    expect(value?.kcal).toBe(Math.round((summary.kcal ?? 0) * 10) / 10);
+    expect(value?.points).toBe(Math.round(summary.points * 10) / 10);
+  });
+
+  it('takes a sample within the allowed skew of its recording, and follows INGEST_MAX_FUTURE_MS when set', () => {
+    const state = liveClass(ana);
+    state.applyHeartRate(heartRate('p-ana', T0 + 1000, 150));
+    state.applyHeartRate(heartRate('p-ana', T0 + 12_000, 151, { recordedAt: T0 + 2000 }));
+    expect(state.allValues(T0 + 2500)).toEqual([expect.objectContaining({ bpm: 151, ts: T0 + 12_000 })]);
+
+    const lenient = new LiveSessionState(scheduled, 60_000);
+    [scheduled, joined(ana), started].forEach((event, index) => lenient.applySessionEvent(event, index + 1));
+    lenient.applyHeartRate(heartRate('p-ana', T0 + 50_000, 152, { recordedAt: T0 + 2000 }));
+    lenient.applyHeartRate(heartRate('p-ana', T0 + 70_000, 199, { recordedAt: T0 + 2000 }));
+    expect(lenient.allValues(T0 + 2500)).toEqual([expect.objectContaining({ bpm: 152, ts: T0 + 50_000 })]);
+  });
+});
+
 describe('LiveSessionState: adaptive max HR', () => {
   const RAISED = [93, 112, 130, 149, 167];
   const raised = sessionEvent.parse({

@@ -11,7 +11,7 @@ import type {
   SessionEvent,
   ValueStatus,
 } from '#contracts';
-import { heartRateSamplesOf } from '#contracts';
+import { GATEWAY_MAX_FUTURE_MS, heartRateSamplesOf, isAheadOfRecording } from '#contracts';
 import {
   accumulate,
   applyMaxHrRaise,
@@ -42,7 +42,11 @@ export class LiveSessionState {
   private readonly athletes = new Map<string, Athlete>();
   private frameSeq = 0;
 
-  constructor(event: Extract<SessionEvent, { type: 'session.scheduled' }>) {
+  constructor(
+    event: Extract<SessionEvent, { type: 'session.scheduled' }>,
+    /** `INGEST_MAX_FUTURE_MS`: how far ahead of its recording a sample may be and still count. */
+    private readonly maxFutureMs: number = GATEWAY_MAX_FUTURE_MS,
+  ) {
     const { sessionId, studioId, title, startsAt } = event.data;
     this.session = {
       sessionId,
@@ -116,9 +120,18 @@ export class LiveSessionState {
     }
   }
 
-  /** Takes in a heart-rate event's samples (one per athlete, or the legacy one). */
+  /**
+   * Takes in a heart-rate event's samples (one per athlete, or the legacy one).
+   * A sample dated further ahead of its recording than any gateway clock may be
+   * (written before ingest bounded timestamps) is left out, not clamped: taken as
+   * latest it would make every real sample after it "older" and freeze the athlete
+   * until its date, and clamping would invent a time it was never measured at.
+   */
   applyHeartRate(event: HeartRateEvent): void {
-    for (const sample of heartRateSamplesOf(event).samples) this.applySample(sample, event.recordedAt);
+    for (const sample of heartRateSamplesOf(event).samples) {
+      if (isAheadOfRecording(sample.ts, event.recordedAt, this.maxFutureMs)) continue;
+      this.applySample(sample, event.recordedAt);
+    }
   }
 
   private applySample(sample: RecordedSample, recordedAt: number): void {

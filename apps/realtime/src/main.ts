@@ -24,7 +24,7 @@ const nats = await connectNats(env.NATS_URL, instanceName('realtime', env.HRM_IN
 const store = await EventStore.open(nats);
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL, 4);
-const feed = new LiveFeed(store, logger);
+const feed = new LiveFeed(store, logger, { maxFutureMs: env.INGEST_MAX_FUTURE_MS });
 // Rebuild every class's state from the log before accepting a single screen.
 await feed.start();
 logger.info('live state rebuilt', { sessions: feed.sessions.size, position: feed.position });

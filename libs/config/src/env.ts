@@ -1,7 +1,7 @@
 // One validated configuration schema per service. Defaults make the local
 // stack work with no setup; `scripts/start.ts` fills in the URLs it starts.
 import { z } from 'zod';
-import { describeIssues } from '#contracts';
+import { GATEWAY_MAX_FUTURE_MS, GATEWAY_MAX_FUTURE_MS_LIMIT, describeIssues } from '#contracts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const flag = z
@@ -23,6 +23,18 @@ export const apiEnv = commonEnv.extend({
   HRM_ADMIN_TOKEN: commonEnv.shape.HRM_ADMIN_TOKEN.unwrap(),
 });
 
+/**
+ * How far a gateway's timestamp may be ahead of the moment the platform received it
+ * (`GATEWAY_MAX_FUTURE_MS` by default): ingest refuses a sample further ahead, and
+ * realtime takes none further ahead of its event's recording as an athlete's latest.
+ */
+const maxFutureMs = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(GATEWAY_MAX_FUTURE_MS_LIMIT)
+  .default(GATEWAY_MAX_FUTURE_MS);
+
 export const realtimeEnv = commonEnv.extend({
   REALTIME_PORT: port.default(3001),
   /** Period of the coalesced `hrm:values` frames. */
@@ -33,6 +45,7 @@ export const realtimeEnv = commonEnv.extend({
   REALTIME_RATE_DISCONNECT_AFTER: z.coerce.number().int().min(1).max(10_000).default(20),
   /** How long a timer or playback command waits for its owner before answering not-available. */
   REALTIME_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
+  INGEST_MAX_FUTURE_MS: maxFutureMs,
   HRM_ADMIN_TOKEN: commonEnv.shape.HRM_ADMIN_TOKEN.unwrap(),
 });
 
@@ -46,6 +59,7 @@ export const ingestEnv = commonEnv.extend({
   INGEST_ACK_WAIT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** A strap's last seen, RSSI and gateway are written at most this often (a battery change at once). */
   INGEST_DEVICE_STATUS_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  INGEST_MAX_FUTURE_MS: maxFutureMs,
 });
 
 /** 32 bytes, as 64 hex characters or base64 (standard or url-safe); never logged. */

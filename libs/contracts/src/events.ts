@@ -214,7 +214,8 @@ export type NewEvent<E extends DomainEvent = DomainEvent> = E extends DomainEven
 export const streams = {
   events: { name: 'EVENTS', subjects: ['evt.>'] },
   heartRate: { name: 'HR', subjects: ['hr.>'] },
-  ingress: { name: 'HRM_INGRESS', subjects: ['hrm.v1.>'] },
+  /** Raw gateway traffic, kept 24 hours: a gateway's sample older than that is refused too. */
+  ingress: { name: 'HRM_INGRESS', subjects: ['hrm.v1.>'], maxAgeMs: 24 * 3600 * 1000 },
 } as const;
 
 export const eventSubjects = {

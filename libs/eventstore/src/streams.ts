@@ -2,6 +2,7 @@ import { DiscardPolicy, RetentionPolicy, StorageType, type StreamConfig } from '
 import { streams } from '#contracts';
 
 const SECOND_NS = 1_000_000_000;
+const MS_NS = 1_000_000;
 const HOUR_NS = 3600 * SECOND_NS;
 
 export type StreamDefinition = Pick<StreamConfig, 'name' | 'subjects'> & Partial<StreamConfig>;
@@ -12,7 +13,8 @@ export const defaultStreams: StreamDefinition[] = [
     name: streams.ingress.name,
     subjects: [...streams.ingress.subjects],
     retention: RetentionPolicy.Limits,
-    max_age: 24 * HOUR_NS,
+    // The contract's figure: ingest refuses samples older than what this stream keeps.
+    max_age: streams.ingress.maxAgeMs * MS_NS,
     duplicate_window: 2 * 60 * SECOND_NS,
     max_msg_size: 128 * 1024,
     discard: DiscardPolicy.Old,

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { customZonesMissing, type IssuedToken, type Studio } from '#contracts';
 import type { Db } from '#db';
+import { StudioRegistry } from '#eventstore';
 import { generateToken, hashToken, type Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize, requireAdmin } from '../auth/principal.js';
@@ -24,7 +25,10 @@ import { requireStudio, toStudio } from './views.js';
 
 @Controller('api/v1/studios')
 export class StudiosController {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Inject(StudioRegistry) private readonly registry: StudioRegistry,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -32,17 +36,28 @@ export class StudiosController {
   async create(@Caller() caller: Principal, @Body() body: unknown): Promise<Studio> {
     requireAdmin(caller);
     const input = parseBody(routes.create, body);
-    const row = await this.db.studio.create({
-      data: {
-        id: newId('st'),
-        name: input.name,
-        timezone: input.timezone ?? 'UTC',
-        maxHrFormula: input.maxHrFormula ?? 'tanaka',
-        zoneModel: input.zoneModel ?? 'percent-max',
-        customZones: input.customZones ?? [],
-      },
-    });
-    return toStudio(row);
+    const id = newId('st');
+    const createdAt = new Date();
+    // Known to ingest before the studio exists here: its gateways may publish as soon as
+    // we answer. A failed write fails the creation, and a failed insert removes the key.
+    await this.registry.register({ studioId: id, createdAt: createdAt.getTime() });
+    try {
+      const row = await this.db.studio.create({
+        data: {
+          id,
+          name: input.name,
+          timezone: input.timezone ?? 'UTC',
+          maxHrFormula: input.maxHrFormula ?? 'tanaka',
+          zoneModel: input.zoneModel ?? 'percent-max',
+          customZones: input.customZones ?? [],
+          createdAt,
+        },
+      });
+      return toStudio(row);
+    } catch (error) {
+      await this.registry.forget(id).catch(() => undefined);
+      throw error;
+    }
   }
 
   @Get(':studioId')
