@@ -17,7 +17,7 @@ import {
 } from '#contracts';
 import { startTestStack, type TestStack } from '#testing';
 
-const issued = z.object({ token: z.string() });
+const issued = z.object({ id: z.string(), token: z.string() });
 
 describe('interval timer', () => {
   let stack: TestStack;
@@ -26,6 +26,7 @@ describe('interval timer', () => {
   let studioB: string;
   let sessionId: string;
   const tokens = { display: '', coach: '' };
+  const tokenIds = { display: '', coach: '' };
 
   const timer = (path: string) => `/api/v1/sessions/${sessionId}/timer${path}`;
   const call = async (method: string, route: string, body?: unknown, token?: string, ifMatch?: string) => {
@@ -58,9 +59,11 @@ describe('interval timer', () => {
     studioA = studio.parse((await stack.api('POST', '/api/v1/studios', { name: 'A' })).body).id;
     studioB = studio.parse((await stack.api('POST', '/api/v1/studios', { name: 'B' })).body).id;
     for (const role of ['display', 'coach'] as const) {
-      tokens[role] = issued.parse(
+      const token = issued.parse(
         (await stack.api('POST', `/api/v1/studios/${studioA}/tokens`, { role })).body,
-      ).token;
+      );
+      tokens[role] = token.token;
+      tokenIds[role] = token.id;
     }
     const created = await stack.api('POST', `/api/v1/studios/${studioA}/sessions`, {
       title: 'Tabata',
@@ -193,7 +196,8 @@ describe('interval timer', () => {
       const message = await nats.request(subject, JSON.stringify(payload), { timeout: 5_000 });
       return commandReply.parse(message.json());
     };
-    const coach = { kind: 'studio', studioId: studioA, role: 'coach', tokenId: 'tok_coach' };
+    // The owner checks the token again, so the actor names a real one.
+    const coach = { kind: 'studio', studioId: studioA, role: 'coach', tokenId: tokenIds.coach };
     const paused = await request({ command: { sessionId, action: 'pause' }, actor: coach });
     expect(paused.ok).toBe(true);
     const pausedState = timerState.parse(paused.ok ? paused.state : null);

@@ -3,7 +3,8 @@
 // their owners, metadata on roster change, alerts, and one coalesced values
 // frame per class room per tick. Handlers parse with the contract's schemas
 // and answer in the ack; the logic lives in LiveFeed, LiveSessionState,
-// StudioDirectory, CommandForwarder and ValuesDelivery.
+// StudioDirectory, CommandForwarder, ValuesDelivery and TokenWatch (which
+// ends a socket whose token is revoked or expires while it is open).
 import { Inject, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -49,6 +50,7 @@ import type { LiveSessionState } from './live-session.js';
 import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';
 import { StudioDirectory } from './studio-directory.js';
 import { TIMER_RESYNC_MS } from './timer-board.js';
+import { TokenWatch, type TokenEndReason } from './token-watch.js';
 import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
 import { releaseConnectionRequest, releaseUpgradeResponse } from './upgrade-request.js';
 import { ValuesDelivery, type SocketState } from './values-delivery.js';
@@ -83,6 +85,7 @@ export class LiveGateway
   private slowTicker: NodeJS.Timeout | null = null;
   private readonly delivery: ValuesDelivery;
   private readonly floodedTotal;
+  private readonly tokenEndsTotal;
   private readonly socketsGauge;
   private readonly memoryGauge;
 
@@ -91,6 +94,7 @@ export class LiveGateway
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(StudioDirectory) private readonly directory: StudioDirectory,
     @Inject(CommandForwarder) private readonly forwarder: CommandForwarder,
+    @Inject(TokenWatch) private readonly tokenWatch: TokenWatch,
     @Inject(Metrics) metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(TICK_MS) private readonly tickMs: number,
@@ -101,6 +105,10 @@ export class LiveGateway
     this.floodedTotal = metrics.counter(
       'hrm_realtime_flooding_disconnects_total',
       'Sockets disconnected for sending past the rate limit',
+    );
+    this.tokenEndsTotal = metrics.counter(
+      'hrm_realtime_token_disconnects_total',
+      'Sockets disconnected because their token was revoked or expired, by reason',
     );
     this.socketsGauge = metrics.gauge('hrm_realtime_sockets', 'Connected sockets on /live');
     // With the socket count, memory per connected screen (the fan-out bench reads both).
@@ -138,6 +146,7 @@ export class LiveGateway
     this.feed.listen(this);
     this.directory.listen((devices) => this.studioDevices(devices));
     this.ticker = setInterval(() => this.tick(), this.tickMs);
+    this.tokenWatch.start();
     let sinceWatch = 0;
     this.slowTicker = setInterval(() => {
       this.feed.timers.resync();
@@ -159,11 +168,29 @@ export class LiveGateway
     });
     // A recovered connection is back in its rooms but missed values frames: full ones next tick.
     if (socket.recovered) ValuesDelivery.markBehind(socket, client);
+    const { principal } = client;
+    // The bootstrap token cannot be revoked; a studio token is watched while the socket is open.
+    if (principal.kind === 'studio') {
+      const forget = this.tokenWatch.watch(
+        principal.tokenId,
+        principal.expiresAt?.getTime() ?? null,
+        (reason) => this.endForToken(socket, reason),
+      );
+      socket.once('disconnect', forget);
+    }
+  }
+
+  /** Tells the client why, then disconnects it (the event is written before the close). */
+  private endForToken(socket: Socket, reason: TokenEndReason): void {
+    this.tokenEndsTotal({ reason });
+    socket.emit(liveEvents.authRevoked, { reason, at: Date.now() });
+    socket.disconnect(true);
   }
 
   onApplicationShutdown(): void {
     if (this.ticker) clearInterval(this.ticker);
     if (this.slowTicker) clearInterval(this.slowTicker);
+    this.tokenWatch.stop();
     this.directory.stop();
     this.namespace?.disconnectSockets(true);
   }

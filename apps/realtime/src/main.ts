@@ -6,6 +6,7 @@ import { DeviceStatusStore, EventStore } from '#eventstore';
 import {
   Metrics,
   TokenVerifier,
+  activeTokenIds,
   connectNats,
   instanceName,
   nestLogger,
@@ -17,6 +18,7 @@ import { LeanIoAdapter } from './lean-io-adapter.js';
 import { LiveFeed } from './live-feed.js';
 import { RealtimeModule } from './realtime.module.js';
 import { StudioDirectory } from './studio-directory.js';
+import { TokenWatch } from './token-watch.js';
 
 const env = loadEnv(realtimeEnv);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);
@@ -36,6 +38,10 @@ const module = RealtimeModule.register({
   verifier,
   directory,
   forwarder: new CommandForwarder(nats, env.REALTIME_COMMAND_TIMEOUT_MS),
+  tokenWatch: new TokenWatch(
+    (tokenIds, now) => activeTokenIds(db, tokenIds, now),
+    (error) => logger.warn('cannot check the connected tokens; open sockets stay until it can', { error }),
+  ),
   logger,
   metrics: new Metrics(),
   tickMs: env.HRM_TICK_MS,

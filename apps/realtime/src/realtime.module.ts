@@ -7,6 +7,7 @@ import { LiveFeed } from './live-feed.js';
 import { LiveGateway } from './live.gateway.js';
 import type { RateLimit } from './rate-limit.js';
 import { StudioDirectory } from './studio-directory.js';
+import { TokenWatch } from './token-watch.js';
 import { spotifySubjects } from '#contracts';
 import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
 
@@ -16,6 +17,7 @@ export interface RealtimeDependencies {
   verifier: TokenVerifier;
   directory: StudioDirectory;
   forwarder: CommandForwarder;
+  tokenWatch: TokenWatch;
   logger: Logger;
   metrics: Metrics;
   tickMs: number;
@@ -25,7 +27,8 @@ export interface RealtimeDependencies {
 @Module({})
 export class RealtimeModule {
   static register(dependencies: RealtimeDependencies): DynamicModule {
-    const { nats, feed, verifier, directory, forwarder, logger, metrics, tickMs, rateLimit } = dependencies;
+    const { nats, feed, verifier, directory, forwarder, tokenWatch, logger, metrics, tickMs, rateLimit } =
+      dependencies;
     return {
       module: RealtimeModule,
       controllers: [HealthController],
@@ -34,6 +37,7 @@ export class RealtimeModule {
         { provide: TokenVerifier, useValue: verifier },
         { provide: StudioDirectory, useValue: directory },
         { provide: CommandForwarder, useValue: forwarder },
+        { provide: TokenWatch, useValue: tokenWatch },
         { provide: LOGGER, useValue: logger },
         { provide: TICK_MS, useValue: tickMs },
         { provide: RATE_LIMIT, useValue: rateLimit },

@@ -1,6 +1,6 @@
 // Playback commands from the API and realtime (cmd.spotify.<studioId>), checked
 // again here: only a coach or operator of that studio, or the bootstrap
-// operator, may control its music.
+// operator, may control its music, and only with a token that is still valid.
 import type { CommandActor, CommandReply, SpotifyCommandRequest } from '#contracts';
 import type { SpotifyClient, SpotifyFailure } from './spotify/spotify-client.js';
 import type { AccessTokens, AccessTokenError } from './tokens/access-tokens.js';
@@ -43,8 +43,12 @@ function replyForTokenError(error: AccessTokenError): CommandReply {
   return replyForSpotifyFailure(error.failure);
 }
 
+/** Whether the studio token that sent a command is still valid (not revoked, not expired). */
+export type TokenActive = (tokenId: string) => Promise<boolean>;
+
 export class PlaybackCommands {
   constructor(
+    private readonly tokenActive: TokenActive,
     private readonly tokens: AccessTokens,
     private readonly spotify: SpotifyClient | null,
     private readonly afterCommand: (studioId: string) => void,
@@ -54,6 +58,8 @@ export class PlaybackCommands {
     if (command.studioId !== studioId) return failure('invalid-command', 'the command names another studio');
     if (!mayControl(actor, studioId))
       return failure('forbidden', 'only a coach or operator of the studio may do this');
+    if (actor.kind === 'studio' && !(await this.tokenActive(actor.tokenId)))
+      return failure('unauthorized', 'the token was revoked or has expired');
     if (this.spotify === null) return failure('not-configured', 'Spotify is not configured on this platform');
     const token = await this.tokens.get(studioId);
     if (!token.ok) return replyForTokenError(token.error);

@@ -1,5 +1,6 @@
 // The worker in-process, against real NATS and Postgres and the fake Spotify:
-// commands over request-reply, now-playing events, 204, 429, the polling lease.
+// commands over request-reply (refused for a revoked or expired token), now-playing
+// events, 204, 429, the polling lease.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
@@ -22,6 +23,8 @@ const suffix = Math.random().toString(36).slice(2, 8);
 const studioId = `st_worker_${suffix}`;
 const coach: CommandActor = { kind: 'studio', studioId, role: 'coach', tokenId: 'tok_coach' };
 const display: CommandActor = { kind: 'studio', studioId, role: 'display', tokenId: 'tok_display' };
+const revoked = { ...coach, tokenId: 'tok_revoked' };
+const expired = { ...coach, tokenId: 'tok_expired' };
 
 describe('Spotify worker', () => {
   let fake: FakeSpotify;
@@ -51,6 +54,16 @@ describe('Spotify worker', () => {
     store = await EventStore.open(nats);
     await store.ensureStreams();
     await db.studio.create({ data: { id: studioId, name: 'Worker', customZones: [] } });
+    // The worker checks each command's token against the table, as it is when the command arrives.
+    const past = new Date(Date.now() - 1000);
+    await db.apiToken.createMany({
+      data: [
+        { id: coach.tokenId, role: 'coach' },
+        { id: display.tokenId, role: 'display' },
+        { id: revoked.tokenId, role: 'coach', revokedAt: past },
+        { id: expired.tokenId, role: 'coach', expiresAt: past },
+      ].map((token) => ({ ...token, studioId, tokenHash: `hash-of-${token.id}` })),
+    });
     const issued = fake.issueTokens();
     await new PgTokenStore(db, key).save({
       studioId,
@@ -120,6 +133,13 @@ describe('Spotify worker', () => {
     fake.switches.commandFailure = 'premium-required';
     expect(await send('pause')).toMatchObject({ ok: false, error: { code: 'premium-required' } });
     fake.switches.commandFailure = null;
+  });
+
+  it('refuses a coach whose token was revoked or has expired since it connected, before calling Spotify', async () => {
+    const commandsBefore = fake.calls.commands.length;
+    expect(await send('pause', revoked)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await send('pause', expired)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(fake.calls.commands.length).toBe(commandsBefore);
   });
 
   it('204: nothing plays', async () => {

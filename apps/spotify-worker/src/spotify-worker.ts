@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger, SpotifyWorkerEnv } from '#config';
 import type { Db } from '#db';
 import type { EventStore } from '#eventstore';
+import { isTokenActive } from '#platform';
 import { PlaybackCommands } from './playback-commands.js';
 import { PlaybackPoller } from './playback/playback-poller.js';
 import { PollLeases } from './playback/poll-lease.js';
@@ -63,7 +64,12 @@ export async function startSpotifyWorker(
     refresh: async () => ({ ok: false, error: { kind: 'network', message: 'Spotify is not configured' } }),
   };
   const tokens = new AccessTokens(tokenStore, spotify ?? noSpotify, onNeedsAuth);
-  const commands = new PlaybackCommands(tokens, spotify, (studioId) => poller?.pollSoon(studioId));
+  const commands = new PlaybackCommands(
+    (tokenId) => isTokenActive(db, tokenId),
+    tokens,
+    spotify,
+    (studioId) => poller?.pollSoon(studioId),
+  );
   const signIn = new SignIn(db, spotify, tokenStore, events, (studioId) => poller?.pollSoon(studioId));
   const rpc = new SpotifyRpc(nats, commands, signIn, logger);
   rpc.start();

@@ -67,6 +67,8 @@ export const commandError = z.strictObject({ code: z.string().min(1), message: z
 /**
  * The owner's answer. `state` is the owner's view after the command (a
  * `timer:state` payload for the timer); an owner narrows it with its own schema.
+ * Every owner checks the actor's token against the database again and answers
+ * `unauthorized` when it was revoked or has expired since the socket connected.
  * When nobody answers (no owner running), the forwarder answers
  * `{ ok: false, error: { code: 'not-available' } }` itself.
  */

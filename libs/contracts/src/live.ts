@@ -219,6 +219,7 @@ export const liveErrorCode = z.enum([
   'rate-limited',
   'not-available',
   'unavailable',
+  'unauthorized',
 ]);
 export type LiveErrorCode = z.infer<typeof liveErrorCode>;
 
@@ -238,7 +239,16 @@ export const liveEvents = {
   sessionState: 'session:state',
   alert: 'alert',
   studioDevices: 'studio:devices',
+  authRevoked: 'auth:revoked',
 } as const;
+
+/**
+ * `auth:revoked`: the socket's token was revoked (`DELETE /studios/:id/tokens/:tokenId`)
+ * or reached its `expiresAt`. The server disconnects the socket right after it;
+ * the client needs a new token before it connects again.
+ */
+export const authRevoked = z.object({ reason: z.enum(['revoked', 'expired']), at: epochMs });
+export type AuthRevoked = z.infer<typeof authRevoked>;
 
 /** Room names: one per class and one per studio. */
 export const rooms = {

@@ -83,6 +83,7 @@ export const spotifyErrorCode = z.enum([
   'not-connected',
   'not-configured',
   'forbidden',
+  'unauthorized',
   'invalid-state',
   'invalid-command',
   'rate-limited',

@@ -7,7 +7,7 @@ import type { Db } from '#db';
 /** Who is calling: the bootstrap admin (every studio), or a token scoped to one studio. */
 export type Principal =
   | { kind: 'admin'; tokenId: 'admin' }
-  | { kind: 'studio'; tokenId: string; studioId: string; role: TokenRole };
+  | { kind: 'studio'; tokenId: string; studioId: string; role: TokenRole; expiresAt: Date | null };
 
 /** Tokens are stored as SHA-256 hashes: a leaked table reveals no usable token. */
 export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
@@ -37,6 +37,39 @@ export class TokenVerifier {
     const row = await this.db.apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
     if (row === null || row.revokedAt !== null || row.studioId === null || !isRole(row.role)) return null;
     if (row.expiresAt !== null && row.expiresAt <= now) return null;
-    return { kind: 'studio', tokenId: row.id, studioId: row.studioId, role: row.role };
+    return {
+      kind: 'studio',
+      tokenId: row.id,
+      studioId: row.studioId,
+      role: row.role,
+      expiresAt: row.expiresAt,
+    };
   }
+}
+
+/**
+ * Which of these studio tokens may still be used at `now`: not revoked, not
+ * expired, still stored. One query however many are asked about (realtime asks
+ * for every token with a connected socket, once a second).
+ */
+export async function activeTokenIds(
+  db: Db,
+  tokenIds: readonly string[],
+  now = new Date(),
+): Promise<Set<string>> {
+  if (tokenIds.length === 0) return new Set();
+  const rows = await db.apiToken.findMany({
+    where: {
+      id: { in: [...tokenIds] },
+      revokedAt: null,
+      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+    },
+    select: { id: true },
+  });
+  return new Set(rows.map((row) => row.id));
+}
+
+/** For the owner of a forwarded command: is the token that sent it still valid? (The bootstrap token cannot be revoked.) */
+export async function isTokenActive(db: Db, tokenId: string, now = new Date()): Promise<boolean> {
+  return (await activeTokenIds(db, [tokenId], now)).has(tokenId);
 }

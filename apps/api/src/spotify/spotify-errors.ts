@@ -4,6 +4,7 @@ import { OwnerRefusedError } from '../http/errors.js';
 const statuses: Record<string, number> = {
   'invalid-command': 400,
   'invalid-state': 400,
+  unauthorized: 401,
   forbidden: 403,
   'premium-required': 403,
   'not-found': 404,

@@ -2,7 +2,8 @@
 // `timer:command` on cmd.timer.<sessionId>; one API instance (queue group
 // api-timer) checks the actor like the REST route does, runs the same decider
 // through TimerCommands, and replies with the timer's state or an error whose
-// code matches the REST problem (rule:<code>, conflict, forbidden, not-found).
+// code matches the REST problem (rule:<code>, conflict, forbidden, not-found,
+// unauthorized: the actor's token was revoked or expired since its socket connected).
 import {
   ForbiddenException,
   HttpException,
@@ -24,6 +25,7 @@ import {
 import type { Logger } from '#config';
 import type { Db } from '#db';
 import { TimerRuleError } from '#domain';
+import { isTokenActive } from '#platform';
 import { BadInputError, PreconditionFailedError } from '../http/errors.js';
 import { DB, LOGGER, NATS } from '../tokens.js';
 import { TimerCommands } from './timer-commands.js';
@@ -76,6 +78,9 @@ export class TimerResponder implements OnApplicationBootstrap, OnApplicationShut
       const { command, actor } = parsed.value;
       if (subject !== commandSubjects.timer(command.sessionId)) {
         return refuse('bad-request', `subject ${subject} does not name session ${command.sessionId}`);
+      }
+      if (actor.kind === 'studio' && !(await isTokenActive(this.db, actor.tokenId))) {
+        return refuse('unauthorized', 'the token was revoked or has expired');
       }
       const session = await this.db.session.findUnique({ where: { id: command.sessionId } });
       if (session === null) return refuse('not-found', 'session not found');

@@ -3,11 +3,15 @@
 // makes passes through `HttpManager._makeRequest(method, options, uri, cb)`,
 // so this module — the only place that knows about it — wraps that one
 // function and swaps the origin of the URI. With Spotify's own URLs (the
-// defaults) nothing changes; tests and the demo point it at a fake.
+// defaults) nothing changes; tests and the demo point it at a fake. It also
+// bounds every call (the library sets no timeout, and a hung call would hold a
+// token refresh's lease for as long as it hangs).
 import httpManager from 'spotify-web-api-node/src/http-manager.js';
 
 export const SPOTIFY_ACCOUNTS_ORIGIN = 'https://accounts.spotify.com';
 export const SPOTIFY_API_ORIGIN = 'https://api.spotify.com';
+/** The longest a Spotify call may take, response body included; then it fails as `network`. */
+export const SPOTIFY_HTTP_TIMEOUT_MS = 10_000;
 
 export interface SpotifyHosts {
   accountsUrl: string;
@@ -32,5 +36,12 @@ export function useSpotifyHosts(next: SpotifyHosts): void {
   if (installed) return;
   installed = true;
   httpManager._makeRequest = (method, options, uri, callback) =>
-    makeRequest(method, options, rewriteSpotifyUri(uri), callback);
+    makeRequest(
+      function (this: unknown, target: string) {
+        return method.call(this, target).timeout({ deadline: SPOTIFY_HTTP_TIMEOUT_MS });
+      },
+      options,
+      rewriteSpotifyUri(uri),
+      callback,
+    );
 }

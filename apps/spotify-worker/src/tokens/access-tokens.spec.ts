@@ -1,8 +1,9 @@
 // Tokens against real Postgres and the fake Spotify: one refresh across four
-// instances, rotation or not, invalid_grant, and nothing lost on a restart.
+// instances, rotation or not, invalid_grant, nothing lost on a restart, and no
+// lock or connection held while Spotify answers (the refresh lease).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createDb, type Db } from '#db';
-import { FakeSpotify, TEST_SECRET_KEY, createTestDatabase } from '#testing';
+import { FakeSpotify, TEST_SECRET_KEY, createTestDatabase, eventually, sleep } from '#testing';
 import { secretKey } from '#config';
 import { SpotifyClient } from '../spotify/spotify-client.js';
 import { AccessTokens } from './access-tokens.js';
@@ -23,7 +24,10 @@ describe('AccessTokens over PgTokenStore', () => {
     const ownDb = createDb(databaseUrl, 2);
     extraDbs.push(ownDb);
     const store = new PgTokenStore(ownDb, key);
-    return { store, tokens: new AccessTokens(store, spotify, onNeedsAuth) };
+    return {
+      store,
+      tokens: new AccessTokens(store, spotify, onNeedsAuth, Date.now, { leaseMs: 20_000, pollMs: 50 }),
+    };
   }
 
   async function seed(expiresInMs: number) {
@@ -134,5 +138,66 @@ describe('AccessTokens over PgTokenStore', () => {
     await expect(new PgTokenStore(restarted, Buffer.alloc(32, 7)).load(studioId)).rejects.toThrow(
       /refresh token|access token/,
     );
+  });
+
+  it('holds no row lock and no open transaction while Spotify answers a refresh', async () => {
+    await seed(10_000);
+    fake.switches.tokenDelayMs = 1500;
+    const { tokens } = instance();
+    const pending = tokens.get(studioId);
+    await eventually(() => (fake.refreshCalls() === 1 ? true : undefined), 'the refresh to reach Spotify');
+
+    // Anyone may lock the row at once (the sign-in's upsert, an operator's query)...
+    const locked = await db.$transaction(
+      (tx) =>
+        tx.$queryRaw<{ studio_id: string }[]>`
+        SELECT studio_id FROM spotify_accounts WHERE studio_id = ${studioId} FOR UPDATE NOWAIT`,
+    );
+    expect(locked).toHaveLength(1);
+    // ...and no connection of the pool sits in a transaction waiting for Spotify.
+    const open = await db.$queryRaw<{ open: number }[]>`
+      SELECT count(*)::int AS open FROM pg_stat_activity
+      WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
+    expect(open[0]?.open).toBe(0);
+
+    expect((await pending).ok).toBe(true);
+    expect(fake.refreshCalls()).toBe(1);
+  });
+
+  it('takes over the lease of a refresh whose holder died, and still refreshes once', async () => {
+    const issued = await seed(10_000);
+    // An instance claimed the refresh for 1 s and was killed before calling Spotify.
+    expect(await new PgTokenStore(db, key).claimRefresh(studioId, 'dead-instance', 1000)).not.toBeNull();
+    const instances = [instance(), instance(), instance(), instance()];
+    const results = await Promise.all(instances.map(({ tokens }) => tokens.get(studioId)));
+    const tokens = results.map((result) => (result.ok ? result.accessToken : result.error.kind));
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(issued.accessToken);
+    expect(fake.refreshCalls()).toBe(1);
+    const row = await db.spotifyAccount.findUniqueOrThrow({ where: { studioId } });
+    expect(row.refreshLeaseOwner).toBeNull();
+  });
+
+  it('writes nothing for a holder that outlived its lease once another took it over', async () => {
+    const issued = await seed(10_000);
+    const store = new PgTokenStore(db, key);
+    const late = await store.claimRefresh(studioId, 'late-instance', 200);
+    expect(late).not.toBeNull();
+    expect(await store.claimRefresh(studioId, 'other-instance', 20_000)).toBeNull(); // held
+    await sleep(300);
+    const taken = await store.claimRefresh(studioId, 'other-instance', 20_000);
+    expect(taken).not.toBeNull();
+    const stale = {
+      ...issued,
+      studioId,
+      expiresAt: Date.now() + 3_600_000,
+      scope: '',
+      status: 'connected' as const,
+    };
+    expect(await store.finishRefresh('late-instance', { ...stale, accessToken: 'late-token' })).toBe(false);
+    expect(await store.finishRefresh('other-instance', { ...stale, accessToken: 'winning-token' })).toBe(
+      true,
+    );
+    expect((await store.load(studioId))?.accessToken).toBe('winning-token');
   });
 });

@@ -1,17 +1,38 @@
 // A usable access token for a studio: the stored one while it has more than a
-// minute left, else one refresh under the studio's lock (see token-store.ts).
+// minute left, else one refresh across every instance, claimed with the row's
+// lease (see token-store.ts); the others poll the row until it has the new
+// token or the lease has expired (its holder died), then take it over.
 // `invalid_grant` marks the studio needs-auth and stops every call for it until
 // someone signs in again: no retry storm against Spotify's accounts service.
+import crypto from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SpotifyClient, SpotifyFailure } from '../spotify/spotify-client.js';
+import { SPOTIFY_HTTP_TIMEOUT_MS } from '../spotify/spotify-hosts.js';
 import type { StoredTokens, TokenStore } from './token-store.js';
 
 /** Refresh this long before expiry, so a token never expires mid-call. */
 export const REFRESH_MARGIN_MS = 60_000;
 
+export interface RefreshTiming {
+  /** How long a claim lasts: longer than a Spotify call may take, so a live holder keeps it. */
+  leaseMs: number;
+  /** How often a caller waiting for another's refresh reads the row again. */
+  pollMs: number;
+}
+
+export const REFRESH_TIMING: RefreshTiming = { leaseMs: 2 * SPOTIFY_HTTP_TIMEOUT_MS, pollMs: 100 };
+
 export type AccessTokenError =
   { kind: 'not-connected' } | { kind: 'needs-auth' } | { kind: 'refresh-failed'; failure: SpotifyFailure };
 
 export type AccessTokenResult = { ok: true; accessToken: string } | { ok: false; error: AccessTokenError };
+
+const notConnected: AccessTokenResult = { ok: false, error: { kind: 'not-connected' } };
+const needsAuth: AccessTokenResult = { ok: false, error: { kind: 'needs-auth' } };
+const failed = (failure: SpotifyFailure): AccessTokenResult => ({
+  ok: false,
+  error: { kind: 'refresh-failed', failure },
+});
 
 export class AccessTokens {
   constructor(
@@ -20,6 +41,7 @@ export class AccessTokens {
     /** Called once, by the instance whose refresh got invalid_grant, after it is recorded. */
     private readonly onNeedsAuth: (studioId: string) => Promise<void>,
     private readonly now: () => number = Date.now,
+    private readonly timing: RefreshTiming = REFRESH_TIMING,
   ) {}
 
   private fresh(tokens: StoredTokens): boolean {
@@ -28,8 +50,8 @@ export class AccessTokens {
 
   async get(studioId: string): Promise<AccessTokenResult> {
     const stored = await this.store.load(studioId);
-    if (stored === null) return { ok: false, error: { kind: 'not-connected' } };
-    if (stored.status === 'needs-auth') return { ok: false, error: { kind: 'needs-auth' } };
+    if (stored === null) return notConnected;
+    if (stored.status === 'needs-auth') return needsAuth;
     if (this.fresh(stored)) return { ok: true, accessToken: stored.accessToken };
     return this.refresh(studioId, null);
   }
@@ -39,37 +61,64 @@ export class AccessTokens {
     return this.refresh(studioId, rejected);
   }
 
+  /** The answer the stored tokens already give, or null when they need a refresh. */
+  private settled(current: StoredTokens | null, rejected: string | null): AccessTokenResult | null {
+    if (current === null) return notConnected;
+    if (current.status === 'needs-auth') return needsAuth;
+    const usable = rejected === null ? this.fresh(current) : current.accessToken !== rejected;
+    return usable ? { ok: true, accessToken: current.accessToken } : null;
+  }
+
   private async refresh(studioId: string, rejected: string | null): Promise<AccessTokenResult> {
-    let needsAuth = false;
-    const result = await this.store.underLock<AccessTokenResult>(studioId, async (current) => {
-      if (current === null) return { result: { ok: false, error: { kind: 'not-connected' } } };
-      if (current.status === 'needs-auth') return { result: { ok: false, error: { kind: 'needs-auth' } } };
-      // Someone refreshed while we waited for the lock: use theirs.
-      const stillUsable = rejected === null ? this.fresh(current) : current.accessToken !== rejected;
-      if (stillUsable) return { result: { ok: true, accessToken: current.accessToken } };
-      const grant = await this.spotify.refresh(current.refreshToken);
-      if (!grant.ok) {
-        if (grant.error.kind !== 'invalid-grant') {
-          return { result: { ok: false, error: { kind: 'refresh-failed', failure: grant.error } } };
-        }
-        needsAuth = true;
-        return {
-          save: { ...current, status: 'needs-auth' },
-          result: { ok: false, error: { kind: 'needs-auth' } },
-        };
+    const owner = crypto.randomUUID();
+    // A holder's lease ends within leaseMs, and then this caller takes it: the wait is bounded.
+    const giveUpAt = this.now() + this.timing.leaseMs + 10 * this.timing.pollMs;
+    for (;;) {
+      const settled = this.settled(await this.store.load(studioId), rejected);
+      if (settled !== null) return settled;
+      const claimed = await this.store.claimRefresh(studioId, owner, this.timing.leaseMs);
+      if (claimed !== null) return this.refreshClaimed(claimed, owner, rejected);
+      if (this.now() >= giveUpAt)
+        return failed({ kind: 'network', message: 'another refresh is still running' });
+      await sleep(this.timing.pollMs);
+    }
+  }
+
+  /** Calls Spotify holding the lease only: no transaction and no connection while it answers. */
+  private async refreshClaimed(
+    current: StoredTokens,
+    owner: string,
+    rejected: string | null,
+  ): Promise<AccessTokenResult> {
+    const { studioId } = current;
+    // Another refresh finished between our read and our claim: use its tokens.
+    const settled = this.settled(current, rejected);
+    if (settled !== null) {
+      await this.store.releaseRefresh(studioId, owner);
+      return settled;
+    }
+    const grant = await this.spotify.refresh(current.refreshToken);
+    if (!grant.ok) {
+      if (grant.error.kind !== 'invalid-grant') {
+        await this.store.releaseRefresh(studioId, owner);
+        return failed(grant.error);
       }
-      const next: StoredTokens = {
-        ...current,
-        accessToken: grant.value.accessToken,
-        // Spotify may not rotate it: then the old one stays valid.
-        refreshToken: grant.value.refreshToken ?? current.refreshToken,
-        expiresAt: this.now() + grant.value.expiresInS * 1000,
-        scope: grant.value.scope || current.scope,
-        status: 'connected',
-      };
-      return { save: next, result: { ok: true, accessToken: next.accessToken } };
-    });
-    if (needsAuth) await this.onNeedsAuth(studioId);
-    return result;
+      if (await this.store.finishRefresh(owner, { ...current, status: 'needs-auth' }))
+        await this.onNeedsAuth(studioId);
+      return needsAuth;
+    }
+    const next: StoredTokens = {
+      ...current,
+      accessToken: grant.value.accessToken,
+      // Spotify may not rotate it: then the old one stays valid.
+      refreshToken: grant.value.refreshToken ?? current.refreshToken,
+      expiresAt: this.now() + grant.value.expiresInS * 1000,
+      scope: grant.value.scope || current.scope,
+      status: 'connected',
+    };
+    // Not written when our lease was taken over (we outlived it): the token Spotify just gave
+    // is still good for this call, and the row keeps the newer holder's.
+    await this.store.finishRefresh(owner, next);
+    return { ok: true, accessToken: next.accessToken };
   }
 }

@@ -1,7 +1,9 @@
-// Where a studio's Spotify tokens live: Postgres, encrypted. A refresh runs
-// inside a transaction holding the account row's lock (SELECT ... FOR UPDATE):
-// across every worker instance, one refreshes; the others wait on the lock and
-// then see its result, so they never spend the refresh token twice.
+// Where a studio's Spotify tokens live: Postgres, encrypted. A refresh is
+// claimed with a lease in the account row (one conditional UPDATE), so across
+// every worker instance one refreshes and the others read its result, and no
+// lock or connection is held while Spotify answers. The result is written only
+// while the claimer still holds the lease: one that outlived it writes nothing.
+import { z } from 'zod';
 import type { Db } from '#db';
 import { TokenCipher } from './token-cipher.js';
 
@@ -17,43 +19,39 @@ export interface StoredTokens {
   status: AccountStatus;
 }
 
-/** What a refresh under the lock decided: tokens to write (if any), and its answer. */
-export interface LockedOutcome<T> {
-  save?: StoredTokens;
-  result: T;
-}
-
 export interface TokenStore {
   load(studioId: string): Promise<StoredTokens | null>;
+  /** A sign-in's tokens: replace whatever is stored, and void any refresh in flight. */
   save(tokens: StoredTokens): Promise<void>;
   /**
-   * Runs `work` with the studio's current tokens while holding its lock, and
-   * writes `save` in the same transaction. Other callers for the same studio
-   * wait until it commits, then run with what it wrote.
+   * Takes the studio's refresh lease for `leaseMs` when nobody holds it (or its
+   * holder's lease expired) and the account is connected; the tokens as they
+   * are now, or null when someone else holds it (or there is nothing to refresh).
    */
-  underLock<T>(
-    studioId: string,
-    work: (current: StoredTokens | null) => Promise<LockedOutcome<T>>,
-  ): Promise<T>;
+  claimRefresh(studioId: string, owner: string, leaseMs: number): Promise<StoredTokens | null>;
+  /** Writes a refresh's result and frees the lease, only while `owner` still holds it. */
+  finishRefresh(owner: string, tokens: StoredTokens): Promise<boolean>;
+  /** Frees the lease without writing (the refresh failed for a passing reason). */
+  releaseRefresh(studioId: string, owner: string): Promise<void>;
   /** Studios whose account is connected (the ones to poll). */
   connectedStudios(): Promise<string[]>;
 }
 
-type AccountRow = {
-  studioId: string;
-  accessToken: string;
-  refreshToken: string;
-  expiresAt: Date;
-  scope: string;
-  status: string;
-};
+/** Raw rows are parsed like any data from outside. */
+const accountRow = z.object({
+  studioId: z.string(),
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresAt: z.date(),
+  scope: z.string(),
+  status: z.string(),
+});
+
+type AccountRow = z.infer<typeof accountRow>;
 
 export class UnreadableTokenError extends Error {
   override readonly name = 'UnreadableTokenError';
 }
-
-/** A refresh may wait for another instance's (its Spotify call included); then it gives up. */
-const LOCK_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export class PgTokenStore implements TokenStore {
   private readonly cipher: TokenCipher;
@@ -98,7 +96,7 @@ export class PgTokenStore implements TokenStore {
   }
 
   async save(tokens: StoredTokens): Promise<void> {
-    const data = this.encode(tokens);
+    const data = { ...this.encode(tokens), refreshLeaseOwner: null, refreshLeaseUntil: null };
     await this.db.spotifyAccount.upsert({
       where: { studioId: tokens.studioId },
       create: { studioId: tokens.studioId, ...data },
@@ -106,25 +104,39 @@ export class PgTokenStore implements TokenStore {
     });
   }
 
-  underLock<T>(
-    studioId: string,
-    work: (current: StoredTokens | null) => Promise<LockedOutcome<T>>,
-  ): Promise<T> {
-    return this.db.$transaction(
-      async (tx) => {
-        await tx.$queryRaw`SELECT studio_id FROM spotify_accounts WHERE studio_id = ${studioId} FOR UPDATE`;
-        const row = await tx.spotifyAccount.findUnique({ where: { studioId } });
-        const outcome = await work(row === null ? null : this.decode(row));
-        if (outcome.save !== undefined) {
-          await tx.spotifyAccount.update({
-            where: { studioId },
-            data: { ...this.encode(outcome.save), refreshedCount: { increment: 1 } },
-          });
-        }
-        return outcome.result;
+  async claimRefresh(studioId: string, owner: string, leaseMs: number): Promise<StoredTokens | null> {
+    // One statement: of two instances claiming at once, one updates the row and the other
+    // (blocked for that statement only) sees the new lease and matches nothing.
+    const rows = await this.db.$queryRaw<unknown[]>`
+      UPDATE spotify_accounts
+      SET refresh_lease_owner = ${owner},
+          refresh_lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+      WHERE studio_id = ${studioId} AND status = 'connected'
+        AND (refresh_lease_until IS NULL OR refresh_lease_until < now())
+      RETURNING studio_id AS "studioId", access_token AS "accessToken", refresh_token AS "refreshToken",
+                expires_at AS "expiresAt", scope, status`;
+    const row = rows[0];
+    return row === undefined ? null : this.decode(accountRow.parse(row));
+  }
+
+  async finishRefresh(owner: string, tokens: StoredTokens): Promise<boolean> {
+    const written = await this.db.spotifyAccount.updateMany({
+      where: { studioId: tokens.studioId, refreshLeaseOwner: owner },
+      data: {
+        ...this.encode(tokens),
+        refreshedCount: { increment: 1 },
+        refreshLeaseOwner: null,
+        refreshLeaseUntil: null,
       },
-      { timeout: LOCK_TRANSACTION_TIMEOUT_MS, maxWait: LOCK_TRANSACTION_TIMEOUT_MS },
-    );
+    });
+    return written.count === 1;
+  }
+
+  async releaseRefresh(studioId: string, owner: string): Promise<void> {
+    await this.db.spotifyAccount.updateMany({
+      where: { studioId, refreshLeaseOwner: owner },
+      data: { refreshLeaseOwner: null, refreshLeaseUntil: null },
+    });
   }
 
   async connectedStudios(): Promise<string[]> {
