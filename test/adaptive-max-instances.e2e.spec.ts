@@ -165,17 +165,20 @@ describe('adaptive max HR across ingest instances and restarts', () => {
 
   it('raises the same with two ingest instances sharing the queue', async () => {
     const second = await stack.addService('ingest');
-    await send(classes.two, 1, SECONDS);
-    expect(await raisesOf(classes.two, 2)).toEqual(expectedRaises(classes.two));
-    // Both instances took samples of the class: each saw only part of them.
-    for (const instance of ['ingest', 'ingest#2']) {
-      const metrics = await (await fetch(`${stack.serviceUrl(instance)}/metrics`)).text();
-      const accepted = new RegExp(
-        `hrm_ingest_samples_accepted_total\\{studio="${classes.two.studioId}"\\} (\\d+)`,
-      );
-      expect(Number(accepted.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+    try {
+      await send(classes.two, 1, SECONDS);
+      expect(await raisesOf(classes.two, 2)).toEqual(expectedRaises(classes.two));
+      // Both instances took samples of the class: each saw only part of them.
+      for (const instance of ['ingest', 'ingest#2']) {
+        const metrics = await (await fetch(`${stack.serviceUrl(instance)}/metrics`)).text();
+        const accepted = new RegExp(
+          `hrm_ingest_samples_accepted_total\\{studio="${classes.two.studioId}"\\} (\\d+)`,
+        );
+        expect(Number(accepted.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+      }
+    } finally {
+      await second.stop();
     }
-    await second.stop();
   }, 60_000);
 
   it('raises the same when ingest is SIGKILLed and restarted in the middle of the runs above max', async () => {
