@@ -22,7 +22,8 @@ export interface MaxHrWatcherOptions {
 
 interface Watched {
   state: ClassMaxHr;
-  tail: Promise<Tail>;
+  /** The class's heart-rate reader (set right after the watch is made: its handler needs the watch). */
+  tail: Promise<Tail> | null;
   /** HR stream sequence of the last event read. */
   read: number;
   /** Raises decided and not yet in the log (an append failed: tried again next round). */
@@ -33,6 +34,8 @@ interface Watched {
 
 export class MaxHrWatcher {
   private readonly classes = new Map<string, Watched>();
+  /** Classes whose reader could not start (NATS away): followed again next round, with their stop time. */
+  private readonly unread = new Map<string, number | null>();
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: () => void = () => undefined;
@@ -68,7 +71,7 @@ export class MaxHrWatcher {
     this.running = false;
     this.wake();
     await this.loop;
-    for (const watched of this.classes.values()) await (await watched.tail).stop();
+    for (const watched of this.classes.values()) await stopReading(watched);
     this.classes.clear();
   }
 
@@ -81,7 +84,7 @@ export class MaxHrWatcher {
     }
     const watched: Watched = {
       state: classMaxHr(sessionId),
-      tail: Promise.resolve({ caughtUp: Promise.resolve(), stop: async () => undefined }),
+      tail: null,
       read: 0,
       unlogged: [],
       stopsAt,
@@ -96,9 +99,12 @@ export class MaxHrWatcher {
       },
       (subject, seq, reason) => this.logger.error('invalid heart-rate event', { subject, seq, reason }),
     );
-    watched.tail.catch((error: unknown) =>
-      this.logger.error('heart-rate reader failed', { sessionId, error }),
-    );
+    watched.tail.catch((error: unknown) => {
+      this.logger.error('heart-rate reader failed; the class is read again', { sessionId, error });
+      // Folded again from the class start in a later round; raises already logged are not appended again.
+      if (this.classes.get(sessionId) === watched) this.classes.delete(sessionId);
+      this.unread.set(sessionId, watched.stopsAt);
+    });
     this.classes.set(sessionId, watched);
   }
 
@@ -120,6 +126,10 @@ export class MaxHrWatcher {
   }
 
   private async round(): Promise<void> {
+    for (const [sessionId, stopsAt] of this.unread) {
+      this.unread.delete(sessionId);
+      this.follow(sessionId, stopsAt);
+    }
     const busy = [...this.classes.values()].some(
       (watched) => watched.unlogged.length > 0 || watched.state.pending.length > 0,
     );
@@ -132,7 +142,7 @@ export class MaxHrWatcher {
       );
       if (watched.stopsAt !== null && watched.stopsAt <= now) {
         this.classes.delete(sessionId);
-        await (await watched.tail).stop();
+        await stopReading(watched);
       }
     }
   }
@@ -145,7 +155,7 @@ export class MaxHrWatcher {
         streams.heartRate.name,
         eventSubjects.sessionHeartRate(sessionId),
       );
-      if (watched.read < last) return;
+      if (!(await until(() => watched.read >= last))) return;
       // The joins the samples need, and the raises already logged (another instance's, or ours before a restart).
       if (!(await this.caughtUpWithClass(sessionId))) return;
       const { state, raises } = foldMaxHr(
@@ -174,13 +184,22 @@ export class MaxHrWatcher {
     return info.ack_floor.stream_seq;
   }
 
-  /** Waits (briefly) until the directory has read every event of the class in the log; false if it has not. */
+  /** Whether the directory has read (or, within 2 s, reads) every event of the class in the log. */
   private async caughtUpWithClass(sessionId: string): Promise<boolean> {
     const last = await this.store.lastSequenceOf(streams.events.name, eventSubjects.session(sessionId));
-    const deadline = Date.now() + 2000;
-    while (this.directory.position < last && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return this.directory.position >= last;
+    return until(() => this.directory.position >= last);
   }
+}
+
+/** Waits up to 2 s for a reader to get somewhere; false if it has not. */
+async function until(reached: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + 2000;
+  while (!reached() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  return reached();
+}
+
+/** Stops a class's reader; one that never started has nothing to stop. */
+async function stopReading(watched: Watched): Promise<void> {
+  const tail = await watched.tail?.catch(() => null);
+  await tail?.stop();
 }
