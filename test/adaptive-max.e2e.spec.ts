@@ -21,7 +21,10 @@ import { expectStatus } from './support/live-class.js';
 //   0–25 s at 170 (zone 5), 30–60 s above 180: 186, 190, 188, 187, 189, 190, 188, then 65–90 s at 165.
 // At 60 s the run above 180 is 30 s long and its lowest reading is 186: max 180 + 6 = 186, and
 // zones from 93, 112, 130, 149, 167. So 165 after the raise is zone 4, where under 180 it was 5.
-//   zone 5: 0–65 s (the 60–65 s interval is 188 under 186) = 65 s → 1.08 min; zone 4: 65–90 s → 0.42 min.
+// The raise is decided from the log once the 60 s sample is stored, so that sample carries the max
+// before it, and the samples ingest records after reading the raise back carry 186 (the test sends
+// them then, as a gateway sending every 5 s would).
+//   zone 5: 0–65 s (the 60–65 s interval is 188 under 180) = 65 s → 1.08 min; zone 4: 65–90 s → 0.42 min.
 //   peak %max: 190 / 180 = 105.6 (before the raise).
 const STRAP = 'ant:120:30001';
 const RUN = [186, 190, 188, 187, 189, 190, 188];
@@ -62,7 +65,16 @@ describe('adaptive max HR', () => {
 
     const gateway = new TestGateway(nats, studioId, 'gw-a');
     start = Date.now() + 1000;
-    for (const second of SECONDS) await gateway.publish(start + second * 1000, [STRAP], () => bpmAt(second));
+    const send = async (seconds: number[]) => {
+      for (const second of seconds)
+        await gateway.publish(start + second * 1000, [STRAP], () => bpmAt(second));
+    };
+    await send(SECONDS.filter((second) => second <= 60));
+    await eventually(async () => {
+      const page = sessionEventsPage.parse(await call('GET', `/sessions/${sessionId}/events`, 200));
+      return page.events.some((event) => event.type === 'session.max-hr-raised') ? true : undefined;
+    }, 'the raise in the class log');
+    await send(SECONDS.filter((second) => second > 60));
 
     const socket = io(`${stack.realtimeUrl}/live`, { auth: { token: TEST_ADMIN_TOKEN } });
     screen = await eventually(async () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { heartRateBatchRecorded, maxHrRaised, type Sample } from '#contracts';
-import { watchMaxHr } from '#domain';
-import {
-  heartRateBatch,
-  heartRateBatchId,
-  maxHrRaise,
-  recordedSample,
-  type BatchOrigin,
-} from './heart-rate-events.js';
+import { heartRateBatchRecorded, type Sample } from '#contracts';
+import { heartRateBatch, heartRateBatchId, recordedSample, type BatchOrigin } from './heart-rate-events.js';
 import type { Assignment } from './session-directory.js';
 
 const TS = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
@@ -20,9 +13,6 @@ const assignment: Assignment = {
   participantId: 'p-ana',
   maxHr: 180,
   zoneThresholds: [90, 108, 126, 144, 162],
-  restingHr: null,
-  watch: watchMaxHr(180),
-  raisedFrom: null,
   from: TS - 600_000,
   until: null,
 };
@@ -142,37 +132,5 @@ describe('heartRateBatch', () => {
 
   it('refuses to make an event without a sample', () => {
     expect(() => heartRateBatch('s-monday', [], origin, RECORDED_AT)).toThrow(RangeError);
-  });
-});
-
-describe('maxHrRaise (adaptive max HR)', () => {
-  it('raises the assignment after 30 s above max: the raise is logged and the next samples carry the new max', () => {
-    const ana: Assignment = {
-      ...assignment,
-      zoneRule: { basis: 'max', percentages: [50, 60, 70, 80, 90] },
-      watch: watchMaxHr(180),
-    };
-    // 186..190 from TS to TS + 30 s: lowest 186, so 180 + 6.
-    const run = [186, 190, 188, 187, 189, 190, 188].map((bpm, index) =>
-      sample({ ts: TS + index * 5000, bpm }),
-    );
-    const raises = run.map((each) => maxHrRaise(each, ana, origin, RECORDED_AT));
-    expect(raises.slice(0, 6)).toEqual([null, null, null, null, null, null]);
-    const raise = maxHrRaised.parse(raises[6]);
-    expect(raise).toMatchObject({
-      id: 's-monday:p-ana:max-hr-from:180',
-      occurredAt: TS + 30_000,
-      data: {
-        sessionId: 's-monday',
-        participantId: 'p-ana',
-        previousMaxHr: 180,
-        maxHr: 186,
-        zoneThresholds: [93, 112, 130, 149, 167],
-        at: TS + 30_000,
-      },
-    });
-    // 165 was zone 5 under 180 (from 162); under 186 zone 5 starts at 167.
-    const after = recordedSample(sample({ ts: TS + 35_000, bpm: 165 }), ana);
-    expect(after).toMatchObject({ maxHr: 186, zone: 4, pctMax: 88.7 });
   });
 });

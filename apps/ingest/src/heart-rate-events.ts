@@ -1,6 +1,6 @@
 // Turns a gateway's samples into heart-rate events: the pure part of ingest.
-import type { HeartRateBatchRecorded, MaxHrRaised, RecordedSample, Sample } from '#contracts';
-import { observeMaxHr, pctMaxOf, thresholdsForMax, zoneOf } from '#domain';
+import type { HeartRateBatchRecorded, RecordedSample, Sample } from '#contracts';
+import { pctMaxOf, zoneOf } from '#domain';
 import type { Assignment } from './session-directory.js';
 
 export interface BatchOrigin {
@@ -58,37 +58,5 @@ export function heartRateBatch(
     correlationId: `${origin.gatewayId}:${origin.seq}`,
     causationId: `HRM_INGRESS:${origin.streamSeq}`,
     data: { sessionId, studioId: origin.studioId, gatewayId: origin.gatewayId, samples },
-  };
-}
-
-/**
- * Adaptive max HR: takes the sample into the athlete's watch. When it completes
- * 30 s above max, the assignment takes the raised max (this sample's event and
- * the later ones carry it) and the raise is returned, for the class's log. Its
- * id names the max it was raised from, so two instances raising the same run
- * append one event.
- */
-export function maxHrRaise(
-  sample: Sample,
-  assignment: Assignment,
-  origin: BatchOrigin,
-  recordedAt: number,
-): MaxHrRaised | null {
-  const { watch, raisedTo } = observeMaxHr(assignment.watch, sample);
-  assignment.watch = watch;
-  if (raisedTo === null) return null;
-  const { sessionId, participantId, maxHr: previousMaxHr } = assignment;
-  const zoneThresholds = thresholdsForMax(assignment, raisedTo);
-  assignment.raisedFrom = previousMaxHr;
-  assignment.maxHr = raisedTo;
-  assignment.zoneThresholds = zoneThresholds;
-  return {
-    id: `${sessionId}:${participantId}:max-hr-from:${previousMaxHr}`,
-    type: 'session.max-hr-raised',
-    occurredAt: sample.ts,
-    recordedAt,
-    correlationId: `${origin.gatewayId}:${origin.seq}`,
-    causationId: `HRM_INGRESS:${origin.streamSeq}`,
-    data: { sessionId, participantId, previousMaxHr, maxHr: raisedTo, zoneThresholds, at: sample.ts },
   };
 }

@@ -8,12 +8,14 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node';
 import { HealthController, Metrics, healthProviders } from '#platform';
 import { DeviceStatusRecorder } from './device-status-recorder.js';
+import { MaxHrWatcher } from './max-hr-watcher.js';
 import { SampleIngestor } from './sample-ingestor.js';
 import { StatusIngestor } from './status-ingestor.js';
 
 export interface IngestDependencies {
   nats: NatsConnection;
   ingestor: SampleIngestor;
+  maxHrWatcher: MaxHrWatcher;
   statusIngestor: StatusIngestor;
   recorder: DeviceStatusRecorder;
   metrics: Metrics;
@@ -22,6 +24,7 @@ export interface IngestDependencies {
 class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(SampleIngestor) private readonly ingestor: SampleIngestor,
+    @Inject(MaxHrWatcher) private readonly maxHrWatcher: MaxHrWatcher,
     @Inject(StatusIngestor) private readonly statusIngestor: StatusIngestor,
     @Inject(DeviceStatusRecorder) private readonly recorder: DeviceStatusRecorder,
   ) {}
@@ -29,24 +32,34 @@ class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationBootstrap(): Promise<void> {
     this.recorder.start();
     await this.ingestor.start();
+    // After the ingestor: its directory has read every class event by then.
+    this.maxHrWatcher.start();
     await this.statusIngestor.start();
   }
 
   /** Consumers first, then what the recorder still holds: both feed it. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.ingestor.stop(), this.statusIngestor.stop()]);
+    await Promise.all([this.ingestor.stop(), this.statusIngestor.stop(), this.maxHrWatcher.stop()]);
     await this.recorder.stop();
   }
 }
 
 @Module({})
 export class IngestModule {
-  static register({ nats, ingestor, statusIngestor, recorder, metrics }: IngestDependencies): DynamicModule {
+  static register({
+    nats,
+    ingestor,
+    maxHrWatcher,
+    statusIngestor,
+    recorder,
+    metrics,
+  }: IngestDependencies): DynamicModule {
     return {
       module: IngestModule,
       controllers: [HealthController],
       providers: [
         { provide: SampleIngestor, useValue: ingestor },
+        { provide: MaxHrWatcher, useValue: maxHrWatcher },
         { provide: StatusIngestor, useValue: statusIngestor },
         { provide: DeviceStatusRecorder, useValue: recorder },
         IngestLifecycle,

@@ -6,7 +6,8 @@ import { Metrics, connectNats, instanceName, nestLogger, serve, serviceLogger } 
 import { DeviceStatusRecorder } from './device-status-recorder.js';
 import { IngestModule } from './ingest.module.js';
 import { DeadLetters } from './ingress-consumer.js';
-import { SampleIngestor } from './sample-ingestor.js';
+import { MaxHrWatcher } from './max-hr-watcher.js';
+import { INGEST_CONSUMER, SampleIngestor } from './sample-ingestor.js';
 import { StatusIngestor } from './status-ingestor.js';
 
 const env = loadEnv(ingestEnv);
@@ -34,9 +35,10 @@ const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorde
   ...consumerOptions,
   inFlight: env.INGEST_IN_FLIGHT,
 });
+const maxHrWatcher = new MaxHrWatcher(store, ingestor.directory, logger, { consumer: INGEST_CONSUMER });
 const statusIngestor = new StatusIngestor(store, recorder, deadLetters, studios, logger, consumerOptions);
 const app = await NestFactory.create(
-  IngestModule.register({ nats, ingestor, statusIngestor, recorder, metrics }),
+  IngestModule.register({ nats, ingestor, maxHrWatcher, statusIngestor, recorder, metrics }),
   {
     logger: nestLogger(logger),
   },

@@ -16,7 +16,7 @@ import type { Logger } from '#config';
 import { InvalidEventError, type EventStore, type Tail } from '#eventstore';
 import type { Metrics } from '#platform';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
-import { heartRateBatch, maxHrRaise, recordedSample } from './heart-rate-events.js';
+import { heartRateBatch, recordedSample } from './heart-rate-events.js';
 import { pullLoop, receivedAtOf, type DeadLetters } from './ingress-consumer.js';
 import { unknownStudio, type StudioCheck } from './known-studio.js';
 import { parseIngress } from './parse-ingress.js';
@@ -38,7 +38,7 @@ export class SampleIngestor {
   private tail: Tail | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
-  /** The tail of the chain that keeps each message's directory and max-HR work in log order. */
+  /** The tail of the chain that keeps each message's directory work in log order. */
   private ordered: Promise<unknown> = Promise.resolve();
   private readonly count;
 
@@ -130,9 +130,9 @@ export class SampleIngestor {
   /**
    * Turns a gateway message into events and stores them; resolves once
    * JetStream holds them all. Messages are turned into events one after the
-   * other, in the order they came (the session directory and each athlete's
-   * max-HR watch see samples in log order, and events are published in that
-   * order); the publishes of several messages are in flight together.
+   * other, in the order they came (the session directory sees samples in log
+   * order, and events are published in that order); the publishes of several
+   * messages are in flight together.
    */
   async ingest(message: JsMsg): Promise<void> {
     const turn = this.ordered.then(() => this.issue(message));
@@ -201,13 +201,7 @@ export class SampleIngestor {
       const key = `${assignment.participantId}:${sample.ts}`;
       if (batch.seen.has(key)) continue;
       batch.seen.add(key);
-      const raise = maxHrRaise(sample, assignment, origin, recordedAt);
-      if (raise !== null) {
-        publishes.push(
-          this.store.append(eventSubjects.session(assignment.sessionId), [raise], { expected: 'any' }),
-        );
-        this.logger.info('max HR raised', { participant: assignment.participantId, maxHr: raise.data.maxHr });
-      }
+      // Stamped with the max the directory knows now; raises are decided from the log (MaxHrWatcher).
       batch.samples.push(recordedSample(sample, assignment));
       accepted++;
     }

@@ -81,7 +81,6 @@ describe('SessionDirectory', () => {
       participantId: 'p-ana',
       maxHr: 180,
       zoneThresholds: THRESHOLDS,
-      restingHr: 60,
       from: T0,
       until: null,
     });
@@ -298,17 +297,21 @@ describe('SessionDirectory', () => {
     const assignment = (directory: SessionDirectory) =>
       directory.assignmentFor('downtown', STRAP, T0 + 5 * MINUTE);
 
-    it("takes in another instance's raise (a restarted ingest rebuilds it from the log)", () => {
+    it('takes in a raise from the log: samples from then on are stamped under it, and it counts as logged', () => {
       const directory = given(
         scheduled('s-1'),
         joined('s-1', 'p-ana', STRAP),
         started('s-1'),
         raised(180, 186, RAISED),
       );
-      expect(assignment(directory)).toMatchObject({
-        maxHr: 186,
-        zoneThresholds: RAISED,
-        watch: { maxHr: 186 },
+      expect(assignment(directory)).toMatchObject({ maxHr: 186, zoneThresholds: RAISED });
+      expect(directory.hasRaise('s-1', 'p-ana', 180)).toBe(true);
+      expect(directory.hasRaise('s-1', 'p-ana', 186)).toBe(false);
+      // The adaptive-max fold starts from the join's max, whatever was raised since.
+      expect(directory.joinedMaxHr('s-1', 'p-ana')).toEqual({
+        maxHr: 180,
+        zoneThresholds: THRESHOLDS,
+        restingHr: 60,
       });
     });
 
@@ -322,14 +325,19 @@ describe('SessionDirectory', () => {
       );
       expect(assignment(directory)).toMatchObject({ maxHr: 186, zoneThresholds: RAISED });
     });
+  });
 
-    it("lets the log's raise win over this instance's own raise of the same run", () => {
-      const directory = given(scheduled('s-1'), joined('s-1', 'p-ana', STRAP), started('s-1'));
-      const mine = assignment(directory);
-      if (mine === null) throw new Error('no assignment');
-      Object.assign(mine, { maxHr: 188, zoneThresholds: [94, 113, 132, 150, 169], raisedFrom: 180 });
-      directory.apply(raised(180, 186, RAISED), 99);
-      expect(assignment(directory)).toMatchObject({ maxHr: 186, zoneThresholds: RAISED, raisedFrom: null });
-    });
+  it('names the classes that started, and tells of each start and end read from then on', () => {
+    const directory = given(scheduled('s-1'), started('s-1'), scheduled('s-2'));
+    expect(directory.startedClasses()).toEqual([{ sessionId: 's-1', endedAt: null }]);
+    const changes: string[] = [];
+    directory.onClassStatus((sessionId, change) => changes.push(`${sessionId} ${change}`));
+    directory.apply(started('s-2'), 10);
+    directory.apply(ended('s-1', T0 + 45 * MINUTE), 11);
+    expect(changes).toEqual(['s-2 started', 's-1 ended']);
+    expect(directory.startedClasses()).toEqual([
+      { sessionId: 's-1', endedAt: T0 + 45 * MINUTE },
+      { sessionId: 's-2', endedAt: null },
+    ]);
   });
 });

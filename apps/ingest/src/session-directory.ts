@@ -1,44 +1,82 @@
 // Which class participant wears a device, and when: built from the session
 // events so that ingest needs nothing but the log to map device → athlete.
-import type { SessionEvent, ZoneRule } from '#contracts';
-import { applyMaxHrRaise, watchMaxHr, type MaxHrWatch } from '#domain';
+import type { SessionEvent } from '#contracts';
+import { applyMaxHrRaise } from '#domain';
+import type { JoinedMaxHr } from './max-hr-fold.js';
 
 export interface Assignment {
   sessionId: string;
   studioId: string;
   participantId: string;
   maxHr: number;
+  /** Zones and max HR of the samples recorded now: the join's, moved by each raise read from the log. */
   zoneThresholds: number[];
-  /** What the class copied at join that zones need when max HR is raised. */
-  zoneRule?: ZoneRule;
-  restingHr: number | null;
-  /** This instance's watch for a run above max HR (adaptive max)… */
-  watch: MaxHrWatch;
-  /** …and the max it raised from, until the log has the raise back. */
-  raisedFrom: number | null;
   /** Samples count from here (class start, or a later join)… */
   from: number | null;
   /** …up to here (class end, or leaving); null while open. */
   until: number | null;
 }
 
+interface ParticipantEntry {
+  deviceId: string | null;
+  joinedAt: number;
+  leftAt: number | null;
+  /** Max HR and zones as the class copied them at join: where the adaptive-max fold starts. */
+  joined: JoinedMaxHr;
+  /** The maxima a `session.max-hr-raised` in the log raised this participant from. */
+  raisedFrom: Set<number>;
+  assignment: Assignment;
+}
+
 interface SessionEntry {
   studioId: string;
   startedAt: number | null;
   endedAt: number | null;
-  participants: Map<
-    string,
-    { deviceId: string | null; joinedAt: number; leftAt: number | null; assignment: Assignment }
-  >;
+  participants: Map<string, ParticipantEntry>;
 }
+
+/** A class that has started, and when it ended (null while live). */
+export interface StartedClass {
+  sessionId: string;
+  endedAt: number | null;
+}
+
+export type ClassStatusListener = (sessionId: string, change: 'started' | 'ended') => void;
 
 const deviceKey = (studioId: string, deviceId: string) => `${studioId}\u0000${deviceId}`;
 
 export class SessionDirectory {
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly byDevice = new Map<string, Set<Assignment>>();
+  private readonly statusListeners: ClassStatusListener[] = [];
   /** Stream sequence of the last event applied. */
   position = 0;
+
+  /** Told of each class that starts or ends from now on (the max-HR watcher follows live classes). */
+  onClassStatus(listener: ClassStatusListener): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** Every class that has started, ended or not. */
+  startedClasses(): StartedClass[] {
+    const started: StartedClass[] = [];
+    for (const [sessionId, session] of this.sessions) {
+      if (session.startedAt !== null) started.push({ sessionId, endedAt: session.endedAt });
+    }
+    return started;
+  }
+
+  /** Max HR and zones of a participant as copied at join, or null when not (yet) read. */
+  joinedMaxHr(sessionId: string, participantId: string): JoinedMaxHr | null {
+    return this.sessions.get(sessionId)?.participants.get(participantId)?.joined ?? null;
+  }
+
+  /** Whether the log read so far holds a raise of this participant from `previousMaxHr`. */
+  hasRaise(sessionId: string, participantId: string, previousMaxHr: number): boolean {
+    return (
+      this.sessions.get(sessionId)?.participants.get(participantId)?.raisedFrom.has(previousMaxHr) ?? false
+    );
+  }
 
   /** An event of the class subjects that changes no assignment (a timer's), read up to `seq`. */
   skip(seq: number): void {
@@ -68,10 +106,6 @@ export class SessionDirectory {
           participantId,
           maxHr,
           zoneThresholds,
-          ...(zoneRule !== undefined && { zoneRule }),
-          restingHr,
-          watch: watchMaxHr(maxHr),
-          raisedFrom: null,
           from: null,
           until: null,
         };
@@ -79,6 +113,8 @@ export class SessionDirectory {
           deviceId,
           joinedAt: event.occurredAt,
           leftAt: null,
+          joined: { maxHr, zoneThresholds, ...(zoneRule !== undefined && { zoneRule }), restingHr },
+          raisedFrom: new Set(),
           assignment,
         });
         if (deviceId !== null) this.index(session.studioId, deviceId).add(assignment);
@@ -96,37 +132,30 @@ export class SessionDirectory {
         if (!session) return;
         session.startedAt = event.data.startedAt;
         this.refreshWindows(session);
+        this.tell(event.data.sessionId, 'started');
         return;
       case 'session.ended':
         if (!session) return;
         session.endedAt = event.data.endedAt;
         this.refreshWindows(session);
+        this.tell(event.data.sessionId, 'ended');
         return;
       case 'session.max-hr-raised': {
         const participant = session?.participants.get(event.data.participantId);
-        if (participant) this.raise(participant.assignment, event.data);
+        if (!participant) return;
+        participant.raisedFrom.add(event.data.previousMaxHr);
+        // Samples recorded from now on carry the raised max (a raise from a max no longer held is no change).
+        const { assignment } = participant;
+        const raised = applyMaxHrRaise(assignment, event.data);
+        assignment.maxHr = raised.maxHr;
+        assignment.zoneThresholds = raised.zoneThresholds;
         return;
       }
     }
   }
 
-  /**
-   * Takes in a raised max HR, ours or another instance's (as read back from the
-   * log): the assignment's max and zones move only up, and only from the max
-   * the raise started from, so a raise read back after our own is no change.
-   */
-  raise(assignment: Assignment, raise: { previousMaxHr: number; maxHr: number; zoneThresholds: number[] }) {
-    // Where this instance raised from the same max, the log's raise wins (it may be another's).
-    const base =
-      assignment.raisedFrom === raise.previousMaxHr
-        ? { ...assignment, maxHr: raise.previousMaxHr }
-        : assignment;
-    const raised = applyMaxHrRaise(base, raise);
-    if (raised === base) return;
-    assignment.raisedFrom = null;
-    assignment.maxHr = raised.maxHr;
-    assignment.zoneThresholds = raised.zoneThresholds;
-    if (assignment.watch.maxHr !== raised.maxHr) assignment.watch = watchMaxHr(raised.maxHr);
+  private tell(sessionId: string, change: 'started' | 'ended'): void {
+    for (const listener of this.statusListeners) listener(sessionId, change);
   }
 
   /** The participant wearing `deviceId` at `ts` in a class of this studio, if any. */

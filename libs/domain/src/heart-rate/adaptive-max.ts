@@ -3,11 +3,12 @@
 // the excess they sustained (the lowest reading of those 30 s above the max),
 // at most 10 bpm a step, and zones follow the new max from then on.
 //
-// Ingest watches each athlete's samples in the order it takes them in and,
-// on a raise, stamps the new max on the samples that follow and appends a
-// `session.max-hr-raised` event. Everyone else follows the samples' max (the
-// live totals and the summary fold the same samples with the same max) and
-// the event (roster, alerts, history).
+// Ingest folds each class's stored samples in the order of the gateway
+// messages they came in (apps/ingest/src/max-hr-fold.ts), so every instance
+// decides the same raises, and appends `session.max-hr-raised`; the samples it
+// records after reading the raise back carry the new max. Everyone else follows
+// the samples' max (the live totals and the summary fold the same samples with
+// the same max) and the event (roster, alerts, history).
 import type { ZoneRule } from '#contracts';
 import { MAX_GAP_MS, type EffortProfile } from './accumulator.js';
 import { thresholdsOf } from './zones.js';
