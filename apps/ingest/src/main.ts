@@ -35,7 +35,10 @@ const ingestor = new SampleIngestor(store, logger, metrics, deadLetters, recorde
   ...consumerOptions,
   inFlight: env.INGEST_IN_FLIGHT,
 });
-const maxHrWatcher = new MaxHrWatcher(store, ingestor.directory, logger, { consumer: INGEST_CONSUMER });
+const maxHrWatcher = new MaxHrWatcher(store, ingestor.directory, logger, {
+  consumer: INGEST_CONSUMER,
+  maxFutureMs: env.INGEST_MAX_FUTURE_MS,
+});
 const statusIngestor = new StatusIngestor(store, recorder, deadLetters, studios, logger, consumerOptions);
 const app = await NestFactory.create(
   IngestModule.register({ nats, ingestor, maxHrWatcher, statusIngestor, recorder, metrics }),

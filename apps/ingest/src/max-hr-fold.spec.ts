@@ -144,6 +144,17 @@ describe('adaptive max HR folded from the log', () => {
     ]);
   });
 
+  it('takes no sample dated further ahead of its recording than a gateway may be: one such sample holds no run hostage', () => {
+    // Written before ingest bounded timestamps: two hours after T0, an hour after it was recorded.
+    const ahead = message(15, [
+      ['p-ana', 14, 195],
+      ['p-ana', 7200, 150],
+    ]);
+    const withAhead = RUN.map((event, index) => (index === 14 ? ahead : event));
+    expect(summary(given(withAhead, RUN.length).raises)).toEqual(summary(given(RUN, RUN.length).raises));
+    expect(summary(given(withAhead, RUN.length).raises)).toEqual([['p-ana', 40, 180, 187]]);
+  });
+
   it('leaves out the samples of someone who is not on the roster it knows', () => {
     const stranger = anaAt(Array<number>(41).fill(200)).map((event) => ({
       ...event,

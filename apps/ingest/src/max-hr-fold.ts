@@ -9,7 +9,14 @@
 // only once every message before it is stored (the shell knows this from
 // the ingest consumer's ack floor), so the same gateway messages give the
 // same raises, whatever the number of ingest instances and restarts.
-import { heartRateSamplesOf, type HeartRateEvent, type MaxHrRaised, type ZoneRule } from '#contracts';
+import {
+  GATEWAY_MAX_FUTURE_MS,
+  heartRateSamplesOf,
+  isAheadOfRecording,
+  type HeartRateEvent,
+  type MaxHrRaised,
+  type ZoneRule,
+} from '#contracts';
 import { observeMaxHr, thresholdsForMax, watchMaxHr, type MaxHrWatch } from '#domain';
 
 /** What a raise needs of a participant: max HR and zones as the class copied them at join. */
@@ -78,13 +85,17 @@ export const hasFoldable = (state: ClassMaxHr, ackFloor: number): boolean =>
  * ingress order, each participant's samples through their max-HR watch from
  * the max they joined with. Only call it once everything the HR stream holds
  * for the class is received: then every message up to the floor is here.
- * Samples of a participant `joinedOf` does not know are left out.
+ * Samples of a participant `joinedOf` does not know are left out, and so is a
+ * sample dated further ahead of its recording than any gateway may be (a log
+ * written before ingest bounded timestamps): it would hold the watch hostage,
+ * as realtime's fold skips it for the same reason.
  */
 export function foldMaxHr(
   state: ClassMaxHr,
   ackFloor: number,
   joinedOf: (participantId: string) => JoinedMaxHr | null,
   recordedAt: number,
+  maxFutureMs = GATEWAY_MAX_FUTURE_MS,
 ): { state: ClassMaxHr; raises: MaxHrRaised[] } {
   const athletes = new Map(state.athletes);
   const raises: MaxHrRaised[] = [];
@@ -93,6 +104,7 @@ export function foldMaxHr(
     if (ingressSeq > ackFloor) break;
     folded++;
     for (const sample of heartRateSamplesOf(event).samples) {
+      if (isAheadOfRecording(sample.ts, event.recordedAt, maxFutureMs)) continue;
       const { participantId } = sample;
       const joined = joinedOf(participantId);
       const athlete =

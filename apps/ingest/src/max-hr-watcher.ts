@@ -18,6 +18,8 @@ export interface MaxHrWatcherOptions {
   intervalMs?: number;
   /** How long an ended class is still watched, for samples a gateway buffered. */
   afterEndMs?: number;
+  /** `INGEST_MAX_FUTURE_MS`: a sample further ahead of its recording is not folded. */
+  maxFutureMs?: number;
 }
 
 interface Watched {
@@ -163,6 +165,7 @@ export class MaxHrWatcher {
         ackFloor,
         (participantId) => this.directory.joinedMaxHr(sessionId, participantId),
         Date.now(),
+        this.options.maxFutureMs,
       );
       watched.state = state;
       watched.unlogged.push(...raises);
