@@ -9,3 +9,4 @@ export type {
   HrSample,
   ProjectionCheckpoint,
 } from './generated/client.js';
+export * from './errors.js';
