@@ -8,5 +8,6 @@ export type {
   Participant,
   HrSample,
   ProjectionCheckpoint,
+  ProjectionFailure,
 } from './generated/client.js';
 export * from './errors.js';
