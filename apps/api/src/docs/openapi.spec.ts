@@ -13,6 +13,7 @@ import { Metrics, healthProviders } from '#platform';
 import { apiControllers } from '../api.module.js';
 import { historyRoutes } from '../history/history.routes.js';
 import { routeContractOf, type RouteContract } from '../http/route.js';
+import { Projector } from '../projections/projector.js';
 import { SessionCommands } from '../sessions/session-commands.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
 import { spotifyRoutes } from '../spotify/spotify.routes.js';
@@ -85,6 +86,7 @@ describe('OpenAPI document', () => {
         { provide: DeviceStatusStore, useValue: {} },
         { provide: SessionCommands, useValue: {} },
         { provide: TimerCommands, useValue: {} },
+        { provide: Projector, useValue: {} },
         ...healthProviders('api', new Metrics(), []),
         OpenApi,
       ],
