@@ -70,10 +70,6 @@ export class ProjectionRunner {
     this.parkedMetrics = options.metrics ? new ParkedMetrics(options.metrics) : null;
   }
 
-  get name(): string {
-    return this.projection.name;
-  }
-
   get running(): boolean {
     return this.active;
   }
