@@ -9,6 +9,7 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
 import { HistoryController } from './history/history.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
+import { ProjectionFailuresController } from './operations/projection-failures.controller.js';
 import { Projector } from './projections/projector.js';
 import { SessionCommands } from './sessions/session-commands.js';
 import { SessionListController } from './sessions/session-list.controller.js';
@@ -45,6 +46,7 @@ export const apiControllers = [
   TimerController,
   HistoryController,
   SpotifyController,
+  ProjectionFailuresController,
   DocsController,
 ];
 

@@ -19,7 +19,7 @@ import {
 import { timerTotals } from './timer.js';
 
 /** A whole number in a query string: digits only, so `1e3`, ` 5` or `-1` are refused. */
-const queryInt = z
+export const queryInt = z
   .string()
   .regex(/^\d{1,15}$/, 'must be a whole number')
   .transform(Number);

@@ -11,3 +11,4 @@ export * from './devices.js';
 export * from './rest-responses.js';
 export * from './commands.js';
 export * from './studio-registry.js';
+export * from './operations.js';

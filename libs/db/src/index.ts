@@ -8,4 +8,6 @@ export type {
   Participant,
   HrSample,
   ProjectionCheckpoint,
+  ProjectionFailure,
 } from './generated/client.js';
+export * from './errors.js';

@@ -186,7 +186,9 @@ describe('projection runner', () => {
       filterSubject: `${second}.>`,
       async apply(tx, events) {
         await counting.apply(tx, events);
-        if (++failures % 3 === 0) throw new Error('simulated database failure');
+        // An outage as node-postgres reports it (SQLSTATE 57P01): waited out, never parked.
+        if (++failures % 3 === 0)
+          throw Object.assign(new Error('simulated database failure'), { code: '57P01' });
       },
     };
     const runners = [0, 1].map(() => new ProjectionRunner(store, db, flaky, logger, { batchSize: 5 }));

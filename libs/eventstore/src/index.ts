@@ -4,3 +4,4 @@ export * from './event-store.js';
 export * from './projection-runner.js';
 export * from './device-status-store.js';
 export * from './studio-registry.js';
+export * from './projection-failures.js';

@@ -9,11 +9,27 @@
 //
 // Several instances may run the same projection: the checkpoint row is
 // locked per batch, and each instance skips what another already applied.
+//
+// A batch the database refuses (not an outage: see describeDbError) is
+// applied again one event at a time, each in its own transaction with the
+// checkpoint; an event refused PARK_AFTER_ATTEMPTS times is parked
+// (projection-failures.ts) and the checkpoint moves past it, so one bad event
+// never stops the others. An outage is thrown to the run loop, which waits
+// and reads again from the checkpoint, parking nothing.
 import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
-import type { Db, Prisma } from '#db';
+import { describeDbError, type Db, type DbErrorInfo, type Prisma } from '#db';
 import type { Logger } from '#config';
+import type { Metrics } from '#platform';
 import { decodeEvent, type StoredEvent } from './codec.js';
 import type { EventStore } from './event-store.js';
+import {
+  INVALID_EVENT_CODE,
+  ParkedMetrics,
+  recordParked,
+  replayParked,
+  type ParkedEvent,
+  type ReplayResult,
+} from './projection-failures.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -26,8 +42,13 @@ export interface Projection {
   apply(tx: Tx, events: StoredEvent[]): Promise<void>;
 }
 
+/** Attempts at one event, alone in its transaction, before it is parked. */
+export const PARK_AFTER_ATTEMPTS = 3;
+
 export interface ProjectionRunnerOptions {
   batchSize?: number;
+  /** Where parked events are counted (hrm_projection_events_parked_total and _parked). */
+  metrics?: Metrics;
   /** Test seam: runs after each commit (a crash there must lose nothing and double nothing). */
   afterCommit?: (position: number) => Promise<void>;
 }
@@ -37,6 +58,7 @@ export class ProjectionRunner {
   private loop: Promise<void> | null = null;
   private committed = 0;
   private readonly waiters = new Set<{ seq: number; resolve: () => void }>();
+  private readonly parkedMetrics: ParkedMetrics | null;
 
   constructor(
     private readonly store: EventStore,
@@ -44,7 +66,9 @@ export class ProjectionRunner {
     private readonly projection: Projection,
     private readonly logger: Logger,
     private readonly options: ProjectionRunnerOptions = {},
-  ) {}
+  ) {
+    this.parkedMetrics = options.metrics ? new ParkedMetrics(options.metrics) : null;
+  }
 
   get running(): boolean {
     return this.active;
@@ -57,6 +81,7 @@ export class ProjectionRunner {
   /** Starts reading; a database or NATS that is not there yet is waited for, not fatal. */
   async start(): Promise<void> {
     this.active = true;
+    void this.refreshParkedGauge();
     this.loop = this.run(this.options.batchSize ?? 500);
   }
 
@@ -132,6 +157,21 @@ export class ProjectionRunner {
   }
 
   private async handle(messages: JsMsg[]): Promise<void> {
+    let position: number;
+    try {
+      position = await this.commit(messages);
+    } catch (error) {
+      // An outage: the run loop waits and reads again from the checkpoint.
+      if (describeDbError(error).transient) throw error;
+      position = await this.commitOneByOne(messages);
+    }
+    this.advance(position);
+    await this.options.afterCommit?.(position);
+  }
+
+  /** Applies `messages` past the checkpoint in one transaction; returns the new checkpoint. */
+  private async commit(messages: JsMsg[]): Promise<number> {
+    const invalid: ParkedEvent[] = [];
     const position = await this.db.$transaction(async (tx) => {
       const checkpoint = await lockCheckpoint(tx, this.projection.name);
       const fresh: StoredEvent[] = [];
@@ -142,22 +182,94 @@ export class ProjectionRunner {
         const decoded = decodeEvent(message.data);
         if (decoded.ok) fresh.push({ seq: message.seq, subject: message.subject, event: decoded.event });
         else
-          this.logger.error('skipping an invalid event', {
-            subject: message.subject,
-            seq: message.seq,
-            reason: decoded.reason,
-          });
+          invalid.push(this.parkedEvent(message, { code: INVALID_EVENT_CODE, message: decoded.reason }, 1));
       }
       if (last === checkpoint) return checkpoint;
       await this.projection.apply(tx, fresh);
-      await tx.projectionCheckpoint.update({
-        where: { name: this.projection.name },
-        data: { position: BigInt(last) },
-      });
+      await recordParked(tx, invalid);
+      await this.moveCheckpoint(tx, last);
       return last;
     });
-    this.advance(position);
-    await this.options.afterCommit?.(position);
+    for (const parked of invalid) this.reportParked(parked);
+    return position;
+  }
+
+  /** After a refused batch: each event alone, so only the one at fault is parked. */
+  private async commitOneByOne(messages: JsMsg[]): Promise<number> {
+    let position = this.committed;
+    for (const message of messages) {
+      position = await this.commitOrPark(message);
+      this.advance(position);
+    }
+    return position;
+  }
+
+  private async commitOrPark(message: JsMsg): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commit([message]);
+      } catch (error) {
+        const failure = describeDbError(error);
+        if (failure.transient) throw error;
+        if (attempt >= PARK_AFTER_ATTEMPTS) return this.park(this.parkedEvent(message, failure, attempt));
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+
+  /** Records the event as parked and moves the checkpoint past it, in one transaction. */
+  private async park(parked: ParkedEvent): Promise<number> {
+    const position = await this.db.$transaction(async (tx) => {
+      const checkpoint = await lockCheckpoint(tx, this.projection.name);
+      if (parked.seq <= checkpoint) return checkpoint; // another instance got past it meanwhile
+      await recordParked(tx, [parked]);
+      await this.moveCheckpoint(tx, parked.seq);
+      return parked.seq;
+    });
+    if (position === parked.seq) this.reportParked(parked);
+    return position;
+  }
+
+  private parkedEvent(message: JsMsg, error: Pick<DbErrorInfo, 'code' | 'message'>, attempts: number) {
+    const { name, stream } = this.projection;
+    return { projection: name, stream, seq: message.seq, subject: message.subject, error, attempts };
+  }
+
+  /** Once per parked event: the one error line an operator needs, and the metrics. */
+  private reportParked(parked: ParkedEvent): void {
+    this.logger.error('parked an event the projection cannot apply; see projection_failures', {
+      projection: parked.projection,
+      seq: parked.seq,
+      subject: parked.subject,
+      code: parked.error.code,
+      reason: parked.error.message,
+      attempts: parked.attempts,
+    });
+    this.parkedMetrics?.parked(parked.projection);
+    void this.refreshParkedGauge();
+  }
+
+  private async refreshParkedGauge(): Promise<void> {
+    await this.parkedMetrics?.refresh(this.db, this.projection.name).catch(() => undefined);
+  }
+
+  /**
+   * Applies a parked event of this projection again (after a fix) and marks it
+   * resolved; an outage is thrown, a refusal leaves it parked.
+   */
+  async replay(failureId: bigint): Promise<ReplayResult | null> {
+    const failure = await this.db.projectionFailure.findUnique({ where: { id: failureId } });
+    if (failure === null || failure.projection !== this.projection.name) return null;
+    const result = await replayParked(this.store, this.db, this.projection, failure);
+    await this.refreshParkedGauge();
+    return result;
+  }
+
+  private async moveCheckpoint(tx: Tx, position: number): Promise<void> {
+    await tx.projectionCheckpoint.update({
+      where: { name: this.projection.name },
+      data: { position: BigInt(position) },
+    });
   }
 
   private advance(position: number): void {

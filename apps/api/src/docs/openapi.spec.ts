@@ -8,11 +8,12 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { z } from 'zod';
-import { DeviceStatusStore, EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
 import { Metrics, healthProviders } from '#platform';
 import { apiControllers } from '../api.module.js';
 import { historyRoutes } from '../history/history.routes.js';
 import { routeContractOf, type RouteContract } from '../http/route.js';
+import { Projector } from '../projections/projector.js';
 import { SessionCommands } from '../sessions/session-commands.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
 import { spotifyRoutes } from '../spotify/spotify.routes.js';
@@ -85,12 +86,17 @@ describe('OpenAPI document', () => {
         { provide: DeviceStatusStore, useValue: {} },
         { provide: SessionCommands, useValue: {} },
         { provide: TimerCommands, useValue: {} },
+        { provide: Projector, useValue: {} },
+        { provide: StudioRegistry, useValue: {} },
         ...healthProviders('api', new Metrics(), []),
         OpenApi,
       ],
     })
     class RoutesOnly {}
-    app = await NestFactory.create<NestExpressApplication>(RoutesOnly, { logger: false });
+    app = await NestFactory.create<NestExpressApplication>(RoutesOnly, {
+      logger: false,
+      abortOnError: false,
+    });
     await app.init();
   });
 

@@ -87,6 +87,10 @@ const tags = [
   { name: 'timer', description: "A class's interval timer: program, commands, state" },
   { name: 'history', description: "A class's heart rate, summary, event log and CSV export" },
   { name: 'spotify', description: "The studio's Spotify: sign-in, now playing, playback commands" },
+  {
+    name: 'operations',
+    description: 'The platform operator: events the projections parked, and their replay',
+  },
 ];
 
 const accessText: Record<RouteAccess, string> = {

@@ -1,5 +1,6 @@
 // Every error as application/problem+json (RFC 9457), mapped in one place:
-// bad input 400 with field errors, rule broken 409, stale If-Match 412.
+// bad input 400 with field errors, rule broken 409, stale If-Match 412, the
+// database unreachable 503 with Retry-After (it passes by itself).
 import {
   Catch,
   HttpException,
@@ -11,9 +12,20 @@ import {
 import type { Request, Response } from 'express';
 import type { Problem } from '#contracts';
 import type { Logger } from '#config';
+import { describeDbError } from '#db';
 import { SessionRuleError, TimerRuleError } from '#domain';
 import { LOGGER } from '../tokens.js';
 import { BadInputError, OwnerRefusedError, PreconditionFailedError } from './errors.js';
+
+/** Seconds a client should wait before asking again while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_S = 5;
+
+const databaseUnavailable: Problem = {
+  type: 'urn:hrm:database:unavailable',
+  title: 'Service Unavailable',
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  detail: `the database is not reachable right now; retry in ${DATABASE_RETRY_AFTER_S} s`,
+};
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -31,8 +43,14 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** One warning line per this many ms of an outage, not one per request. */
+const OUTAGE_WARNING_INTERVAL_MS = 10_000;
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
+  private lastOutageWarning = 0;
+  private outageAnswers = 0;
+
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -40,11 +58,31 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500) this.logger.error('request failed', { path: request.path, error: exception });
+    if (problem === databaseUnavailable) {
+      this.warnOfOutage(request.path, exception);
+      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
+    } else if (problem.status >= 500) {
+      this.logger.error('request failed', { path: request.path, error: exception });
+    }
     response
       .status(problem.status)
       .type('application/problem+json')
       .json({ ...problem, instance: request.path });
+  }
+
+  private warnOfOutage(path: string, exception: unknown): void {
+    this.outageAnswers += 1;
+    const now = Date.now();
+    if (now - this.lastOutageWarning < OUTAGE_WARNING_INTERVAL_MS) return;
+    const { code, message } = describeDbError(exception);
+    this.logger.warn('database unreachable: answering 503', {
+      path,
+      code,
+      reason: message,
+      answered: this.outageAnswers,
+    });
+    this.lastOutageWarning = now;
+    this.outageAnswers = 0;
   }
 
   private toProblem(exception: unknown): Problem {
@@ -82,6 +120,8 @@ export class ProblemFilter implements ExceptionFilter {
       const detail = typeof response === 'string' ? response : exception.message;
       return { type: 'about:blank', title: titles[status] ?? 'Error', status, detail };
     }
+    // Anything else: the database out of reach passes by itself (503), the rest is ours (500).
+    if (describeDbError(exception).transient) return databaseUnavailable;
     return {
       type: 'about:blank',
       title: titles[500] ?? '',

@@ -8,7 +8,7 @@ import { createDb, type Db } from '#db';
 import type { StoredEvent } from '#eventstore';
 import { createTestDatabase } from '#testing';
 import { heartRateProjection } from './heart-rate.projection.js';
-import { monthPartitionsOf } from './hr-sample-partitions.js';
+import { ensureMonthPartitions, monthPartitionsOf } from './hr-sample-partitions.js';
 import { readSamples } from './sample-chunks.js';
 
 let seq = 0;
@@ -120,6 +120,34 @@ describe('hr_samples storage', () => {
       { partition: 'hr_samples_p199912', ts: new Date(past), bpm: 90 },
       { partition: 'hr_samples_p210106', ts: new Date(future), bpm: 95 },
     ]);
+  });
+
+  it('keeps a sample no month partition covers in the default partition, and every batch after it goes on', async () => {
+    const lastMonth = Date.UTC(9999, 11, 31, 23, 59, 59);
+    const tenThousand = Date.UTC(10000, 0, 1);
+    const largestEpochMs = Number.MAX_SAFE_INTEGER; // valid under the event schema: year 287396
+    await apply([
+      recorded('s-edge', 'p1', lastMonth, 90),
+      recorded('s-edge', 'p2', tenThousand, 91),
+      recorded('s-edge', 'p3', largestEpochMs, 92),
+    ]);
+    const rows = await db.$queryRaw<Array<{ partition: string; ts: string }>>`
+      SELECT tableoid::regclass::text AS partition, ts::text AS ts FROM hr_samples
+      WHERE session_id = 's-edge' ORDER BY participant_id`;
+    expect(rows).toEqual([
+      { partition: 'hr_samples_p999912', ts: '9999-12-31 23:59:59+00' },
+      { partition: 'hr_samples_default', ts: '10000-01-01 00:00:00+00' },
+      { partition: 'hr_samples_default', ts: expect.stringMatching(/^287396-/) },
+    ]);
+    // Those rows stay where they are: the next batches neither fail nor look for their month again.
+    const created = await db.$transaction((tx) =>
+      ensureMonthPartitions(tx, [new Date(lastMonth), new Date(tenThousand)]),
+    );
+    expect(created).toEqual([]);
+    await apply([recorded('s-edge', 'p4', Date.UTC(2026, 10, 23), 93)]);
+    const [count] = await db.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM hr_samples WHERE session_id = 's-edge'`;
+    expect(count?.n).toBe(4);
   });
 
   it('moves a row that landed in the default partition into its month with the next batch', async () => {

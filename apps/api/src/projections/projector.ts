@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '#config';
 import type { Db } from '#db';
-import { EventStore, ProjectionRunner } from '#eventstore';
+import { EventStore, ProjectionRunner, type ReplayResult } from '#eventstore';
+import { Metrics } from '#platform';
 import { DB, LOGGER } from '../tokens.js';
 import { heartRateProjection } from './heart-rate.projection.js';
 import { sessionsProjection } from './sessions.projection.js';
@@ -16,11 +17,15 @@ export class Projector implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(EventStore) store: EventStore,
     @Inject(DB) db: Db,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(Metrics) metrics: Metrics,
   ) {
-    this.sessions = new ProjectionRunner(store, db, sessionsProjection, logger, { batchSize: 200 });
+    this.sessions = new ProjectionRunner(store, db, sessionsProjection, logger, { batchSize: 200, metrics });
     // A heart-rate event holds a gateway message's samples of one class (about one per athlete):
     // 100 of them are a few thousand rows a transaction.
-    this.heartRate = new ProjectionRunner(store, db, heartRateProjection, logger, { batchSize: 100 });
+    this.heartRate = new ProjectionRunner(store, db, heartRateProjection, logger, {
+      batchSize: 100,
+      metrics,
+    });
   }
 
   get running(): boolean {
@@ -35,6 +40,15 @@ export class Projector implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationShutdown(): Promise<void> {
     await this.sessions.stop();
     await this.heartRate.stop();
+  }
+
+  /** Applies a parked event again through the projection that parked it; null when there is no such failure. */
+  async replay(failureId: bigint): Promise<ReplayResult | null> {
+    for (const runner of [this.sessions, this.heartRate]) {
+      const result = await runner.replay(failureId);
+      if (result !== null) return result;
+    }
+    return null;
   }
 
   /** Read-your-writes for commands: resolves once the class's read model includes `version`. */
