@@ -5,3 +5,4 @@ export * from './projection-runner.js';
 export * from './device-status-store.js';
 export * from './studio-registry.js';
 export * from './projection-failures.js';
+export * from './nats-outage.js';

@@ -13,18 +13,26 @@ import type { Request, Response } from 'express';
 import type { Problem } from '#contracts';
 import type { Logger } from '#config';
 import { describeDbError } from '#db';
+import { isNatsOutage } from '#eventstore';
 import { SessionRuleError, TimerRuleError } from '#domain';
 import { LOGGER } from '../tokens.js';
 import { BadInputError, OwnerRefusedError, PreconditionFailedError } from './errors.js';
 
-/** Seconds a client should wait before asking again while the database is unreachable. */
-export const DATABASE_RETRY_AFTER_S = 5;
+/** Seconds a client should wait before asking again while the database or the log is unreachable. */
+export const OUTAGE_RETRY_AFTER_S = 5;
 
 const databaseUnavailable: Problem = {
   type: 'urn:hrm:database:unavailable',
   title: 'Service Unavailable',
   status: HttpStatus.SERVICE_UNAVAILABLE,
-  detail: `the database is not reachable right now; retry in ${DATABASE_RETRY_AFTER_S} s`,
+  detail: `the database is not reachable right now; retry in ${OUTAGE_RETRY_AFTER_S} s`,
+};
+
+const logUnavailable: Problem = {
+  type: 'urn:hrm:log:unavailable',
+  title: 'Service Unavailable',
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  detail: `the event log (NATS) is not reachable right now; retry in ${OUTAGE_RETRY_AFTER_S} s`,
 };
 
 const titles: Record<number, string> = {
@@ -58,9 +66,9 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception);
-    if (problem === databaseUnavailable) {
-      this.warnOfOutage(request.path, exception);
-      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
+    if (problem === databaseUnavailable || problem === logUnavailable) {
+      this.warnOfOutage(problem === databaseUnavailable ? 'database' : 'event log', request.path, exception);
+      response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_S));
     } else if (problem.status >= 500) {
       this.logger.error('request failed', { path: request.path, error: exception });
     }
@@ -70,12 +78,12 @@ export class ProblemFilter implements ExceptionFilter {
       .json({ ...problem, instance: request.path });
   }
 
-  private warnOfOutage(path: string, exception: unknown): void {
+  private warnOfOutage(what: string, path: string, exception: unknown): void {
     this.outageAnswers += 1;
     const now = Date.now();
     if (now - this.lastOutageWarning < OUTAGE_WARNING_INTERVAL_MS) return;
     const { code, message } = describeDbError(exception);
-    this.logger.warn('database unreachable: answering 503', {
+    this.logger.warn(`${what} unreachable: answering 503`, {
       path,
       code,
       reason: message,
@@ -122,6 +130,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     // Anything else: the database out of reach passes by itself (503), the rest is ours (500).
     if (describeDbError(exception).transient) return databaseUnavailable;
+    if (isNatsOutage(exception)) return logUnavailable;
     return {
       type: 'about:blank',
       title: titles[500] ?? '',
