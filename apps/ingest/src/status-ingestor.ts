@@ -5,7 +5,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { gatewaySubjects, streams } from '#contracts';
 import type { Logger } from '#config';
-import type { EventStore } from '#eventstore';
+import { Following, type EventStore, type LogReader } from '#eventstore';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
 import { pullLoop, type DeadLetters } from './ingress-consumer.js';
 import { parseStatus } from './parse-ingress.js';
@@ -15,6 +15,8 @@ export const STATUS_CONSUMER = 'ingest-status';
 export class StatusIngestor {
   private running = false;
   private loop: Promise<void> | null = null;
+  /** Its pull loop on the ingress stream, for /healthz. */
+  readonly reading: Following;
 
   constructor(
     private readonly store: EventStore,
@@ -22,7 +24,13 @@ export class StatusIngestor {
     private readonly deadLetters: DeadLetters,
     private readonly logger: Logger,
     private readonly options: { batchSize: number; ackWaitMs?: number },
-  ) {}
+  ) {
+    this.reading = new Following(`consumer ${STATUS_CONSUMER}`, logger);
+  }
+
+  get readers(): LogReader[] {
+    return [this.reading];
+  }
 
   get ready(): boolean {
     return this.running;
@@ -41,6 +49,8 @@ export class StatusIngestor {
       () => this.running,
       (message) => this.handle(message),
       this.logger,
+      1,
+      this.reading,
     );
   }
 

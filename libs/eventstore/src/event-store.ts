@@ -15,6 +15,7 @@ import type { Logger } from '#config';
 import { domainEvent, describeIssues, type DomainEvent } from '#contracts';
 import { decodeEvent, encodeEvent, type StoredEvent } from './codec.js';
 import { ConnectionEvents } from './connection-events.js';
+import type { LogReader } from './following.js';
 import { LogTail, type Tail, type TailStart } from './log-tail.js';
 import { defaultStreams, withDefaults, type StreamDefinition } from './streams.js';
 
@@ -49,6 +50,7 @@ export class EventStore {
   readonly readerJs: JetStreamClient;
   /** Disconnects and reconnects, for the readers to recreate their consumers at once. */
   readonly connectionEvents: ConnectionEvents;
+  private readonly running = new Set<LogReader>();
 
   private constructor(
     readonly connection: NatsConnection,
@@ -64,6 +66,17 @@ export class EventStore {
   static async open(connection: NatsConnection, options: { logger?: Logger } = {}): Promise<EventStore> {
     const jsm = await jetstreamManager(connection);
     return new EventStore(connection, jetstream(connection), jsm, options.logger);
+  }
+
+  /** The long-lived readers of the log running on this store (tails, projections), for /healthz. */
+  get readers(): LogReader[] {
+    return [...this.running];
+  }
+
+  /** Counts a reader among `readers` until the returned function is called. */
+  track(reader: LogReader): () => void {
+    this.running.add(reader);
+    return () => this.running.delete(reader);
   }
 
   /** Creates each stream, or brings its configuration up to date: safe on every start. */
@@ -149,12 +162,7 @@ export class EventStore {
     handle: (stored: StoredEvent) => void,
     onInvalid: (subject: string, seq: number, reason: string) => void = () => undefined,
   ): Promise<Tail> {
-    return LogTail.open(
-      this.readerJs,
-      this.connectionEvents,
-      { stream, filterSubject, from, handle, onInvalid },
-      this.logger,
-    );
+    return LogTail.open(this, { stream, filterSubject, from, handle, onInvalid });
   }
 
   /** The last event on a subject and its sequence, or null when there is none (or it does not parse). */

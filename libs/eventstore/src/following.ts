@@ -23,6 +23,14 @@ export interface LogReader {
 /** Reading the log failed (NATS away, consumer gone), as opposed to handling what was read. */
 export class LogUnavailableError extends Error {
   override readonly name = 'LogUnavailableError';
+
+  constructor(
+    message: string,
+    /** Only heartbeats were missed: maybe this process was busy, so pull again at once before calling it an outage. */
+    readonly heartbeatsMissed = false,
+  ) {
+    super(message);
+  }
 }
 
 export class Following implements LogReader {
@@ -56,12 +64,7 @@ export class Following implements LogReader {
   resumed(): void {
     if (this.state.following) return;
     const awayMs = Date.now() - this.state.since;
-    if (this.followedOnce)
-      this.logger?.info('following the log again', {
-        reader: this.reader,
-        awayMs,
-        reason: this.state.reason,
-      });
+    if (this.followedOnce) this.logger?.info('following the log again', { reader: this.reader, awayMs });
     this.followedOnce = true;
     this.state = { following: true, since: Date.now(), reason: null };
   }
@@ -105,13 +108,13 @@ export function describeReaders(readers: Iterable<LogReader>, now = Date.now()):
   return lagging.length === 0 ? null : lagging.join('; ');
 }
 
+/** Up while every reader follows the log; else down, with which one and why. */
+export function readersHealth(readers: Iterable<LogReader>): { up: boolean; reason?: string } {
+  const reason = describeReaders(readers);
+  return reason === null ? { up: true } : { up: false, reason };
+}
+
 /** A /healthz check over long-lived readers: down, with the reason, while any of them is not following. */
 export function readersCheck(name: string, readers: () => Iterable<LogReader>) {
-  return {
-    name,
-    check: () => {
-      const reason = describeReaders(readers());
-      return reason === null ? { up: true } : { up: false, reason };
-    },
-  };
+  return { name, check: () => readersHealth(readers()) };
 }

@@ -10,9 +10,9 @@ import {
   type ConsumerMessages,
   type JetStreamClient,
 } from '@nats-io/jetstream';
-import type { Logger } from '#config';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeEvent, type StoredEvent } from './codec.js';
-import type { ConnectionEvents } from './connection-events.js';
+import type { EventStore } from './event-store.js';
 import { Following, troubleOf, type LogReader, type ReaderStatus } from './following.js';
 
 export type TailStart = 'all' | 'last-per-subject' | { afterSeq: number };
@@ -46,28 +46,31 @@ export class LogTail implements Tail {
   private wake: () => void = () => undefined;
   private done: Promise<void> = Promise.resolve();
   private unwatch: () => void = () => undefined;
+  private untrack: () => void = () => undefined;
 
   private constructor(
+    private readonly connection: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly target: TailTarget,
-    logger: Logger | undefined,
+    following: Following,
   ) {
-    this.following = new Following(target.filterSubject, logger);
+    this.following = following;
     this.caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
   }
 
   /** Starts following; fails (as before) when the log cannot be read at the start. */
-  static async open(
-    js: JetStreamClient,
-    events: ConnectionEvents,
-    target: TailTarget,
-    logger?: Logger,
-  ): Promise<LogTail> {
-    const tail = new LogTail(js, target, logger);
+  static async open(store: EventStore, target: TailTarget): Promise<LogTail> {
+    const tail = new LogTail(
+      store.connection,
+      store.readerJs,
+      target,
+      new Following(target.filterSubject, store.logger),
+    );
     const consumer = await tail.create();
     const { num_pending: initiallyPending } = await consumer.info();
     if (initiallyPending === 0) tail.markCaughtUp();
-    tail.unwatch = events.listen((change) => tail.onConnection(change));
+    tail.unwatch = store.connectionEvents.listen((change) => tail.onConnection(change));
+    tail.untrack = store.track(tail);
     tail.done = tail.run(consumer);
     return tail;
   }
@@ -83,6 +86,7 @@ export class LogTail implements Tail {
   async stop(): Promise<void> {
     this.stopping = true;
     this.unwatch();
+    this.untrack();
     this.wake();
     await this.messages?.close();
     await this.done;
@@ -96,14 +100,19 @@ export class LogTail implements Tail {
   }
 
   private interrupt(reason: string): void {
-    if (this.stopping) return;
+    if (this.ending) return;
     this.following.lost(reason);
     this.messages?.stop();
   }
 
+  /** Stopped, or the connection is closing with its service: nothing to recover, nothing to log. */
+  private get ending(): boolean {
+    return this.stopping || this.connection.isDraining() || this.connection.isClosed();
+  }
+
   private async run(first: Consumer): Promise<void> {
     let consumer: Consumer | null = first;
-    while (!this.stopping) {
+    while (!this.ending) {
       consumer ??= await this.recreate();
       if (consumer === null) break;
       await this.follow(consumer);
@@ -114,7 +123,7 @@ export class LogTail implements Tail {
   }
 
   private async recreate(): Promise<Consumer | null> {
-    while (!this.stopping) {
+    while (!this.ending) {
       try {
         return await this.create();
       } catch (error) {
@@ -154,7 +163,7 @@ export class LogTail implements Tail {
       return;
     }
     this.messages = messages;
-    if (this.stopping) await messages.close();
+    if (this.ending) await messages.close();
     else this.following.resumed();
     void (async () => {
       for await (const notification of messages.status()) {
