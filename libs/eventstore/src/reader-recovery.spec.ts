@@ -101,8 +101,16 @@ describe('readers of the log when nats-server is killed and restarted', () => {
     // Published by another client once the server answers.
     const publisher = await EventStore.open(await connect({ servers: server.url }));
     writer = publisher;
-    const appended = await publisher.append('tk.session.s1', [started('s1')], { expected: 'any' });
-    if (!appended.ok) throw new Error('append after the restart failed');
+    // Retried until JetStream takes it, as a writer does while JetStream is still starting.
+    const appended = await eventually(
+      async () => {
+        const result = await publisher.append('tk.session.s1', [started('s1')], { expected: 'any' });
+        return result.ok ? result : undefined;
+      },
+      'an append after the restart',
+      30_000,
+      100,
+    );
     await eventually(
       () => (handled.includes(appended.version) ? true : undefined),
       'the tail to handle the event appended after the restart',
@@ -150,8 +158,16 @@ describe('readers of the log when nats-server is killed and restarted', () => {
 
     const publisher = await EventStore.open(await connect({ servers: server.url }));
     writer = publisher;
-    const appended = await publisher.append('tk.session.s2', [started('s2')], { expected: 'any' });
-    if (!appended.ok) throw new Error('append after the restart failed');
+    // Retried until JetStream takes it, as a writer does while JetStream is still starting.
+    const appended = await eventually(
+      async () => {
+        const result = await publisher.append('tk.session.s2', [started('s2')], { expected: 'any' });
+        return result.ok ? result : undefined;
+      },
+      'an append after the restart',
+      30_000,
+      100,
+    );
     await eventually(
       () => (projecting.position >= appended.version ? true : undefined),
       'the projection to apply the event appended after the restart',
