@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Socket } from 'socket.io-client';
-import { z } from 'zod';
-import { liveEvents, sessionState } from '#contracts';
+import { healthReport, liveEvents, sessionState } from '#contracts';
 import { FakeSpotify, TEST_ADMIN_TOKEN, eventually, sleep, startTestStack, type TestStack } from '#testing';
 import { TestGateway } from './support/gateway.js';
 import { expectStatus, setUpLiveClass, type LiveClass } from './support/live-class.js';
@@ -15,13 +14,6 @@ import { Screen, connected, liveSocket } from './support/screen.js';
 const devices = ['ant:120:41001', 'ant:120:41002'];
 /** The issue's bound, plus room for a busy two-core machine running the whole stack. */
 const RESUMED_WITHIN_MS = 5_000 + 2_000;
-
-const healthBody = z.object({
-  status: z.enum(['ok', 'unavailable']),
-  service: z.string(),
-  checks: z.record(z.string(), z.enum(['up', 'down'])),
-  reasons: z.record(z.string(), z.string()).optional(),
-});
 
 describe('NATS is killed and restarted under running services', () => {
   let fake: FakeSpotify;
@@ -63,7 +55,7 @@ describe('NATS is killed and restarted under running services', () => {
 
   async function health(service: string) {
     const response = await fetch(`${stack.serviceUrl(service)}/healthz`);
-    return { status: response.status, body: healthBody.parse(await response.json()) };
+    return { status: response.status, body: healthReport.parse(await response.json()) };
   }
 
   /** Publishes a batch like a gateway with an offline buffer: retried until JetStream acknowledges it. */

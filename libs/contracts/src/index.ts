@@ -10,3 +10,4 @@ export * from './history.js';
 export * from './devices.js';
 export * from './rest-responses.js';
 export * from './commands.js';
+export * from './health.js';

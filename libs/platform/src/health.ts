@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { HealthReport } from '#contracts';
 import { Metrics } from './metrics.js';
 
 /** A check's answer: up or not, and when not, why (shown in the /healthz body). */
@@ -50,7 +51,7 @@ export class HealthController {
   }
 
   /** `{ status, service, checks: { name: 'up' | 'down' }, reasons? }`: reasons only for checks that are down. */
-  private async report(response: Response) {
+  private async report(response: Response): Promise<HealthReport> {
     const results = await Promise.all(
       this.checks.map(async ({ name, check }) => {
         try {
@@ -61,12 +62,14 @@ export class HealthController {
         }
       }),
     );
-    const checks = Object.fromEntries(results.map(({ name, up }) => [name, up ? 'up' : 'down']));
+    const checks = Object.fromEntries(
+      results.map(({ name, up }) => [name, up ? ('up' as const) : ('down' as const)]),
+    );
     const reasons = Object.fromEntries(
       results.flatMap(({ name, up, reason }) => (!up && reason !== undefined ? [[name, reason]] : [])),
     );
     const ok = results.every(({ up }) => up);
-    const body = {
+    const body: HealthReport = {
       status: ok ? 'ok' : 'unavailable',
       service: this.service,
       checks,
