@@ -66,7 +66,8 @@ export class LogTail implements Tail {
       target,
       new Following(target.filterSubject, store.logger),
     );
-    const consumer = await tail.create();
+    // At the start, with the store's usual request timeout: a slow first answer is not an outage.
+    const consumer = await tail.create(store.js);
     const { num_pending: initiallyPending } = await consumer.info();
     if (initiallyPending === 0) tail.markCaughtUp();
     tail.unwatch = store.connectionEvents.listen((change) => tail.onConnection(change));
@@ -141,7 +142,7 @@ export class LogTail implements Tail {
   }
 
   /** An ordered consumer from where this tail is: its start before the first event, else the next one. */
-  private create(): Promise<Consumer> {
+  private create(js = this.js): Promise<Consumer> {
     const { stream, filterSubject, from } = this.target;
     const start = this.position > 0 ? { afterSeq: this.position } : from;
     const deliver =
@@ -150,7 +151,7 @@ export class LogTail implements Tail {
         : start === 'last-per-subject'
           ? { deliver_policy: DeliverPolicy.LastPerSubject }
           : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start.afterSeq + 1 };
-    return this.js.consumers.get(stream, { filter_subjects: filterSubject, ...deliver });
+    return js.consumers.get(stream, { filter_subjects: filterSubject, ...deliver });
   }
 
   /** Delivers until the consumer fails or the tail stops. */
