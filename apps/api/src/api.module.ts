@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import type { Db } from '#db';
-import { DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
+import { DeviceStatusStore, EventStore, StudioRegistry, readersCheck } from '#eventstore';
 import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
 import { AuthGuard } from './auth/auth.guard.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
@@ -84,6 +84,8 @@ export class ApiModule {
         OpenApi,
         ...healthProviders('api', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },
+          // The projections: down, with the reason, while one of them cannot read the log.
+          readersCheck('log', () => store.readers),
           { name: 'postgres', check: async () => (await db.$queryRaw<unknown[]>`SELECT 1`).length === 1 },
         ]),
       ],

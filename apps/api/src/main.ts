@@ -9,7 +9,7 @@ import { ApiModule } from './api.module.js';
 const env = loadEnv(apiEnv);
 const logger = serviceLogger('api', env.LOG_LEVEL);
 const nats = await connectNats(env.NATS_URL, instanceName('api', env.HRM_INSTANCE), logger);
-const store = await EventStore.open(nats);
+const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL);
 const module = ApiModule.register({

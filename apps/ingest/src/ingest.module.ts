@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { readersCheck } from '#eventstore';
 import { HealthController, Metrics, healthProviders } from '#platform';
 import { DeviceStatusRecorder } from './device-status-recorder.js';
 import { MaxHrWatcher } from './max-hr-watcher.js';
@@ -65,7 +66,8 @@ export class IngestModule {
         IngestLifecycle,
         ...healthProviders('ingest', metrics, [
           { name: 'nats', check: () => !nats.isClosed() && nats.info !== undefined },
-          { name: 'consumer', check: () => ingestor.ready && statusIngestor.ready },
+          // Down, with the reason, until both consumers run and while any reader of the log is not following.
+          readersCheck('consumer', () => [...ingestor.readers, ...statusIngestor.readers]),
         ]),
       ],
     };

@@ -1,10 +1,10 @@
 // What both ingress consumers (samples, gateway status) share: the pull loop
 // on a durable consumer, and the dead letters for messages they refuse.
-import type { JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import { gatewaySubjects, streams, type DeadLetter } from '#contracts';
 import type { Logger } from '#config';
-import type { EventStore } from '#eventstore';
+import { endOnTrouble, Following, LogUnavailableError, type EventStore } from '#eventstore';
 import type { Metrics } from '#platform';
 
 /**
@@ -12,6 +12,11 @@ import type { Metrics } from '#platform';
  * turns false. Up to `inFlight` messages are handled at once, each started in
  * the order fetched: a handler that must see messages in order does that part
  * before its first await, or chains it (SampleIngestor does).
+ *
+ * The durable consumer is kept on the server's store and survives a restart of
+ * NATS; a fetch that NATS stopped answering ends at once and the next one
+ * starts as soon as NATS answers. `following` says whether it reads now, and
+ * logs an outage once rather than a line per failed fetch.
  */
 export async function pullLoop(
   store: EventStore,
@@ -21,12 +26,17 @@ export async function pullLoop(
   handle: (message: JsMsg) => Promise<void>,
   logger: Logger,
   inFlight = 1,
+  following = new Following(`consumer ${consumerName}`, logger),
 ): Promise<void> {
-  const consumer = await store.js.consumers.get(streams.ingress.name, consumerName);
+  let consumer: Consumer | null = null;
+  let missed = 0;
   const handling = new Set<Promise<void>>();
   while (running()) {
+    let unwatch: () => void = () => undefined;
     try {
+      consumer ??= await store.readerJs.consumers.get(streams.ingress.name, consumerName);
       const batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
+      unwatch = endOnTrouble(batch, store.connectionEvents, following);
       for await (const message of batch) {
         const handled: Promise<void> = handle(message)
           .catch((error: unknown) => logger.warn('message handler failed', { seq: message.seq, error }))
@@ -34,14 +44,22 @@ export async function pullLoop(
         handling.add(handled);
         while (handling.size >= inFlight) await Promise.race(handling);
       }
+      // The fetch ended as the server ended it (batch full or expired): NATS answers.
+      following.resumed();
+      missed = 0;
     } catch (error) {
-      logger.warn('fetch failed', { consumer: consumerName, error });
       // A pull that missed its heartbeats (this process was busy, the server is fine) is
       // simply pulled again: the latency bench traced its p95 to a pause here. Anything
-      // else (NATS away) waits a little before the next try.
-      if (!missedHeartbeats(error)) await new Promise((resolve) => setTimeout(resolve, 500));
+      // else (NATS away), or heartbeats missed again and again, waits a little before the next try.
+      if (missedHeartbeats(error) && ++missed < 3) continue;
+      following.lost(error instanceof Error ? error.message : String(error));
+      consumer = null;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      unwatch();
     }
   }
+  following.stopped();
   await Promise.all(handling);
 }
 
@@ -85,7 +103,8 @@ export function receivedAtOf(message: JsMsg): number {
   return message.time.getTime();
 }
 
-/** nats.js ends a pull whose idle heartbeats did not arrive in time with this message. */
+/** nats.js (or endOnTrouble) ends a pull whose idle heartbeats did not arrive in time. */
 export function missedHeartbeats(error: unknown): boolean {
+  if (error instanceof LogUnavailableError) return error.heartbeatsMissed;
   return error instanceof Error && /heartbeats? missed/i.test(error.message);
 }

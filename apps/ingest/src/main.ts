@@ -16,7 +16,7 @@ const logger = serviceLogger('ingest', env.LOG_LEVEL);
 const nats = await connectNats(env.NATS_URL, instanceName('ingest', env.HRM_INSTANCE), logger, {
   noAsyncTraces: true,
 });
-const store = await EventStore.open(nats);
+const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const metrics = new Metrics();
 const deadLetters = new DeadLetters(store, logger, metrics);

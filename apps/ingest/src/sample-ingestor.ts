@@ -13,7 +13,7 @@ import {
   type RecordedSample,
 } from '#contracts';
 import type { Logger } from '#config';
-import { InvalidEventError, type EventStore, type Tail } from '#eventstore';
+import { Following, InvalidEventError, type EventStore, type LogReader, type Tail } from '#eventstore';
 import type { Metrics } from '#platform';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
 import { heartRateBatch, recordedSample } from './heart-rate-events.js';
@@ -36,6 +36,8 @@ export interface IngestorOptions {
 export class SampleIngestor {
   readonly directory = new SessionDirectory();
   private tail: Tail | null = null;
+  /** The pull loop on the ingress stream. */
+  private readonly reading: Following;
   private running = false;
   private loop: Promise<void> | null = null;
   /** The tail of the chain that keeps each message's directory work in log order. */
@@ -51,6 +53,7 @@ export class SampleIngestor {
     private readonly studios: StudioCheck,
     private readonly options: IngestorOptions,
   ) {
+    this.reading = new Following(`consumer ${INGEST_CONSUMER}`, logger);
     this.count = {
       accepted: metrics.counter('hrm_ingest_samples_accepted_total', 'Samples turned into heart-rate events'),
       unassigned: metrics.counter(
@@ -62,6 +65,11 @@ export class SampleIngestor {
 
   get ready(): boolean {
     return this.running;
+  }
+
+  /** Its readers of the log (the session directory's tail, the samples' pull loop), for /healthz. */
+  get readers(): LogReader[] {
+    return this.tail === null ? [this.reading] : [this.tail, this.reading];
   }
 
   async start(): Promise<void> {
@@ -109,6 +117,7 @@ export class SampleIngestor {
       },
       this.logger,
       this.options.inFlight ?? 1,
+      this.reading,
     );
   }
 

@@ -5,7 +5,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { GATEWAY_MAX_FUTURE_MS, gatewaySubjects, streams } from '#contracts';
 import type { Logger } from '#config';
-import type { EventStore } from '#eventstore';
+import { Following, type EventStore, type LogReader } from '#eventstore';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
 import { pullLoop, receivedAtOf, type DeadLetters } from './ingress-consumer.js';
 import { unknownStudio, type StudioCheck } from './known-studio.js';
@@ -16,6 +16,8 @@ export const STATUS_CONSUMER = 'ingest-status';
 export class StatusIngestor {
   private running = false;
   private loop: Promise<void> | null = null;
+  /** Its pull loop on the ingress stream, for /healthz. */
+  readonly reading: Following;
 
   constructor(
     private readonly store: EventStore,
@@ -24,7 +26,13 @@ export class StatusIngestor {
     private readonly studios: StudioCheck,
     private readonly logger: Logger,
     private readonly options: { batchSize: number; ackWaitMs?: number; maxFutureMs?: number },
-  ) {}
+  ) {
+    this.reading = new Following(`consumer ${STATUS_CONSUMER}`, logger);
+  }
+
+  get readers(): LogReader[] {
+    return [this.reading];
+  }
 
   get ready(): boolean {
     return this.running;
@@ -43,6 +51,8 @@ export class StatusIngestor {
       () => this.running,
       (message) => this.handle(message),
       this.logger,
+      1,
+      this.reading,
     );
   }
 

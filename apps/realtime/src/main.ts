@@ -23,7 +23,7 @@ import { TokenWatch } from './token-watch.js';
 const env = loadEnv(realtimeEnv);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);
 const nats = await connectNats(env.NATS_URL, instanceName('realtime', env.HRM_INSTANCE), logger);
-const store = await EventStore.open(nats);
+const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL, 4);
 const feed = new LiveFeed(store, logger, { maxFutureMs: env.INGEST_MAX_FUTURE_MS });
@@ -50,6 +50,7 @@ const module = RealtimeModule.register({
     perSecond: env.REALTIME_RATE_PER_SECOND,
     disconnectAfter: env.REALTIME_RATE_DISCONNECT_AFTER,
   },
+  logReaders: () => store.readers,
 });
 const app = await NestFactory.create(module, { logger: nestLogger(logger) });
 app.useWebSocketAdapter(new LeanIoAdapter(app));

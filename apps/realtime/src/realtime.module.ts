@@ -9,6 +9,7 @@ import type { RateLimit } from './rate-limit.js';
 import { StudioDirectory } from './studio-directory.js';
 import { TokenWatch } from './token-watch.js';
 import { spotifySubjects } from '#contracts';
+import { readersHealth, type LogReader } from '#eventstore';
 import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
 
 export interface RealtimeDependencies {
@@ -22,13 +23,26 @@ export interface RealtimeDependencies {
   metrics: Metrics;
   tickMs: number;
   rateLimit: RateLimit;
+  /** The long-lived readers of the log (the feed's tails), for /healthz. */
+  logReaders: () => LogReader[];
 }
 
 @Module({})
 export class RealtimeModule {
   static register(dependencies: RealtimeDependencies): DynamicModule {
-    const { nats, feed, verifier, directory, forwarder, tokenWatch, logger, metrics, tickMs, rateLimit } =
-      dependencies;
+    const {
+      nats,
+      feed,
+      verifier,
+      directory,
+      forwarder,
+      tokenWatch,
+      logger,
+      metrics,
+      tickMs,
+      rateLimit,
+      logReaders,
+    } = dependencies;
     return {
       module: RealtimeModule,
       controllers: [HealthController],
@@ -48,8 +62,13 @@ export class RealtimeModule {
         LiveGateway,
         ...healthProviders('realtime', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },
-          // Not ready until every class is rebuilt from the log (screens are refused until then).
-          { name: 'log', check: () => feed.rebuilt },
+          // Not ready until every class is rebuilt from the log (screens are refused until then),
+          // nor while a reader of the log is not following it (screens would freeze).
+          {
+            name: 'log',
+            check: () =>
+              feed.rebuilt ? readersHealth(logReaders()) : { up: false, reason: 'rebuilding from the log' },
+          },
         ]),
       ],
     };

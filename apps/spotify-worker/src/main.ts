@@ -11,14 +11,17 @@ const env = loadEnv(spotifyWorkerEnv);
 const logger = serviceLogger('spotify-worker', env.LOG_LEVEL);
 const instance = instanceName('spotify-worker', env.HRM_INSTANCE);
 const nats = await connectNats(env.NATS_URL, instance, logger);
-const store = await EventStore.open(nats);
+const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 // Refreshes hold a connection while they wait for a studio's lock: a few more than 2.
 const db = createDb(env.DATABASE_URL, 5);
 const worker = await startSpotifyWorker(env, { nats, db, store, logger, instance });
-const app = await NestFactory.create(SpotifyWorkerModule.register(nats, db, new Metrics()), {
-  logger: nestLogger(logger),
-});
+const app = await NestFactory.create(
+  SpotifyWorkerModule.register(nats, db, new Metrics(), () => store.readers),
+  {
+    logger: nestLogger(logger),
+  },
+);
 await serve(app, env.SPOTIFY_WORKER_PORT, logger, [
   () => worker.stop(),
   () => nats.drain(),

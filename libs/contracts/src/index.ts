@@ -12,3 +12,4 @@ export * from './rest-responses.js';
 export * from './commands.js';
 export * from './studio-registry.js';
 export * from './operations.js';
+export * from './health.js';

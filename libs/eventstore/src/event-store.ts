@@ -11,8 +11,12 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '#config';
 import { domainEvent, describeIssues, type DomainEvent } from '#contracts';
 import { decodeEvent, encodeEvent, type StoredEvent } from './codec.js';
+import { ConnectionEvents } from './connection-events.js';
+import type { LogReader } from './following.js';
+import { LogTail, type Tail, type TailStart } from './log-tail.js';
 import { defaultStreams, withDefaults, type StreamDefinition } from './streams.js';
 
 /** `'none'`: the aggregate must not exist yet; a number: its current version; `'any'`: no check. */
@@ -28,25 +32,51 @@ export interface AppendOptions {
   msgId?: string;
 }
 
-export interface Tail {
-  caughtUp: Promise<void>;
-  stop(): Promise<void>;
-}
+export type { Tail, TailStart } from './log-tail.js';
+
+/**
+ * The readers' requests give up after this long: a reader recreating its
+ * consumer right after NATS restarted tries again at once rather than wait
+ * out the default 5 s for a request that JetStream, still starting, dropped.
+ */
+const READER_REQUEST_TIMEOUT_MS = 2_000;
 
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
 
 export class EventStore {
+  /** The client long-lived readers create their consumers with (short request timeout). */
+  readonly readerJs: JetStreamClient;
+  /** Disconnects and reconnects, for the readers to recreate their consumers at once. */
+  readonly connectionEvents: ConnectionEvents;
+  private readonly running = new Set<LogReader>();
+
   private constructor(
     readonly connection: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
-  ) {}
+    /** Where readers log that they stopped following the log and when they follow again. */
+    readonly logger?: Logger,
+  ) {
+    this.readerJs = jetstream(connection, { timeout: READER_REQUEST_TIMEOUT_MS });
+    this.connectionEvents = new ConnectionEvents(connection);
+  }
 
-  static async open(connection: NatsConnection): Promise<EventStore> {
+  static async open(connection: NatsConnection, options: { logger?: Logger } = {}): Promise<EventStore> {
     const jsm = await jetstreamManager(connection);
-    return new EventStore(connection, jetstream(connection), jsm);
+    return new EventStore(connection, jetstream(connection), jsm, options.logger);
+  }
+
+  /** The long-lived readers of the log running on this store (tails, projections), for /healthz. */
+  get readers(): LogReader[] {
+    return [...this.running];
+  }
+
+  /** Counts a reader among `readers` until the returned function is called. */
+  track(reader: LogReader): () => void {
+    this.running.add(reader);
+    return () => this.running.delete(reader);
   }
 
   /** Creates each stream, or brings its configuration up to date: safe on every start. */
@@ -128,43 +158,11 @@ export class EventStore {
   async tail(
     stream: string,
     filterSubject: string,
-    from: 'all' | 'last-per-subject' | { afterSeq: number },
+    from: TailStart,
     handle: (stored: StoredEvent) => void,
     onInvalid: (subject: string, seq: number, reason: string) => void = () => undefined,
   ): Promise<Tail> {
-    const deliver =
-      from === 'all'
-        ? { deliver_policy: DeliverPolicy.All }
-        : from === 'last-per-subject'
-          ? { deliver_policy: DeliverPolicy.LastPerSubject }
-          : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from.afterSeq + 1 };
-    const consumer = await this.js.consumers.get(stream, { filter_subjects: filterSubject, ...deliver });
-    const { num_pending: initiallyPending } = await consumer.info();
-    let markCaughtUp: () => void = () => undefined;
-    const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
-    if (initiallyPending === 0) markCaughtUp();
-    const messages = await consumer.consume();
-    const done = (async () => {
-      for await (const message of messages) {
-        const decoded = decodeEvent(message.data);
-        if (!decoded.ok) onInvalid(message.subject, message.seq, decoded.reason);
-        else {
-          try {
-            handle({ seq: message.seq, subject: message.subject, event: decoded.event });
-          } catch (error) {
-            onInvalid(message.subject, message.seq, `handler failed: ${String(error)}`);
-          }
-        }
-        if (message.info.pending === 0) markCaughtUp();
-      }
-    })();
-    return {
-      caughtUp,
-      async stop() {
-        await messages.close();
-        await done;
-      },
-    };
+    return LogTail.open(this, { stream, filterSubject, from, handle, onInvalid });
   }
 
   /** The last event on a subject and its sequence, or null when there is none (or it does not parse). */

@@ -6,3 +6,5 @@ export * from './device-status-store.js';
 export * from './studio-registry.js';
 export * from './projection-failures.js';
 export * from './nats-outage.js';
+export * from './following.js';
+export * from './connection-events.js';

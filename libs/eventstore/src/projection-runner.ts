@@ -21,6 +21,7 @@ import { describeDbError, type Db, type DbErrorInfo, type Prisma } from '#db';
 import type { Logger } from '#config';
 import type { Metrics } from '#platform';
 import { decodeEvent, type StoredEvent } from './codec.js';
+import { endOnTrouble } from './connection-events.js';
 import type { EventStore } from './event-store.js';
 import {
   INVALID_EVENT_CODE,
@@ -30,6 +31,7 @@ import {
   type ParkedEvent,
   type ReplayResult,
 } from './projection-failures.js';
+import { Following, LogUnavailableError, type LogReader, type ReaderStatus } from './following.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -53,8 +55,10 @@ export interface ProjectionRunnerOptions {
   afterCommit?: (position: number) => Promise<void>;
 }
 
-export class ProjectionRunner {
+export class ProjectionRunner implements LogReader {
   private active = false;
+  private readonly following: Following;
+  private untrack: () => void = () => undefined;
   private loop: Promise<void> | null = null;
   private committed = 0;
   private readonly waiters = new Set<{ seq: number; resolve: () => void }>();
@@ -68,10 +72,20 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.parkedMetrics = options.metrics ? new ParkedMetrics(options.metrics) : null;
+    this.following = new Following(`projection ${projection.name} (${projection.filterSubject})`, logger);
   }
 
   get running(): boolean {
     return this.active;
+  }
+
+  get reader(): string {
+    return this.following.reader;
+  }
+
+  /** Whether this runner reads the log right now (for /healthz). */
+  status(): ReaderStatus {
+    return this.following.status();
   }
 
   get position(): number {
@@ -82,12 +96,14 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     this.active = true;
     void this.refreshParkedGauge();
+    this.untrack = this.store.track(this);
     this.loop = this.run(this.options.batchSize ?? 500);
   }
 
   async stop(): Promise<void> {
     this.active = false;
     await this.loop;
+    this.untrack();
   }
 
   /**
@@ -127,33 +143,49 @@ export class ProjectionRunner {
       try {
         // In log order from the first event not yet applied.
         this.committed = await this.readCheckpoint();
-        const consumer = await this.store.js.consumers.get(this.projection.stream, {
-          filter_subjects: this.projection.filterSubject,
-          deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: this.committed + 1,
-        });
+        const consumer = await readingLog(() =>
+          this.store.readerJs.consumers.get(this.projection.stream, {
+            filter_subjects: this.projection.filterSubject,
+            deliver_policy: DeliverPolicy.StartSequence,
+            opt_start_seq: this.committed + 1,
+          }),
+        );
+        this.following.resumed();
         while (this.active) {
           // Each fetch ends within a second, so stop() never waits on an idle log.
-          const messages = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
+          const messages = await readingLog(() => consumer.fetch({ max_messages: batchSize, expires: 1000 }));
+          // A fetch NATS stopped answering ends at once, and the loop starts again from the checkpoint.
+          const unwatch = endOnTrouble(messages, this.store.connectionEvents, this.following);
           let batch: JsMsg[] = [];
-          for await (const message of messages) {
-            batch.push(message);
-            // Apply at once when caught up (a command waits for it), or when the batch is full.
-            if (message.info.pending === 0 || batch.length >= batchSize) {
-              await this.handle(batch);
-              batch = [];
+          try {
+            for await (const message of fromLog(messages)) {
+              batch.push(message);
+              // Apply at once when caught up (a command waits for it), or when the batch is full.
+              if (message.info.pending === 0 || batch.length >= batchSize) {
+                await this.handle(batch);
+                batch = [];
+              }
             }
+          } finally {
+            unwatch();
           }
           if (batch.length > 0) await this.handle(batch);
         }
       } catch (error) {
-        this.logger.error('projection batch failed; retrying from the checkpoint', {
-          projection: this.projection.name,
-          error,
-        });
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        // The log away is logged once (and shown by /healthz), not once per retry; heartbeats
+        // missed alone (this process busy?) are pulled again at once.
+        if (error instanceof LogUnavailableError) {
+          if (error.heartbeatsMissed) continue;
+          this.following.lost(error.message);
+        } else
+          this.logger.error('projection batch failed; retrying from the checkpoint', {
+            projection: this.projection.name,
+            error,
+          });
+        await new Promise((resolve) => setTimeout(resolve, error instanceof LogUnavailableError ? 250 : 500));
       }
     }
+    this.following.stopped();
   }
 
   private async handle(messages: JsMsg[]): Promise<void> {
@@ -295,4 +327,28 @@ async function lockCheckpoint(tx: Tx, name: string): Promise<number> {
     Array<{ position: bigint }>
   >`SELECT position FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`;
   return Number(rows[0]?.position ?? 0n);
+}
+
+/** A request to JetStream whose failure means the log cannot be read right now. */
+async function readingLog<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw asLogUnavailable(error);
+  }
+}
+
+/** The fetched messages; a failure of the fetch itself (not of handling them) is a LogUnavailableError. */
+async function* fromLog(messages: AsyncIterable<JsMsg>): AsyncGenerator<JsMsg> {
+  try {
+    for await (const message of messages) yield message;
+  } catch (error) {
+    throw asLogUnavailable(error);
+  }
+}
+
+function asLogUnavailable(error: unknown): LogUnavailableError {
+  return error instanceof LogUnavailableError
+    ? error
+    : new LogUnavailableError(error instanceof Error ? error.message : String(error));
 }

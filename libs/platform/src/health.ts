@@ -1,11 +1,15 @@
 import { Controller, Get, Header, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { HealthReport } from '#contracts';
 import { Metrics } from './metrics.js';
 
-/** A named readiness check: resolves true when the dependency is usable. */
+/** A check's answer: up or not, and when not, why (shown in the /healthz body). */
+export type CheckResult = boolean | { up: boolean; reason?: string };
+
+/** A named readiness check: up when the dependency is usable. */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<boolean> | boolean;
+  check(): Promise<CheckResult> | CheckResult;
 }
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
@@ -46,19 +50,31 @@ export class HealthController {
     return this.metrics.render();
   }
 
-  private async report(response: Response) {
+  /** `{ status, service, checks: { name: 'up' | 'down' }, reasons? }`: reasons only for checks that are down. */
+  private async report(response: Response): Promise<HealthReport> {
     const results = await Promise.all(
       this.checks.map(async ({ name, check }) => {
         try {
-          return [name, (await check()) ? 'up' : 'down'] as const;
-        } catch {
-          return [name, 'down'] as const;
+          const result = await check();
+          return typeof result === 'boolean' ? { name, up: result } : { name, ...result };
+        } catch (error) {
+          return { name, up: false, reason: error instanceof Error ? error.message : String(error) };
         }
       }),
     );
-    const checks = Object.fromEntries(results);
-    const ok = results.every(([, state]) => state === 'up');
-    const body = { status: ok ? 'ok' : 'unavailable', service: this.service, checks };
+    const checks = Object.fromEntries(
+      results.map(({ name, up }) => [name, up ? ('up' as const) : ('down' as const)]),
+    );
+    const reasons = Object.fromEntries(
+      results.flatMap(({ name, up, reason }) => (!up && reason !== undefined ? [[name, reason]] : [])),
+    );
+    const ok = results.every(({ up }) => up);
+    const body: HealthReport = {
+      status: ok ? 'ok' : 'unavailable',
+      service: this.service,
+      checks,
+      ...(Object.keys(reasons).length > 0 && { reasons }),
+    };
     response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return body;
   }
