@@ -5,3 +5,4 @@ export * from './stack.js';
 export * from './fake-spotify.js';
 export * from './counted-once.js';
 export * from './class-log.js';
+export * from './live-class.js';
