@@ -131,12 +131,12 @@ export function randomJson(draw: Draw, depth = 0): unknown {
 
 /** A valid-looking object with some fields replaced by hostile values, removed or added. */
 export function mutate(draw: Draw, valid: Record<string, unknown>, extra: readonly unknown[] = []): unknown {
-  const copy: Record<string, unknown> = { ...valid };
+  let copy: Record<string, unknown> = { ...valid };
   const keys = Object.keys(copy);
   for (let edits = draw.int(1, 3); edits > 0; edits--) {
     const key = keys.length > 0 && draw.chance(0.8) ? draw.pick(keys) : draw.pick(oddStrings);
     const roll = draw.int(0, 9);
-    if (roll === 0) delete copy[key];
+    if (roll === 0) copy = Object.fromEntries(Object.entries(copy).filter(([name]) => name !== key));
     else if (roll <= 3 && extra.length > 0) copy[key] = draw.pick(extra);
     else copy[key] = randomJson(draw);
   }
