@@ -10,9 +10,16 @@ export interface FrameSeen {
   newestTs: number;
 }
 
+/** What the screen showed at a moment: the newest sample among its values. */
+export interface ShownAt {
+  at: number;
+  newestTs: number;
+}
+
 export class FaultScreen {
   readonly values = new Map<string, LiveValue>();
   readonly frames: FrameSeen[] = [];
+  readonly shown: ShownAt[] = [];
   disconnects = 0;
   private lastSeq = -1;
   private subscribed = false;
@@ -62,6 +69,13 @@ export class FaultScreen {
   /** The first frame at or after `since` that carried a sample newer than `newerThan`; null when none came. */
   firstFreshFrame(since: number, newerThan: number): FrameSeen | null {
     return this.frames.find((frame) => frame.at >= since && frame.newestTs > newerThan) ?? null;
+  }
+
+  /** Notes what the screen shows now (call it every few hundred ms while loading). */
+  look(): void {
+    let newestTs = 0;
+    for (const value of this.values.values()) newestTs = Math.max(newestTs, value.ts);
+    this.shown.push({ at: Date.now(), newestTs });
   }
 
   close(): void {
