@@ -20,6 +20,15 @@ const openApi = z.object({ paths: z.record(z.string(), z.record(z.string(), z.un
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
 const IN_FLIGHT = 8;
 
+/** encodeURIComponent, but a lone surrogate goes out as the bytes a broken client sends for it. */
+const encode = (text: string) => {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return '%ED%A0%80';
+  }
+};
+
 interface Route {
   method: string;
   path: string;
@@ -80,17 +89,17 @@ function requestOf(draw: Draw, routes: readonly Route[], targets: FuzzTargets, a
       : []),
   ];
   const path = route.path.replace(/\{[^}]+\}|:[A-Za-z]+/g, () => {
-    if (draw.chance(0.6)) return encodeURIComponent(draw.pick(idPool));
+    if (draw.chance(0.6)) return encode(draw.pick(idPool));
     const odd = draw.pick(oddStrings);
     // Some sent raw: a bad percent-encoding is what a broken client sends.
-    return draw.chance(0.2) && !/[\s?#/]/.test(odd) ? odd : encodeURIComponent(odd);
+    return draw.chance(0.2) && !/[\s?#/]/.test(odd) ? odd : encode(odd);
   });
   const query = draw.chance(0.3)
     ? '?' +
       Array.from(
         { length: draw.int(1, 3) },
         () =>
-          `${draw.pick(['after', 'limit', 'from', 'to', 'bucket', 'status', 'cursor', 'x'])}=${encodeURIComponent(String(draw.chance(0.5) ? draw.pick(oddNumbers) : draw.pick(oddStrings)))}`,
+          `${draw.pick(['after', 'limit', 'from', 'to', 'bucket', 'status', 'cursor', 'x'])}=${encode(String(draw.chance(0.5) ? draw.pick(oddNumbers) : draw.pick(oddStrings)))}`,
       ).join('&')
     : '';
   const headers: Record<string, string> = {};

@@ -11,6 +11,7 @@ import {
   setUpLiveClass,
   sleep,
   startTestStack,
+  readClassLog,
   storedSamples,
   TEST_ADMIN_TOKEN,
   type LiveClass,
@@ -56,7 +57,8 @@ async function loadClass(
   const gateway = await startAckedGateway({
     natsUrl: stack.nats.url,
     studioId: live.studioId,
-    gatewayId: 'gw-valid',
+    // A gateway of its own per class: a second gw-valid:1 within 2 minutes would be dropped as a duplicate.
+    gatewayId: `gw-valid-${live.studioId.slice(-6).replace(/[^A-Za-z0-9]/g, 'x')}`,
     devices,
     intervalMs: 200,
     seed,
@@ -169,8 +171,17 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
       ).catch(() => false);
       screen.close();
       followed = stored && shown;
+      const inLog = (await readClassLog(stack.nats.url, fresh.sessionId)).heartRateEvents.length;
+      if (!followed)
+        failures.push({
+          surface: 'stack',
+          index: -1,
+          seed: options.seed,
+          problem: `a new class after the fuzz: ${load.acked} samples acked, ${inLog} heart-rate events in the log, history ${stored ? 'holds them' : 'does not hold them'}, a screen ${shown ? 'shows them' : 'shows nothing'}`,
+          input: '',
+        });
       progress(
-        `a new class after the fuzz: ${load.acked} samples acked, history ${stored ? 'holds them' : 'does NOT hold them'}, screen ${shown ? 'shows them' : 'shows NOTHING'}`,
+        `a new class after the fuzz: ${load.acked} samples acked, ${inLog} heart-rate events in the log, history ${stored ? 'holds them' : 'does NOT hold them'}, screen ${shown ? 'shows them' : 'shows NOTHING'}`,
       );
     }
     const after = await snapshotOf(stack, control.sessionId);
