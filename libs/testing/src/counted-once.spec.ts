@@ -127,3 +127,13 @@ describe('compareCountedOnce', () => {
     );
   });
 });
+
+describe('compareCountedOnce with a gateway that resent samples under new ids', () => {
+  it('allows those twice in the HR stream, and no more', () => {
+    const resentTwice = [...batches, batch(30), batch(31)];
+    expect(compareCountedOnce({ ...input, heartRateEvents: resentTwice, resent: 2 }).problems).toEqual([]);
+    expect(compareCountedOnce({ ...input, heartRateEvents: resentTwice, resent: 1 }).problems).toEqual([
+      '1 samples appear more than once in the HR stream (besides the 1 the gateway resent)',
+    ]);
+  });
+});
