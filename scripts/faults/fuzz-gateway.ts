@@ -100,11 +100,12 @@ export async function fuzzGateway(
       const now = Date.now();
       const kind = draw.chance(0.8) ? 'samples' : 'status';
       let subject = subjectOf(draw, targets, kind);
-      // NATS's protocol has no room for control characters or spaces in a subject (the server
+      // NATS's protocol has no room for control characters or spaces in a subject (only letters,
+      // digits, punctuation and symbols are kept) (the server
       // drops the connection): those tokens go as '_', everything else as drawn.
       // Nor for a subject past its control line (4 KiB): tokens are cut at 1,000 characters.
       subject = subject
-        .replace(/[\s\u0000-\u001f\u007f]/g, '_')
+        .replace(/[^\p{L}\p{N}\p{P}\p{S}]/gu, '_')
         .split('.')
         .map((token) => token.slice(0, 1000))
         .join('.');
