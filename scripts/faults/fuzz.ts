@@ -8,6 +8,7 @@ import { EventStore } from '#eventstore';
 import { connect } from '@nats-io/transport-node';
 import {
   eventually,
+  FakeSpotify,
   setUpLiveClass,
   sleep,
   startTestStack,
@@ -76,7 +77,7 @@ async function loadClass(
 }
 
 /** Everything of a class an input could change: its events, timer events, heart-rate events, rows and summary. */
-async function snapshotOf(stack: TestStack, sessionId: string): Promise<string> {
+async function snapshotOf(stack: TestStack, sessionId: string): Promise<Record<string, string>> {
   const connection = await connect({ servers: stack.nats.url });
   try {
     const store = await EventStore.open(connection);
@@ -85,13 +86,20 @@ async function snapshotOf(stack: TestStack, sessionId: string): Promise<string> 
         (stored) => `${stored.seq}:${stored.event.type}:${stored.event.id}`,
       );
     const summary = await stack.api('GET', `/api/v1/sessions/${sessionId}/summary`);
-    return JSON.stringify({
-      events: await read(streams.events.name, eventSubjects.session(sessionId)),
-      timer: await read(streams.events.name, eventSubjects.timer(sessionId)),
-      heartRate: await read(streams.heartRate.name, eventSubjects.sessionHeartRate(sessionId)),
-      stored: await storedSamples(stack.databaseUrl, sessionId),
-      summary: summary.body,
-    });
+    const heartRate = await store.readAggregate(
+      streams.heartRate.name,
+      eventSubjects.sessionHeartRate(sessionId),
+    );
+    return {
+      events: JSON.stringify(await read(streams.events.name, eventSubjects.session(sessionId))),
+      timer: JSON.stringify(await read(streams.events.name, eventSubjects.timer(sessionId))),
+      // The samples themselves, so a report shows what got in.
+      heartRate: JSON.stringify(
+        heartRate.events.map((stored) => ({ seq: stored.seq, id: stored.event.id, data: stored.event.data })),
+      ),
+      stored: JSON.stringify(await storedSamples(stack.databaseUrl, sessionId)),
+      summary: JSON.stringify(summary.body),
+    };
   } finally {
     await connection.close();
   }
@@ -106,7 +114,21 @@ async function issueToken(stack: TestStack, studioId: string, role: string): Pro
 }
 
 export async function runFuzz(options: FuzzOptions, progress: (line: string) => void): Promise<FuzzResult> {
-  const stack = await startTestStack(['api', 'ingest', 'realtime'], { ownPostgres: true });
+  // Spotify's routes and commands answer 503 by contract without a worker or a client id: the
+  // fuzz stack has both, against the test double, so a 503 there is a finding.
+  const spotify = await FakeSpotify.start();
+  const stack = await startTestStack(['api', 'ingest', 'realtime', 'spotify-worker'], {
+    ownPostgres: true,
+    env: {
+      SPOTIFY_CLIENT_ID: spotify.clientId,
+      SPOTIFY_CLIENT_SECRET: spotify.clientSecret,
+      SPOTIFY_ACCOUNTS_URL: spotify.url,
+      SPOTIFY_API_URL: spotify.url,
+    },
+  }).catch(async (error: unknown) => {
+    await spotify.stop();
+    throw error;
+  });
   try {
     const controlDevices = ['ant:120:50001', 'ant:120:50002', 'ant:120:50003'];
     const fuzzDevices = ['ant:120:60001', 'ant:120:60002', 'ant:120:60003'];
@@ -188,14 +210,21 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
     await watch.stop();
     const exits = watch.exits();
     const serverErrors = failures.filter((failure) => /^5\d\d /.test(failure.problem));
-    const unchanged = before === after;
+    const changed = Object.keys(before).filter((part) => before[part] !== after[part]);
+    const unchanged = changed.length === 0;
+    const delta = (part: string) => {
+      const was = before[part] ?? '';
+      const now = after[part] ?? '';
+      const common = [...was].findIndex((char, index) => now[index] !== char);
+      return `${part}: now …${now.slice(Math.max(0, common - 20), common + 360)}`;
+    };
     if (!unchanged)
       failures.push({
         surface: 'stack',
         index: -1,
         seed: options.seed,
-        problem: 'the control class changed',
-        input: `before ${before.slice(0, 400)} after ${after.slice(0, 400)}`,
+        problem: `the control class changed: ${changed.join(', ')}`,
+        input: changed.map(delta).join(' | '),
       });
     const criteria = [
       criterion(
@@ -209,12 +238,17 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
         !failures.some((f) => f.surface === 'sockets'),
         `${failures.filter((f) => f.surface === 'sockets').length} failures`,
       ),
-      criterion('control class events and history unchanged', unchanged, unchanged ? 'identical' : 'changed'),
+      criterion(
+        'control class events and history unchanged',
+        unchanged,
+        unchanged ? 'identical' : `changed: ${changed.join(', ')}`,
+      ),
       criterion('a new class still gets history and live values', followed, followed ? 'yes' : 'no'),
       criterion('0 failures in all', failures.length === 0, `${failures.length} failures`),
     ];
     return { surfaces, failures, criteria, passed: criteria.every((each) => each.ok) };
   } finally {
     await stack.stop();
+    await spotify.stop();
   }
 }
