@@ -158,6 +158,8 @@ export async function fuzzRest(
           headers: request.headers,
           body: request.body,
           signal: AbortSignal.timeout(15_000),
+          // A redirect (Spotify's sign-in) is the answer; following it would leave the API.
+          redirect: 'manual',
         });
         await response.arrayBuffer();
         sent++;
