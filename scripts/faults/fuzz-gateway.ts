@@ -85,6 +85,44 @@ async function flushed(connection: NatsConnection, index: number, seed: number, 
   }
 }
 
+/**
+ * Inputs sent first, whatever the seed and count: those that once stopped or skewed the service
+ * (issue 12), so a short run meets them too. Otherwise well-formed, which is what makes them hostile.
+ */
+function knownHostile(targets: FuzzTargets, now: number): Array<{ subject: string; body: string }> {
+  const batch = (studioId: string, deviceId: string, ts: unknown, seq: number) => ({
+    subject: gatewaySubjects.samples(studioId, 'gw-known'),
+    body: JSON.stringify({
+      gatewayId: 'gw-known',
+      seq,
+      sentAt: now,
+      samples: [{ deviceId, ts, bpm: 120, contact: true, battery: 80 }],
+    }),
+  });
+  const fuzzDevice = targets.fuzz.devices[0] ?? 'ant:1';
+  const controlDevice = targets.control.devices[0] ?? 'ant:2';
+  return [
+    batch(targets.fuzz.studioId, fuzzDevice, 253402300800000, 1),
+    batch(targets.fuzz.studioId, fuzzDevice, '+010000-01-01T00:00:00.000Z', 2),
+    batch(targets.fuzz.studioId, fuzzDevice, now + 3_600_000, 3),
+    batch(targets.control.studioId, controlDevice, now + 3_600_000, 4),
+    batch(targets.control.studioId, controlDevice, now - 25 * 3_600_000, 5),
+    batch('st_doesnotexist00', fuzzDevice, now, 6),
+    {
+      subject: gatewaySubjects.status('st_doesnotexist00', 'gw-known'),
+      body: JSON.stringify({
+        gatewayId: 'gw-known',
+        sentAt: now,
+        devices: [{ deviceId: 'ant:9', lastSeen: now }],
+      }),
+    },
+    {
+      subject: gatewaySubjects.samples(targets.fuzz.studioId, 'gw-known'),
+      body: `{"gatewayId":"gw-known","seq":8,"sentAt":${now},"samples":[{"deviceId":"${fuzzDevice}","ts":${now},"bpm":NaN}]}`,
+    },
+  ];
+}
+
 export async function fuzzGateway(
   natsUrl: string,
   targets: FuzzTargets,
@@ -96,6 +134,12 @@ export async function fuzzGateway(
   const connection = await connect({ servers: natsUrl, maxReconnectAttempts: -1 });
   let sent = 0;
   try {
+    for (const known of knownHostile(targets, Date.now())) {
+      const header = headers();
+      header.set('Nats-Msg-Id', `known:${seed}:${sent}`);
+      connection.publish(known.subject, known.body, { headers: header });
+      sent++;
+    }
     for (let index = 0; index < count; index++) {
       const now = Date.now();
       const kind = draw.chance(0.8) ? 'samples' : 'status';
