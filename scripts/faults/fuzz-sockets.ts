@@ -149,7 +149,7 @@ export async function fuzzSockets(
     '\u0000',
     'hrm_' + 'a'.repeat(43),
   ]) {
-    const socket = openSocket(realtimeUrl, token);
+    const socket = openSocket(realtimeUrl, token, 2000);
     if (await connected(socket))
       failures.push({
         surface: 'sockets',
