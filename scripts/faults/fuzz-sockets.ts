@@ -44,12 +44,12 @@ function payloadOf(draw: Draw, event: string, targets: FuzzTargets): unknown {
   return randomJson(draw);
 }
 
-function openSocket(url: string, token: unknown): Socket {
+function openSocket(url: string, token: unknown, timeout = 5000): Socket {
   return io(`${url}/live`, {
     auth: { token },
     transports: ['websocket'],
     reconnection: false,
-    timeout: 5000,
+    timeout,
   });
 }
 
