@@ -19,6 +19,8 @@ import type { FuzzFailure, FuzzTargets } from './fuzz-types.js';
 const openApi = z.object({ paths: z.record(z.string(), z.record(z.string(), z.unknown())) });
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
 const IN_FLIGHT = 8;
+/** Node's HTTP server answers 431 to more header bytes than this and closes the connection. */
+const NODE_MAX_HEADER_BYTES = 16 * 1024;
 
 /** encodeURIComponent, but a lone surrogate goes out as the bytes a broken client sends for it. */
 const encode = (text: string) => {
@@ -177,7 +179,11 @@ export async function fuzzRest(
           error instanceof Error
             ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
             : String(error);
-        if (/fetch failed|aborted|timeout/i.test(reason) && !/header/i.test(reason))
+        // Over Node's header limit the server answers 431 and closes: a client still writing its
+        // body sees a reset. That is the answer, not a failure.
+        const headerBytes = Object.entries(request.headers).reduce((n, [k, v]) => n + k.length + v.length, 0);
+        const refusedHeaders = headerBytes > NODE_MAX_HEADER_BYTES && /ECONNRESET|EPIPE|closed/i.test(reason);
+        if (/fetch failed|aborted|timeout/i.test(reason) && !/header/i.test(reason) && !refusedHeaders)
           failures.push({ surface: 'rest', index, seed, problem: `no answer (${reason})`, input });
       }
     }

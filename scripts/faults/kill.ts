@@ -23,6 +23,8 @@ export interface KillResult extends CountedOnceFigures {
   retries: number;
   /** From the restart until the screen kept up with the gateway again (flow.ts); null when it had not by the end of the load. */
   valuesBackMs: number | null;
+  /** From the restart until the screen showed every athlete's last sample (after the load, when it lagged). */
+  caughtUpAfterRestartMs: number | null;
   requests: number;
   serverErrors: ServerError[];
   exits: ProcessExit[];
@@ -165,6 +167,8 @@ export async function runKill(
       downMs: restartedAt - killedAt,
       retries: load.retries,
       valuesBackMs,
+      caughtUpAfterRestartMs:
+        figures.screenAfterMs === null ? null : loadEnd + figures.screenAfterMs - restartedAt,
       ...figures,
       requests: watch.requests(),
       serverErrors: serverErrors.slice(0, 50),
