@@ -19,6 +19,9 @@ import {
 } from './fuzz-values.js';
 import type { FuzzFailure, FuzzTargets } from './fuzz-types.js';
 
+/** Studios the fuzzer's gateways name that do not exist: nothing may be recorded for them. */
+export const GHOST_STUDIOS = ['st_doesnotexist00', 'st_nope'] as const;
+
 /** Timestamps no sample may be stored with: beyond the allowed clock skew, or older than HRM_INGRESS keeps. */
 function outOfRange(draw: Draw, now: number): unknown {
   return draw.pick([
@@ -107,9 +110,9 @@ function knownHostile(targets: FuzzTargets, now: number): Array<{ subject: strin
     batch(targets.fuzz.studioId, fuzzDevice, now + 3_600_000, 3),
     batch(targets.control.studioId, controlDevice, now + 3_600_000, 4),
     batch(targets.control.studioId, controlDevice, now - 25 * 3_600_000, 5),
-    batch('st_doesnotexist00', fuzzDevice, now, 6),
+    batch(GHOST_STUDIOS[0], fuzzDevice, now, 6),
     {
-      subject: gatewaySubjects.status('st_doesnotexist00', 'gw-known'),
+      subject: gatewaySubjects.status(GHOST_STUDIOS[0], 'gw-known'),
       body: JSON.stringify({
         gatewayId: 'gw-known',
         sentAt: now,

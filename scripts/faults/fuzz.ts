@@ -4,7 +4,7 @@
 // exactly what they were, and a new class still gets history and live values.
 import { z } from 'zod';
 import { eventSubjects, streams } from '#contracts';
-import { EventStore } from '#eventstore';
+import { DeviceStatusStore, EventStore } from '#eventstore';
 import { connect } from '@nats-io/transport-node';
 import {
   eventually,
@@ -20,7 +20,7 @@ import {
 } from '#testing';
 import type { FuzzOptions } from './cli.js';
 import { criterion, type Criterion } from './criteria.js';
-import { fuzzGateway } from './fuzz-gateway.js';
+import { fuzzGateway, GHOST_STUDIOS } from './fuzz-gateway.js';
 import { fuzzRest } from './fuzz-rest.js';
 import { fuzzSockets } from './fuzz-sockets.js';
 import type { FuzzClass, FuzzFailure, FuzzTargets } from './fuzz-types.js';
@@ -100,6 +100,20 @@ async function snapshotOf(stack: TestStack, sessionId: string): Promise<Record<s
       stored: JSON.stringify(await storedSamples(stack.databaseUrl, sessionId)),
       summary: JSON.stringify(summary.body),
     };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Straps recorded for studios that do not exist (issue 12, finding 8: they must be dead-lettered). */
+async function ghostStraps(stack: TestStack): Promise<string[]> {
+  const connection = await connect({ servers: stack.nats.url });
+  try {
+    const store = await DeviceStatusStore.open(connection);
+    const found: string[] = [];
+    for (const studioId of GHOST_STUDIOS)
+      for (const record of await store.studio(studioId)) found.push(`${studioId}/${record.deviceId}`);
+    return found;
   } finally {
     await connection.close();
   }
@@ -207,6 +221,15 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
       );
     }
     const after = await snapshotOf(stack, control.sessionId);
+    const ghosts = await ghostStraps(stack);
+    if (ghosts.length > 0)
+      failures.push({
+        surface: 'stack',
+        index: -1,
+        seed: options.seed,
+        problem: `device status recorded for studios that do not exist: ${ghosts.slice(0, 10).join(', ')}`,
+        input: '',
+      });
     await watch.stop();
     const exits = watch.exits();
     const serverErrors = failures.filter((failure) => /^5\d\d /.test(failure.problem));
@@ -242,6 +265,11 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
         'control class events and history unchanged',
         unchanged,
         unchanged ? 'identical' : `changed: ${changed.join(', ')}`,
+      ),
+      criterion(
+        'nothing recorded for a studio that does not exist',
+        ghosts.length === 0,
+        ghosts.length === 0 ? 'nothing' : `${ghosts.length} straps`,
       ),
       criterion('a new class still gets history and live values', followed, followed ? 'yes' : 'no'),
       criterion('0 failures in all', failures.length === 0, `${failures.length} failures`),
