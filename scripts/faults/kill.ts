@@ -185,7 +185,7 @@ function describeStatuses(errors: readonly ServerError[]): string {
   if (errors.length === 0) return '';
   const counts = new Map<string, number>();
   for (const error of errors) {
-    const key = `${error.status}${error.retryAfter === null ? '' : ' (Retry-After)'} on ${error.route.replace(/\/[a-z]+_[A-Za-z0-9]+/g, '/:id')}`;
+    const key = `${error.status}${error.retryAfter === null ? '' : ' (Retry-After)'} on ${error.route.replace(/\/[a-z]+_[A-Za-z0-9_-]+/g, '/:id')}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return `: ${[...counts].map(([key, n]) => `${n}× ${key}`).join('; ')}`;
