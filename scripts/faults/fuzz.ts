@@ -23,7 +23,7 @@ import { criterion, type Criterion } from './criteria.js';
 import { fuzzGateway, GHOST_STUDIOS } from './fuzz-gateway.js';
 import { fuzzRest } from './fuzz-rest.js';
 import { fuzzSockets } from './fuzz-sockets.js';
-import type { FuzzClass, FuzzFailure, FuzzTargets } from './fuzz-types.js';
+import { FAULTS_ENV, type FuzzClass, type FuzzFailure, type FuzzTargets } from './fuzz-types.js';
 import { startAckedGateway } from './gateway.js';
 import { FaultScreen } from './screen.js';
 import { watchStack } from './watch.js';
@@ -134,6 +134,7 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
   const stack = await startTestStack(['api', 'ingest', 'realtime', 'spotify-worker'], {
     ownPostgres: true,
     env: {
+      ...FAULTS_ENV,
       SPOTIFY_CLIENT_ID: spotify.clientId,
       SPOTIFY_CLIENT_SECRET: spotify.clientSecret,
       SPOTIFY_ACCOUNTS_URL: spotify.url,

@@ -7,6 +7,7 @@ import type { KillOptions, KillTarget } from './cli.js';
 import { criterion, type Criterion } from './criteria.js';
 import { drainAndCompare, type CountedOnceFigures } from './drain.js';
 import { valuesFlowingAfter } from './flow.js';
+import { FAULTS_ENV } from './fuzz-types.js';
 import { startAckedGateway } from './gateway.js';
 import { FaultScreen } from './screen.js';
 import { watchStack, type ProcessExit, type ServerError } from './watch.js';
@@ -65,7 +66,7 @@ export async function runKill(
 ): Promise<KillResult> {
   const stack = await startTestStack(['api', 'ingest', 'realtime'], {
     ownPostgres: true,
-    env: { INGEST_ACK_WAIT_MS: '2000' },
+    env: { ...FAULTS_ENV, INGEST_ACK_WAIT_MS: '2000' },
   });
   try {
     progress(`stack up: api ${stack.apiUrl}, realtime ${stack.realtimeUrl}, NATS ${stack.nats.url}`);
