@@ -115,9 +115,11 @@ export async function runKill(
     await watch.stop();
     const serverErrors = watch.serverErrors();
     const exits = watch.exits();
-    // A Postgres outage may answer 503 with Retry-After (the API cannot serve), never another 5xx.
+    // While the API's own dependency (Postgres, NATS) is down, the contract's answer is 503 with
+    // Retry-After (rest.md); any other 5xx, or any 5xx when only ingest or realtime died, is a failure.
+    const outage = target === 'postgres' || target === 'nats';
     const wrongErrors = serverErrors.filter(
-      (error) => !(target === 'postgres' && error.status === 503 && error.retryAfter !== null),
+      (error) => !(outage && error.status === 503 && error.retryAfter !== null),
     );
     const criteria = [
       criterion(
@@ -157,7 +159,7 @@ export async function runKill(
         exits.length === 0 ? 'none' : exits.map((exit) => exit.name).join(', '),
       ),
       criterion(
-        target === 'postgres' ? '0 5xx but 503 with Retry-After' : '0 5xx',
+        outage ? '0 5xx but 503 with Retry-After' : '0 5xx',
         wrongErrors.length === 0,
         `${serverErrors.length} of ${watch.requests()} answers were 5xx${describeStatuses(serverErrors)}`,
       ),
