@@ -1,32 +1,42 @@
 // No data loss: ingest is SIGKILLed in the middle of a stream of samples and
-// started again; history ends with every published sample exactly once.
+// started again; history ends with every published sample exactly once, and a
+// screen that stayed, /summary and the HR stream's events count each once.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { eventually, sleep, startTestStack, type TestStack } from '#testing';
+import { eventually, sleep, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
+import { expectCountedOnce } from './support/counted-once.js';
 import { TestGateway } from './support/gateway.js';
 import { setUpLiveClass, type LiveClass } from './support/live-class.js';
+import { connected, liveSocket, Screen } from './support/screen.js';
 
 const devices = Array.from({ length: 6 }, (_, index) => `ant:120:2000${index}`);
 const BATCHES = 400;
+/** Batches the gateway sends twice, the second time under a new message id (batch % 50 === 7). */
+const RESENT_BATCHES = 8;
 
 describe('ingest killed mid-stream', () => {
   let stack: TestStack;
   let nats: NatsConnection;
   let live: LiveClass;
   let db: pg.Client;
+  let screen: Screen;
 
   beforeAll(async () => {
-    stack = await startTestStack(['api', 'ingest'], {
+    stack = await startTestStack(['api', 'ingest', 'realtime'], {
       env: { INGEST_ACK_WAIT_MS: '2000', INGEST_BATCH: '16' },
     });
     nats = await connect({ servers: stack.nats.url });
     live = await setUpLiveClass(stack, devices);
     db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
+    screen = new Screen(liveSocket(stack.realtimeUrl, TEST_ADMIN_TOKEN, true), live.sessionId);
+    await connected(screen.socket);
+    await screen.subscribe();
   }, 120_000);
 
   afterAll(async () => {
+    screen?.socket.close();
     await db?.end();
     await nats?.close();
     await stack?.stop();
@@ -80,5 +90,11 @@ describe('ingest killed mid-stream', () => {
       expect(Number(row.n)).toBe(BATCHES);
       expect(Number(row.distinct_ts)).toBe(BATCHES);
     }
-  });
+    // hr_samples' key forbids a second row; what else a redelivery could double must not double either.
+    await expectCountedOnce(stack, live, screen, {
+      acked: expected,
+      lastTs: start + (BATCHES - 1) * 1000,
+      resent: devices.length * RESENT_BATCHES,
+    });
+  }, 120_000);
 });

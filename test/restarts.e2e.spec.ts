@@ -1,13 +1,16 @@
 // No data loss across crashes of the parts underneath: NATS, Postgres and the
 // API's projector are each SIGKILLed and restarted while a gateway publishes;
-// history ends with every accepted sample exactly once.
+// history ends with every accepted sample exactly once, and a screen that
+// stayed, /summary and the HR stream's events count each once.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { eventually, sleep, startTestStack, type TestStack } from '#testing';
+import { eventually, sleep, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
+import { expectCountedOnce } from './support/counted-once.js';
 import { TestGateway } from './support/gateway.js';
 import { setUpLiveClass, type LiveClass } from './support/live-class.js';
+import { connected, liveSocket, Screen } from './support/screen.js';
 
 const devices = Array.from({ length: 5 }, (_, index) => `ant:120:3000${index}`);
 const BATCHES = 240;
@@ -16,17 +19,22 @@ describe('NATS, Postgres and the projector crash mid-stream', () => {
   let stack: TestStack;
   let nats: NatsConnection;
   let live: LiveClass;
+  let screen: Screen;
 
   beforeAll(async () => {
-    stack = await startTestStack(['api', 'ingest'], {
+    stack = await startTestStack(['api', 'ingest', 'realtime'], {
       env: { INGEST_ACK_WAIT_MS: '2000' },
       ownPostgres: true,
     });
     nats = await connect({ servers: stack.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     live = await setUpLiveClass(stack, devices);
+    screen = new Screen(liveSocket(stack.realtimeUrl, TEST_ADMIN_TOKEN, true), live.sessionId);
+    await connected(screen.socket);
+    await screen.subscribe();
   }, 120_000);
 
   afterAll(async () => {
+    screen?.socket.close();
     await nats?.close();
     await stack?.stop();
   });
@@ -111,5 +119,7 @@ describe('NATS, Postgres and the projector crash mid-stream', () => {
     });
     await sleep(3000);
     expect(await storedCount()).toBe(expected);
+    // hr_samples' key forbids a second row; what else a restart could double must not double either.
+    await expectCountedOnce(stack, live, screen, { acked: expected, lastTs: start + (BATCHES - 1) * 1000 });
   }, 180_000);
 });
