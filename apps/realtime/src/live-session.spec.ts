@@ -405,7 +405,8 @@ describe('LiveSessionState: values', () => {
     ]);
   });
 
-  it('does not let an older sample that arrives late replace the latest value or the totals', () => {
+  it('takes an older sample that arrives late into the totals where it belongs in time, not as the latest value', () => {
+    // Ingest crashed: its unacked message comes back after the ack wait, behind newer ones.
     const state = liveClass(ana);
     for (const second of [0, 5, 10]) state.applyHeartRate(heartRate('p-ana', T0 + second * 1000, 150));
     const before = state.nextFrame(T0 + 10_500);
@@ -415,8 +416,21 @@ describe('LiveSessionState: values', () => {
     expect(before?.values).toEqual([
       expect.objectContaining({ bpm: 150, ts: T0 + 10_000, points: 0.7, kcal: 2.5 }),
     ]);
-    expect(state.nextFrame(T0 + 11_500)).toBeNull();
-    expect(state.allValues(T0 + 11_500)).toEqual(before?.values);
+    // 5 s to 7 s at 150 (zone 4), 7 s to 10 s at 95 (zone 1): what the summary of these samples says.
+    const summary = summarizeEffort(
+      [0, 5, 7, 10].map((second) => ({ ts: T0 + second * 1000, bpm: second === 7 ? 95 : 150 })),
+      { maxHr: 180, zoneThresholds: THRESHOLDS, weightKg: 80, sex: 'male', age: 35 },
+    );
+    const after = state.nextFrame(T0 + 11_500);
+    expect(after?.values).toEqual([
+      expect.objectContaining({
+        bpm: 150,
+        ts: T0 + 10_000,
+        points: Math.round(summary.points * 10) / 10,
+        kcal: Math.round((summary.kcal ?? 0) * 10) / 10,
+      }),
+    ]);
+    expect(after?.values[0]?.points).toBe(0.5);
   });
 
   it('ignores samples of someone not on the roster', () => {

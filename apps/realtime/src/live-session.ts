@@ -12,21 +12,14 @@ import type {
   ValueStatus,
 } from '#contracts';
 import { GATEWAY_MAX_FUTURE_MS, heartRateSamplesOf, isAheadOfRecording } from '#contracts';
-import {
-  accumulate,
-  applyMaxHrRaise,
-  startEffort,
-  withMaxHr,
-  type EffortProfile,
-  type EffortState,
-} from '#domain';
+import { LiveEffort, applyMaxHrRaise, type EffortProfile } from '#domain';
 import { AlertMemory, LOW_BATTERY_PCT, STALE_AFTER_MS, conditionsOf } from './alerts.js';
 
 interface Athlete {
   metadata: HrmMetadata['participants'][number];
-  profile: EffortProfile;
   present: boolean;
-  effort: EffortState;
+  /** Running totals, taking a late sample in where it belongs in time (live-effort.ts). */
+  effort: LiveEffort;
   latest: RecordedSample | null;
   /** Server time the latest sample was recorded: staleness is judged on our clock, not the strap's. */
   latestRecordedAt: number;
@@ -87,9 +80,8 @@ export class LiveSessionState {
             ...(restingHr !== null && { restingHr }),
             zoneThresholds,
           },
-          profile,
           present: true,
-          effort: startEffort(profile),
+          effort: new LiveEffort(profile),
           latest: null,
           latestRecordedAt: 0,
           sent: null,
@@ -137,11 +129,8 @@ export class LiveSessionState {
   private applySample(sample: RecordedSample, recordedAt: number): void {
     const athlete = this.athletes.get(sample.participantId);
     if (!athlete) return;
-    athlete.effort = accumulate(athlete.effort, sample, athlete.profile);
-    // The newest sample's max counts for the interval after it, as in the summary.
-    if (athlete.effort.lastTs === sample.ts && sample.maxHr !== undefined) {
-      athlete.profile = withMaxHr(athlete.profile, sample.maxHr);
-    }
+    // At its place in time, each interval under its earlier sample's max, as in the summary.
+    athlete.effort.take(sample);
     // A copy of the latest sample (redelivered past the dedupe window) is not a fresh reading.
     if (athlete.latest === null || sample.ts > athlete.latest.ts) {
       athlete.latest = sample;
@@ -221,13 +210,14 @@ export class LiveSessionState {
   private valueOf(athlete: Athlete, now: number): LiveValue | null {
     const latest = athlete.latest;
     if (latest === null) return null;
+    const { effort } = athlete.effort;
     return {
       participantId: athlete.metadata.participantId,
       bpm: latest.bpm,
       zone: latest.zone,
       pctMax: latest.pctMax,
-      kcal: athlete.effort.kcal === null ? null : Math.round(athlete.effort.kcal * 10) / 10,
-      points: Math.round(athlete.effort.points * 10) / 10,
+      kcal: effort.kcal === null ? null : Math.round(effort.kcal * 10) / 10,
+      points: Math.round(effort.points * 10) / 10,
       status: statusOf(latest, now - athlete.latestRecordedAt),
       ts: latest.ts,
     };

@@ -4,6 +4,7 @@ export * from './heart-rate/energy.js';
 export * from './heart-rate/points.js';
 export * from './heart-rate/accumulator.js';
 export * from './heart-rate/summary.js';
+export * from './heart-rate/live-effort.js';
 export * from './heart-rate/adaptive-max.js';
 export * from './session/events.js';
 export * from './session/state.js';

@@ -1,8 +1,8 @@
 // "Counted once", checked where a sample could be counted twice, not only in
 // hr_samples (whose primary key forbids a second row): the HR stream's events
-// (a batch written twice by a redelivery), the live totals a screen shows (folded
-// in log order), the /summary totals (folded from history in time order) and
-// the same fold over the HR stream's events. Shared by the kill tests and the
+// (a batch written twice by a redelivery), the live totals a screen shows, the
+// /summary totals (folded from history in time order) and the same fold over
+// the HR stream's events; all three must agree, late samples included. Shared by the kill tests and the
 // fault suite (`npm run faults`).
 import {
   heartRateSamplesOf,
@@ -110,10 +110,12 @@ export function compareCountedOnce(input: CountedOnceInput): CountedOnceReport {
   const duplicated = logSamples - distinct;
   const missing = Math.max(0, input.acked - distinct);
 
-  // The log folded in log order, as a screen folds it.
+  // The log's samples folded in time order (a stable sort: the first copy of a sample wins),
+  // as history and a screen take them in (a screen places a late sample where it belongs).
   const logTotals = new Map<string, AthleteTotals>();
   for (const athlete of joinedOf(input.sessionEvents)) {
-    const effort = summarizeEffort(samplesOf.get(athlete.participantId) ?? [], athlete);
+    const inTimeOrder = [...(samplesOf.get(athlete.participantId) ?? [])].sort((a, b) => a.ts - b.ts);
+    const effort = summarizeEffort(inTimeOrder, athlete);
     logTotals.set(athlete.participantId, { kcal: effort.kcal, points: effort.points });
   }
   const summaryTotals = new Map(

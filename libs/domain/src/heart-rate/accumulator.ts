@@ -73,17 +73,43 @@ export function accumulate(state: EffortState, sample: HeartRateSample, profile:
   };
   if (lastTs === null || lastBpm === null) return next;
 
-  const intervalMs = sample.ts - lastTs;
-  if (intervalMs > MAX_GAP_MS || lastBpm * 100 < profile.maxHr * FLOOR_PCT_MAX) return next;
+  const counted = intervalEffort(lastBpm, sample.ts - lastTs, profile);
+  if (counted === null) return next;
+  if (counted.kcal !== null) next.kcal = (state.kcal ?? 0) + counted.kcal;
+  next.points = state.points + counted.points;
+  next.activeMs = state.activeMs + counted.activeMs;
+  next.highIntensityMs = state.highIntensityMs + counted.highIntensityMs;
+  return next;
+}
 
+/** What one interval adds to the totals; kcal null when the profile cannot give kcal. */
+export type IntervalEffort = {
+  kcal: number | null;
+  points: number;
+  activeMs: number;
+  highIntensityMs: number;
+};
+
+/**
+ * The interval from a reading of `bpm` to the next sample `intervalMs` later,
+ * counted at that reading under `profile`; null when it counts nothing (a gap
+ * over 10 s, or below the 50 % floor).
+ */
+export function intervalEffort(
+  bpm: number,
+  intervalMs: number,
+  profile: EffortProfile,
+): IntervalEffort | null {
+  if (intervalMs > MAX_GAP_MS || bpm * 100 < profile.maxHr * FLOOR_PCT_MAX) return null;
   const minutes = intervalMs / MS_PER_MINUTE;
   const { weightKg, age, sex } = profile;
-  const kcalRate = kcalPerMinute({ bpm: lastBpm, weightKg, age, sex });
-  if (kcalRate !== null) next.kcal = (state.kcal ?? 0) + kcalRate * minutes;
-  next.points = state.points + pointsPerMinute(zoneOf(lastBpm, profile.zoneThresholds)) * minutes;
-  next.activeMs = state.activeMs + intervalMs;
-  if (lastBpm * 100 >= profile.maxHr * HIGH_INTENSITY_PCT_MAX) next.highIntensityMs += intervalMs;
-  return next;
+  const kcalRate = kcalPerMinute({ bpm, weightKg, age, sex });
+  return {
+    kcal: kcalRate === null ? null : kcalRate * minutes,
+    points: pointsPerMinute(zoneOf(bpm, profile.zoneThresholds)) * minutes,
+    activeMs: intervalMs,
+    highIntensityMs: bpm * 100 >= profile.maxHr * HIGH_INTENSITY_PCT_MAX ? intervalMs : 0,
+  };
 }
 
 /** Folds a series of samples, e.g. a finished class from the log. */
