@@ -59,9 +59,14 @@ async function applyOne(tx: Tx, { seq, event }: StoredEvent): Promise<void> {
       });
       break;
     case 'session.started':
+      // Forward only: a parked start replayed after the class ended fills in its time, not its status.
       await tx.session.updateMany({
-        where: { id: sessionId },
-        data: { status: 'live', startedAt: new Date(event.data.startedAt) },
+        where: { id: sessionId, status: 'scheduled' },
+        data: { status: 'live' },
+      });
+      await tx.session.updateMany({
+        where: { id: sessionId, startedAt: null },
+        data: { startedAt: new Date(event.data.startedAt) },
       });
       break;
     case 'session.ended':
@@ -80,5 +85,6 @@ async function applyOne(tx: Tx, { seq, event }: StoredEvent): Promise<void> {
       break;
     }
   }
-  await tx.session.updateMany({ where: { id: sessionId }, data: { version } });
+  // The version only grows: an event replayed after a fix (a parked one) is older than the class's last.
+  await tx.session.updateMany({ where: { id: sessionId, version: { lt: version } }, data: { version } });
 }
