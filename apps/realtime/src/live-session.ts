@@ -130,7 +130,7 @@ export class LiveSessionState {
     const athlete = this.athletes.get(sample.participantId);
     if (!athlete) return;
     // At its place in time, each interval under its earlier sample's max, as in the summary.
-    athlete.effort.take(sample);
+    athlete.effort.take(sample, recordedAt);
     // A copy of the latest sample (redelivered past the dedupe window) is not a fresh reading.
     if (athlete.latest === null || sample.ts > athlete.latest.ts) {
       athlete.latest = sample;

@@ -8,10 +8,13 @@
 //
 // Each interval counts at its earlier reading (accumulator.ts), so a sample
 // placed between two others only replaces the interval that spanned it with
-// the two it makes. That needs the neighbours: the window keeps the samples of
-// the last LIVE_LATENESS_MS of the athlete's time, a few KB a live athlete. A
-// sample later than that is still history (and counts in /summary); live it
-// changes nothing, as a copy of a sample already taken does not.
+// the two it makes. That needs the neighbours: the window keeps the samples
+// recorded in the last LIVE_LATENESS_MS (by the log's clock, `recordedAt`:
+// ingest's redelivery is late by that clock, whatever the samples' own
+// times), at most LIVE_WINDOW_MAX of them: a few KB a live athlete. A sample
+// whose place is before the window is still history (and counts in
+// /summary); live it changes nothing, as a copy of a sample already taken
+// does not.
 import {
   intervalEffort,
   startEffort,
@@ -21,28 +24,35 @@ import {
 } from './accumulator.js';
 import { withMaxHr } from './adaptive-max.js';
 
-/** How far behind an athlete's newest sample a late one still counts live: a redelivery after ingest's 30 s ack wait, with room. */
+/** How long after its neighbours were recorded a late sample still counts live: a redelivery after ingest's 30 s ack wait, with room. */
 export const LIVE_LATENESS_MS = 90_000;
+/** The most samples an athlete's window keeps (a gateway replaying faster than real time fills it first). */
+export const LIVE_WINDOW_MAX = 1_000;
 
 /** A sample taken in, with the profile (its max-HR stamp applied) that the interval after it counts under. */
 interface Taken {
   ts: number;
   bpm: number;
+  /** When the log recorded it (the event's `recordedAt`). */
+  recordedAt: number;
   profile: EffortProfile;
 }
 
 export class LiveEffort {
   /** Totals so far; `lastTs`/`lastBpm` are the newest sample's. */
   effort: EffortState;
-  /** Samples of the last LIVE_LATENESS_MS, oldest first, plus the one just before (the interval into the window). */
+  /** Samples recorded in the last LIVE_LATENESS_MS, oldest first, plus the one just before (the interval into the window). */
   private readonly recent: Taken[] = [];
   /** Older samples were let go: a sample before the window can no longer be placed. */
   private trimmed = false;
+  /** The latest `recordedAt` taken in: the window's clock. */
+  private recordedUntil = 0;
 
   constructor(
     /** The profile copied at join: the first sample's interval counts under it until a stamp moves it. */
     private readonly joined: EffortProfile,
     private readonly latenessMs = LIVE_LATENESS_MS,
+    private readonly maxKept = LIVE_WINDOW_MAX,
   ) {
     this.effort = startEffort(joined);
   }
@@ -56,17 +66,14 @@ export class LiveEffort {
    * Takes in a sample at its place in time; false when it changes nothing (a
    * copy of a sample already taken, or later than the window allows).
    */
-  take(sample: HeartRateSample & { maxHr?: number | null }): boolean {
+  take(sample: HeartRateSample & { maxHr?: number | null }, recordedAt: number): boolean {
     const at = this.placeOf(sample.ts);
     if (at === null) return false;
     const before = this.recent[at - 1];
     const after = this.recent[at];
     const base = before?.profile ?? this.joined;
-    const taken: Taken = {
-      ts: sample.ts,
-      bpm: sample.bpm,
-      profile: withMaxHr(base, sample.maxHr ?? base.maxHr),
-    };
+    const profile = withMaxHr(base, sample.maxHr ?? base.maxHr);
+    const taken: Taken = { ts: sample.ts, bpm: sample.bpm, recordedAt, profile };
     if (before !== undefined && after !== undefined) this.count(before, after.ts, -1);
     if (before !== undefined) this.count(before, taken.ts, 1);
     if (after !== undefined) this.count(taken, after.ts, 1);
@@ -74,8 +81,9 @@ export class LiveEffort {
     if (after === undefined) {
       this.effort.lastTs = taken.ts;
       this.effort.lastBpm = taken.bpm;
-      this.trim();
     }
+    this.recordedUntil = Math.max(this.recordedUntil, recordedAt);
+    this.trim();
     return true;
   }
 
@@ -107,15 +115,22 @@ export class LiveEffort {
     effort.highIntensityMs += sign * counted.highIntensityMs;
   }
 
-  /** Lets go of samples older than the window, keeping the one the window's first interval starts at. */
+  /**
+   * Lets go of the oldest samples while the one after them was recorded before
+   * the window too (the last of those stays: the window's first interval starts
+   * at it), and of any beyond LIVE_WINDOW_MAX.
+   */
   private trim(): void {
-    const newest = this.recent[this.recent.length - 1];
-    if (newest === undefined) return;
-    const from = newest.ts - this.latenessMs;
+    const recent = this.recent;
+    const from = this.recordedUntil - this.latenessMs;
     let drop = 0;
-    while ((this.recent[drop + 1]?.ts ?? Infinity) <= from) drop++;
+    while (
+      drop < recent.length - 1 &&
+      (recent.length - drop > this.maxKept || (recent[drop + 1]?.recordedAt ?? Infinity) <= from)
+    )
+      drop++;
     if (drop === 0) return;
-    this.recent.splice(0, drop);
+    recent.splice(0, drop);
     this.trimmed = true;
   }
 }
