@@ -10,6 +10,7 @@ import {
   RequestError,
   TimeoutError,
 } from '@nats-io/transport-node';
+import { LogUnavailableError } from './following.js';
 
 export function isNatsOutage(error: unknown): boolean {
   if (
@@ -17,7 +18,9 @@ export function isNatsOutage(error: unknown): boolean {
     error instanceof ClosedConnectionError ||
     error instanceof DrainingConnectionError ||
     error instanceof TimeoutError ||
-    error instanceof NoRespondersError
+    error instanceof NoRespondersError ||
+    // What the log's own readers throw when NATS stops answering them (following.ts).
+    error instanceof LogUnavailableError
   )
     return true;
   if (error instanceof RequestError) return error.isNoResponders() || isNatsOutage(error.cause);
