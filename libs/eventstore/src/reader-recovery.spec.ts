@@ -71,6 +71,23 @@ describe('readers of the log when nats-server is killed and restarted', () => {
     await Promise.all(acks);
   }
 
+  /** Appends a class event from another client once the server answers, retried while JetStream is still starting. */
+  async function appendOnceAnswering(sessionId: string) {
+    const publisher = await EventStore.open(await connect({ servers: server.url }));
+    writer = publisher;
+    return eventually(
+      async () => {
+        const result = await publisher.append(`tk.session.${sessionId}`, [started(sessionId)], {
+          expected: 'any',
+        });
+        return result.ok ? result : undefined;
+      },
+      'an append after the restart',
+      30_000,
+      100,
+    );
+  }
+
   it('a tail resumes within seconds of NATS answering, skipping and doubling nothing', async () => {
     const handled: number[] = [];
     // The bulk messages below are not events: they reach onInvalid, which counts as handled here.
@@ -98,19 +115,7 @@ describe('readers of the log when nats-server is killed and restarted', () => {
     await server.start();
     const answering = Date.now();
 
-    // Published by another client once the server answers.
-    const publisher = await EventStore.open(await connect({ servers: server.url }));
-    writer = publisher;
-    // Retried until JetStream takes it, as a writer does while JetStream is still starting.
-    const appended = await eventually(
-      async () => {
-        const result = await publisher.append('tk.session.s1', [started('s1')], { expected: 'any' });
-        return result.ok ? result : undefined;
-      },
-      'an append after the restart',
-      30_000,
-      100,
-    );
+    const appended = await appendOnceAnswering('s1');
     await eventually(
       () => (handled.includes(appended.version) ? true : undefined),
       'the tail to handle the event appended after the restart',
@@ -156,18 +161,7 @@ describe('readers of the log when nats-server is killed and restarted', () => {
     await server.start();
     const answering = Date.now();
 
-    const publisher = await EventStore.open(await connect({ servers: server.url }));
-    writer = publisher;
-    // Retried until JetStream takes it, as a writer does while JetStream is still starting.
-    const appended = await eventually(
-      async () => {
-        const result = await publisher.append('tk.session.s2', [started('s2')], { expected: 'any' });
-        return result.ok ? result : undefined;
-      },
-      'an append after the restart',
-      30_000,
-      100,
-    );
+    const appended = await appendOnceAnswering('s2');
     await eventually(
       () => (projecting.position >= appended.version ? true : undefined),
       'the projection to apply the event appended after the restart',
