@@ -1,4 +1,4 @@
-// Alerts of one athlete (DOMAIN.md, live status): a condition alerts when it
+// Alerts of one athlete (docs/domain.md, live status): a condition alerts when it
 // begins, and the same alert for the same athlete goes out at most once a
 // minute, however often the condition comes and goes.
 import type { AlertKind, RecordedSample } from '#contracts';

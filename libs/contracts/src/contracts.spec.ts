@@ -20,7 +20,7 @@ import {
   hrmValuesCompact,
 } from './index.js';
 
-// The example of ARCHITECTURE.md, contract 1.
+// The example of contract 1 (docs/contracts/gateway.md).
 const example = {
   gatewayId: 'gw-1',
   seq: 1042,

@@ -27,7 +27,7 @@ export const participantProfile = {
   displayName: z.string().min(1).max(80),
   deviceId: z.string().min(1).max(128).nullable(),
   maxHr: heartRate,
-  /** True when max HR came from neither an override nor a usable age (DOMAIN.md: 185 assumed). */
+  /** True when max HR came from neither an override nor a usable age (docs/domain.md: 185 assumed). */
   maxHrAssumed: z.boolean(),
   restingHr: heartRate.nullable(),
   zoneThresholds,
@@ -56,7 +56,7 @@ export const sessionStarted = event('session.started', { sessionId: entityId, st
 export const sessionEnded = event('session.ended', { sessionId: entityId, endedAt: epochMs });
 
 /**
- * Adaptive max HR (DOMAIN.md): the athlete stayed above their max for 30 s, so
+ * Adaptive max HR (docs/domain.md): the athlete stayed above their max for 30 s, so
  * ingest raised it. `at` is the timestamp of the sample that completed the
  * 30 s; samples from then on carry the new max. A raise whose `previousMaxHr`
  * is not the participant's max when it is applied (two ingest instances saw

@@ -147,7 +147,7 @@ export function decodeCompactValues({ rows, ...frame }: HrmValuesCompact): HrmVa
 export const sessionState = z.object({ sessionId: entityId, status: sessionStatus });
 export type SessionState = z.infer<typeof sessionState>;
 
-/** Alert kinds (DOMAIN.md, live status): debounced to once a minute per athlete and kind. */
+/** Alert kinds (docs/domain.md, live status): debounced to once a minute per athlete and kind. */
 export const alertKind = z.enum(['low-battery', 'no-contact', 'stale', 'disconnected', 'max-hr-raised']);
 export type AlertKind = z.infer<typeof alertKind>;
 

@@ -1,4 +1,4 @@
-// The interval timer (DOMAIN.md): programs as a coach writes them (a preset or
+// The interval timer (docs/domain.md): programs as a coach writes them (a preset or
 // custom segments), the normalized program the log keeps, and the `timer:state`
 // payload of contract 2, which the REST routes answer too.
 import { z } from 'zod';

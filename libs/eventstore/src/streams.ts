@@ -7,7 +7,7 @@ const HOUR_NS = 3600 * SECOND_NS;
 
 export type StreamDefinition = Pick<StreamConfig, 'name' | 'subjects'> & Partial<StreamConfig>;
 
-/** The streams of ARCHITECTURE.md's event log. */
+/** The streams of the event log (docs/architecture.md, The event log). */
 export const defaultStreams: StreamDefinition[] = [
   {
     name: streams.ingress.name,

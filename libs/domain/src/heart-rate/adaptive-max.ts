@@ -1,4 +1,4 @@
-// Adaptive max HR (DOMAIN.md): an athlete who stays above their max HR for
+// Adaptive max HR (docs/domain.md): an athlete who stays above their max HR for
 // 30 s in a row has a higher max than the one assumed. The max is raised by
 // the excess they sustained (the lowest reading of those 30 s above the max),
 // at most 10 bpm a step, and zones follow the new max from then on.

@@ -1,4 +1,4 @@
-// Max heart rate (DOMAIN.md): the athlete's own value, else the studio's formula
+// Max heart rate (docs/domain.md): the athlete's own value, else the studio's formula
 // on the age at the class date, else 185 bpm flagged as an assumption.
 import type { MaxHrFormula, Sex } from '#contracts';
 

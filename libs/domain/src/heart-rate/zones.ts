@@ -1,4 +1,4 @@
-// Heart-rate zones (DOMAIN.md): zone 0 lies below zone 1; zones 1..5 start at
+// Heart-rate zones (docs/domain.md): zone 0 lies below zone 1; zones 1..5 start at
 // five thresholds, each a percentage of max HR or of heart-rate reserve.
 import { zonePercentages, type ZoneModel, type ZoneRule } from '#contracts';
 
