@@ -121,7 +121,7 @@ describe('GET /sessions and PATCH /members/:id', () => {
       ['status=paused', ['status']],
       ['from=yesterday', ['from']],
       ['from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z', ['to']],
-      ['page=2', ['(root)']],
+      ['page=2', ['page']],
     ];
     for (const [query, fields] of bad) {
       const response = await stack.api('GET', `/api/v1/sessions?studioId=${studioA}&${query}`);

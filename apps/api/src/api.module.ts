@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import type { Db } from '#db';
@@ -8,7 +8,10 @@ import { HealthController, Metrics, TokenVerifier, healthProviders } from '#plat
 import { AuthGuard } from './auth/auth.guard.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
 import { HistoryController } from './history/history.controller.js';
+import { HomeController } from './http/home.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
+import { RouteContractInterceptor } from './http/route-contract.interceptor.js';
+import { ServedRoutes } from './http/served-routes.js';
 import { ProjectionFailuresController } from './operations/projection-failures.controller.js';
 import { Projector } from './projections/projector.js';
 import { SessionCommands } from './sessions/session-commands.js';
@@ -48,6 +51,7 @@ export const apiControllers = [
   SpotifyController,
   ProjectionFailuresController,
   DocsController,
+  HomeController,
 ];
 
 @Module({})
@@ -77,6 +81,8 @@ export class ApiModule {
         { provide: TokenVerifier, useValue: new TokenVerifier(db, adminToken) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: RouteContractInterceptor },
+        ServedRoutes,
         Projector,
         SessionCommands,
         TimerCommands,

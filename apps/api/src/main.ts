@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { apiEnv, loadEnv } from '#config';
 import { createDb } from '#db';
 import { DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
 import { Metrics, connectNats, instanceName, nestLogger, serve, serviceLogger } from '#platform';
 import { ApiModule } from './api.module.js';
+import { useJsonBodies } from './http/json-body.js';
+import { requestLog } from './http/request-log.js';
 
 const env = loadEnv(apiEnv);
 const logger = serviceLogger('api', env.LOG_LEVEL);
@@ -12,6 +15,7 @@ const nats = await connectNats(env.NATS_URL, instanceName('api', env.HRM_INSTANC
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL);
+const metrics = new Metrics();
 const module = ApiModule.register({
   nats,
   store,
@@ -19,8 +23,14 @@ const module = ApiModule.register({
   studios: await StudioRegistry.open(nats),
   db,
   logger,
-  metrics: new Metrics(),
+  metrics,
   adminToken: env.HRM_ADMIN_TOKEN,
 });
-const app = await NestFactory.create(module, { logger: nestLogger(logger) });
+// Our own JSON parser (any JSON value, 100 kB), after the request log so that every answer is logged.
+const app = await NestFactory.create<NestExpressApplication>(module, {
+  logger: nestLogger(logger),
+  bodyParser: false,
+});
+app.use(requestLog(logger, metrics));
+useJsonBodies(app);
 await serve(app, env.API_PORT, logger, [() => nats.drain(), () => db.$disconnect()]);

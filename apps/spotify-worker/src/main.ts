@@ -15,9 +15,10 @@ const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 // Refreshes hold a connection while they wait for a studio's lock: a few more than 2.
 const db = createDb(env.DATABASE_URL, 5);
-const worker = await startSpotifyWorker(env, { nats, db, store, logger, instance });
+const metrics = new Metrics();
+const worker = await startSpotifyWorker(env, { nats, db, store, logger, instance, metrics });
 const app = await NestFactory.create(
-  SpotifyWorkerModule.register(nats, db, new Metrics(), () => store.readers),
+  SpotifyWorkerModule.register(nats, db, metrics, () => store.readers),
   {
     logger: nestLogger(logger),
   },

@@ -4,14 +4,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger, SpotifyWorkerEnv } from '#config';
 import type { Db } from '#db';
 import type { EventStore } from '#eventstore';
-import { isTokenActive } from '#platform';
+import { isTokenActive, type Metrics } from '#platform';
 import { PlaybackCommands } from './playback-commands.js';
 import { PlaybackPoller } from './playback/playback-poller.js';
 import { PollLeases } from './playback/poll-lease.js';
 import { SpotifyEvents } from './playback/spotify-events.js';
 import { StudioActivity } from './playback/studio-activity.js';
 import { SignIn } from './sign-in.js';
-import { SpotifyClient } from './spotify/spotify-client.js';
+import { SpotifyClient, type SpotifyCallObserver } from './spotify/spotify-client.js';
 import { SpotifyRpc } from './spotify-rpc.js';
 import { AccessTokens } from './tokens/access-tokens.js';
 import { PgTokenStore } from './tokens/token-store.js';
@@ -33,25 +33,62 @@ export interface RunningSpotifyWorker {
   stop(): Promise<void>;
 }
 
+/** The worker's /metrics: every call to Spotify by outcome, token refreshes, studios polled. */
+function spotifyMetrics(metrics: Metrics, poller: () => PlaybackPoller | null): SpotifyCallObserver {
+  const calls = metrics.counter(
+    'hrm_spotify_calls_total',
+    "Calls to Spotify's API and accounts service, by call and outcome (ok, or the failure's kind)",
+  );
+  const duration = metrics.histogram(
+    'hrm_spotify_call_duration_seconds',
+    'Time a call to Spotify took, by call',
+  );
+  const refreshes = metrics.counter(
+    'hrm_spotify_token_refreshes_total',
+    'Access token refreshes, by outcome (invalid-grant: the studio must sign in again)',
+  );
+  const polled = metrics.gauge(
+    'hrm_spotify_studios_polled',
+    'Studios this instance polls (it holds their lease)',
+  );
+  metrics.collect(() => polled(poller()?.studiosPolled ?? 0));
+  return (call, outcome, seconds) => {
+    calls({ call, outcome });
+    duration(seconds, { call });
+    if (call === 'refresh') refreshes({ outcome });
+  };
+}
+
 export async function startSpotifyWorker(
   config: SpotifyWorkerConfig,
-  deps: { nats: NatsConnection; db: Db; store: EventStore; logger: Logger; instance: string },
+  deps: {
+    nats: NatsConnection;
+    db: Db;
+    store: EventStore;
+    logger: Logger;
+    instance: string;
+    metrics?: Metrics;
+  },
 ): Promise<RunningSpotifyWorker> {
   const { nats, db, store, logger, instance } = deps;
+  let poller: PlaybackPoller | null = null;
+  const observe = deps.metrics ? spotifyMetrics(deps.metrics, () => poller) : undefined;
   const spotify =
     config.SPOTIFY_CLIENT_ID !== undefined && config.SPOTIFY_CLIENT_SECRET !== undefined
-      ? new SpotifyClient({
-          clientId: config.SPOTIFY_CLIENT_ID,
-          clientSecret: config.SPOTIFY_CLIENT_SECRET,
-          redirectUri: config.SPOTIFY_REDIRECT_URI,
-          accountsUrl: config.SPOTIFY_ACCOUNTS_URL,
-          apiUrl: config.SPOTIFY_API_URL,
-        })
+      ? new SpotifyClient(
+          {
+            clientId: config.SPOTIFY_CLIENT_ID,
+            clientSecret: config.SPOTIFY_CLIENT_SECRET,
+            redirectUri: config.SPOTIFY_REDIRECT_URI,
+            accountsUrl: config.SPOTIFY_ACCOUNTS_URL,
+            apiUrl: config.SPOTIFY_API_URL,
+          },
+          observe,
+        )
       : null;
   if (spotify === null) logger.warn('SPOTIFY_CLIENT_ID or SPOTIFY_CLIENT_SECRET unset: Spotify is off');
   const tokenStore = new PgTokenStore(db, config.HRM_SECRET_KEY);
   const events = new SpotifyEvents(store);
-  let poller: PlaybackPoller | null = null;
   const activity = new StudioActivity();
   const onNeedsAuth = async (studioId: string) => {
     logger.warn('spotify refused the refresh token: the studio must sign in again', { studioId });

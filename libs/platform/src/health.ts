@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { HealthReport } from '#contracts';
-import { Metrics } from './metrics.js';
+import { Metrics, registerProcessMetrics } from './metrics.js';
 
 /** A check's answer: up or not, and when not, why (shown in the /healthz body). */
 export type CheckResult = boolean | { up: boolean; reason?: string };
@@ -17,6 +17,7 @@ export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
 /** Providers a service module adds beside `HealthController`. */
 export function healthProviders(service: string, metrics: Metrics, checks: ReadinessCheck[]) {
+  registerProcessMetrics(metrics);
   return [
     { provide: SERVICE_NAME, useValue: service },
     { provide: READINESS_CHECKS, useValue: checks },
@@ -46,8 +47,8 @@ export class HealthController {
   @Get('metrics')
   @HttpCode(200)
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  metricsText(): string {
-    return this.metrics.render();
+  metricsText(): Promise<string> {
+    return this.metrics.scrape();
   }
 
   /** `{ status, service, checks: { name: 'up' | 'down' }, reasons? }`: reasons only for checks that are down. */

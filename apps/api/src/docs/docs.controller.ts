@@ -1,10 +1,9 @@
 // GET /api/docs (an HTML index, or the JSON with `Accept: application/json`) and
 // GET /api/docs/openapi.json. No token needed (auth.guard.ts lets /api/docs through).
-import { Controller, Get, Inject, Injectable, Req, Res, type OnModuleInit, type Type } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { Controller, Get, Inject, Injectable, Req, Res, type OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { ServedRoutes } from '../http/served-routes.js';
 import { openApiDocument, type OpenApiDocument } from './openapi.js';
-import { mappedRoutes } from './route-table.js';
 
 export const docsPath = '/api/docs';
 
@@ -13,15 +12,11 @@ export const docsPath = '/api/docs';
 export class OpenApi implements OnModuleInit {
   private built: OpenApiDocument | null = null;
 
-  constructor(@Inject(DiscoveryService) private readonly discovery: DiscoveryService) {}
+  constructor(@Inject(ServedRoutes) private readonly served: ServedRoutes) {}
 
   onModuleInit(): void {
-    const controllers = this.discovery
-      .getControllers()
-      .map((wrapper) => wrapper.metatype)
-      .filter((metatype): metatype is Type => typeof metatype === 'function');
     // Startup never fails on a schema JSON Schema cannot express; the tests insist on 'throw'.
-    this.built = openApiDocument(mappedRoutes(controllers), { unrepresentable: 'any' });
+    this.built = openApiDocument(this.served.routes, { unrepresentable: 'any' });
   }
 
   get document(): OpenApiDocument {

@@ -13,6 +13,7 @@ import { Metrics, healthProviders } from '#platform';
 import { apiControllers } from '../api.module.js';
 import { historyRoutes } from '../history/history.routes.js';
 import { routeContractOf, type RouteContract } from '../http/route.js';
+import { ServedRoutes, pathMatcher } from '../http/served-routes.js';
 import { Projector } from '../projections/projector.js';
 import { SessionCommands } from '../sessions/session-commands.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
@@ -89,6 +90,7 @@ describe('OpenAPI document', () => {
         { provide: Projector, useValue: {} },
         { provide: StudioRegistry, useValue: {} },
         ...healthProviders('api', new Metrics(), []),
+        ServedRoutes,
         OpenApi,
       ],
     })
@@ -115,6 +117,7 @@ describe('OpenAPI document', () => {
     expect(servedV1.length).toBeGreaterThan(20);
     expect([...documented].sort()).toEqual([...servedV1].sort());
     expect(served.filter((route) => !route.split(' ')[1]?.startsWith(documentedPrefix)).sort()).toEqual([
+      'GET /',
       'GET /api/docs',
       'GET /api/docs/openapi.json',
       'GET /healthz',
@@ -128,6 +131,43 @@ describe('OpenAPI document', () => {
       openApiDocument(mappedRoutes(apiControllers), { unrepresentable: 'any' }),
     );
     expect(app.get(OpenApi).document).toEqual(document);
+  });
+
+  it('gives every 201 a Location that the route declares, filled from its path or its answer', () => {
+    const routes = mappedRoutes(apiControllers);
+    const created = routes.filter((route) => route.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(5);
+    // Declared exactly where the answer is 201 (the interceptor sets it whenever the handler succeeds).
+    expect(routes.filter((route) => route.contract?.location !== undefined)).toEqual(created);
+    for (const route of created) {
+      const location = route.contract?.location ?? '';
+      const answer = route.contract?.response;
+      const fields = answer instanceof z.ZodObject ? Object.keys(answer.shape) : [];
+      for (const name of pathParams(location)) {
+        expect({
+          location,
+          name,
+          known: name in (route.contract?.params ?? {}) || fields.includes(name),
+        }).toEqual({ location, name, known: true });
+      }
+      // The URL is one the router serves (some method of it).
+      const example = location.replace(/:(\w+)/g, 'x_1');
+      expect({ location, served: routes.some((served) => pathMatcher(served.path).test(example)) }).toEqual({
+        location,
+        served: true,
+      });
+      const documented = document.paths[openApiPath(route.path)]?.[route.method]?.responses['201'];
+      expect(documented).toHaveProperty('headers.Location', { $ref: '#/components/headers/Location' });
+    }
+  });
+
+  it('knows which methods a path takes, for 405 and Allow', () => {
+    const served = app.get(ServedRoutes);
+    expect(served.methodsAt('/api/v1/studios/st_1')).toEqual(['GET', 'HEAD', 'PATCH']);
+    expect(served.methodsAt('/api/v1/studios')).toEqual(['POST']);
+    expect(served.methodsAt('/api/v1/sessions/s_1/export.csv')).toEqual(['GET', 'HEAD']);
+    expect(served.methodsAt('/api/v1/sessions/s_1/exportXcsv')).toEqual([]);
+    expect(served.methodsAt('/api/v1/nothing-here')).toEqual([]);
   });
 
   it('refuses a /api/v1 route without a contract', () => {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { problem } from '#contracts';
 import { ifMatchPattern } from '../http/errors.js';
+import { BODY_LIMIT_TEXT } from '../http/json-body.js';
 import type { RouteAccess, RouteContract } from '../http/route.js';
 import type { MappedRoute } from './route-table.js';
 
@@ -102,11 +103,24 @@ const accessText: Record<RouteAccess, string> = {
 };
 
 const problems = {
-  400: ['BadRequest', 'Bad body, query, path id or If-Match; `errors` lists each field at fault'],
+  400: [
+    'BadRequest',
+    'Bad body, query, path id or If-Match, or a query parameter the route does not take; ' +
+      '`errors` lists each field (or parameter) at fault',
+  ],
   401: ['Unauthorized', 'No valid bearer token'],
   403: ['Forbidden', "The token's role may not do this"],
   404: ['NotFound', 'No such resource, or one of another studio'],
   409: ['Conflict', "The class's (or its timer's) rules refuse the command; `type` is `urn:hrm:rule:<code>`"],
+  413: [
+    'ContentTooLarge',
+    `The body is larger than ${BODY_LIMIT_TEXT}; \`type\` is \`urn:hrm:http:body-too-large\``,
+  ],
+  415: [
+    'UnsupportedMediaType',
+    'The body is not sent as JSON (`Content-Type: application/json`, or `application/<x>+json`); ' +
+      '`type` is `urn:hrm:http:unsupported-media-type`',
+  ],
   412: [
     'PreconditionFailed',
     "If-Match does not match the class's (or, on timer routes, the timer's) version, or it changed meanwhile",
@@ -138,23 +152,28 @@ function queryParameters(query: z.ZodType, unrepresentable: OpenApiOptions['unre
 }
 
 function errorStatuses(contract: RouteContract): ProblemStatus[] {
-  const hasInput = [contract.params, contract.query, contract.body].some((part) => part !== undefined);
-  const statuses: ProblemStatus[] = [];
-  if (hasInput || contract.ifMatch) statuses.push(400);
+  // Every route refuses a query parameter it does not declare: 400 is always possible.
+  const statuses: ProblemStatus[] = [400];
   if (contract.access !== 'public') statuses.push(401);
   if (contract.access !== 'read' && contract.access !== 'public') statuses.push(403);
   if (contract.params !== undefined || contract.query !== undefined) statuses.push(404);
   if (contract.rules) statuses.push(409);
   if (contract.ifMatch) statuses.push(412);
+  if (contract.body !== undefined) statuses.push(413, 415);
   if (contract.unavailable) statuses.push(503);
   return statuses;
 }
 
 function successResponse(route: MappedRoute, contract: RouteContract, options: OpenApiOptions): Response {
-  const headers = contract.etag ? { ETag: { $ref: '#/components/headers/ETag' } } : undefined;
+  const headers = {
+    ...(contract.etag && { ETag: { $ref: '#/components/headers/ETag' } }),
+    ...(contract.location !== undefined && { Location: { $ref: '#/components/headers/Location' } }),
+  };
+  const withHeaders = Object.keys(headers).length > 0 ? { headers } : {};
+  const description = route.status === 201 ? 'Created: `Location` is its URL' : 'OK';
   if (contract.response !== undefined) {
     const schema = jsonSchema(contract.response, 'output', options.unrepresentable);
-    return { description: 'OK', ...(headers && { headers }), content: { 'application/json': { schema } } };
+    return { description, ...withHeaders, content: { 'application/json': { schema } } };
   }
   if (contract.produces !== undefined) {
     return {
@@ -163,7 +182,7 @@ function successResponse(route: MappedRoute, contract: RouteContract, options: O
     };
   }
   if (route.status === 302) return { description: 'Found: the `Location` header says where to go' };
-  return { description: route.status === 204 ? 'No content' : 'OK' };
+  return { description: route.status === 204 ? 'No content' : description, ...withHeaders };
 }
 
 function operation(route: MappedRoute, contract: RouteContract, options: OpenApiOptions): Operation {
@@ -240,7 +259,10 @@ export function openApiDocument(
       version: '1',
       description:
         'Operators and coaches: studios, athletes, straps, classes and their history ' +
-        '(docs/contracts/rest.md). Generated from the zod schemas that validate each request.',
+        '(docs/contracts/rest.md). Generated from the zod schemas that validate each request. ' +
+        `Bodies are JSON (\`Content-Type: application/json\`, else 415) of at most ${BODY_LIMIT_TEXT} (else 413). ` +
+        'A query parameter a route does not list answers 400. A method a path does not take answers 405 ' +
+        "with `Allow`; a 201 carries the new resource's URL in `Location`.",
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
@@ -269,6 +291,10 @@ export function openApiDocument(
       },
       headers: {
         ETag: { description: 'The class version (`"42"`), for If-Match', schema: { type: 'string' } },
+        Location: {
+          description: "The created resource's path, e.g. `/api/v1/studios/st_3kq9Yw1r8bXc2m4n`",
+          schema: { type: 'string' },
+        },
       },
     },
   };

@@ -29,9 +29,17 @@ export class OwnerRefusedError extends Error {
   }
 }
 
-/** Parses outside input with its contract schema, or fails with 400 and the fields at fault. */
+/** A body in a media type other than JSON, on a route that takes a JSON body (415). */
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = 'UnsupportedMediaTypeError';
+}
+
+/**
+ * Parses outside input with its contract schema, or fails with 400 and the fields at fault.
+ * No input at all (a request without a body) is `{}`; `null` is a JSON value like any other.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'body'): z.output<S> {
-  const result = schema.safeParse(input ?? {});
+  const result = schema.safeParse(input === undefined ? {} : input);
   if (result.success) return result.data;
   const fieldErrors = result.error.issues.map((issue) => ({
     path: issue.path.length > 0 ? issue.path.join('.') : '(root)',

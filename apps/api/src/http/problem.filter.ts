@@ -1,11 +1,13 @@
 // Every error as application/problem+json (RFC 9457), mapped in one place:
-// bad input 400 with field errors, rule broken 409, stale If-Match 412, the
-// database unreachable 503 with Retry-After (it passes by itself).
+// bad input 400 with field errors, a wrong method 405 with Allow, a body too
+// large 413 or not JSON 415, rule broken 409, stale If-Match 412, the database
+// unreachable 503 with Retry-After (it passes by itself).
 import {
   Catch,
   HttpException,
   HttpStatus,
   Inject,
+  NotFoundException,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
@@ -16,7 +18,15 @@ import { describeDbError } from '#db';
 import { isNatsOutage } from '#eventstore';
 import { SessionRuleError, TimerRuleError } from '#domain';
 import { LOGGER } from '../tokens.js';
-import { BadInputError, OwnerRefusedError, PreconditionFailedError } from './errors.js';
+import {
+  BadInputError,
+  OwnerRefusedError,
+  PreconditionFailedError,
+  UnsupportedMediaTypeError,
+} from './errors.js';
+import { BODY_LIMIT_TEXT } from './json-body.js';
+import { UNMATCHED_ROUTE, routeTemplate } from './request-log.js';
+import { ServedRoutes } from './served-routes.js';
 
 /** Seconds a client should wait before asking again while the database or the log is unreachable. */
 export const OUTAGE_RETRY_AFTER_S = 5;
@@ -51,6 +61,19 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+function methodNotAllowed(request: Request, allowed: string[]): Problem {
+  return {
+    type: 'urn:hrm:http:method-not-allowed',
+    title: titles[405] ?? '',
+    status: 405,
+    detail: `${request.method} is not allowed on ${request.path}; it takes ${allowed.join(', ')}`,
+  };
+}
+
+function unsupportedMediaType(detail: string): Problem {
+  return { type: 'urn:hrm:http:unsupported-media-type', title: titles[415] ?? '', status: 415, detail };
+}
+
 /** One warning line per this many ms of an outage, not one per request. */
 const OUTAGE_WARNING_INTERVAL_MS = 10_000;
 
@@ -59,13 +82,18 @@ export class ProblemFilter implements ExceptionFilter {
   private lastOutageWarning = 0;
   private outageAnswers = 0;
 
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ServedRoutes) private readonly served: ServedRoutes,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = this.toProblem(exception);
+    const allowed = this.methodsElsewhere(exception, request);
+    const problem = allowed.length > 0 ? methodNotAllowed(request, allowed) : this.toProblem(exception);
+    if (allowed.length > 0) response.setHeader('Allow', allowed.join(', '));
     if (problem === databaseUnavailable || problem === logUnavailable) {
       this.warnOfOutage(problem === databaseUnavailable ? 'database' : 'event log', request.path, exception);
       response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_S));
@@ -76,6 +104,12 @@ export class ProblemFilter implements ExceptionFilter {
       .status(problem.status)
       .type('application/problem+json')
       .json({ ...problem, instance: request.path });
+  }
+
+  /** No route took the request, but some route has its path: the methods that path takes. */
+  private methodsElsewhere(exception: unknown, request: Request): string[] {
+    if (!(exception instanceof NotFoundException) || routeTemplate(request) !== UNMATCHED_ROUTE) return [];
+    return this.served.methodsAt(request.path);
   }
 
   private warnOfOutage(what: string, path: string, exception: unknown): void {
@@ -119,11 +153,22 @@ export class ProblemFilter implements ExceptionFilter {
         detail: exception.message,
       };
     }
+    if (exception instanceof UnsupportedMediaTypeError) return unsupportedMediaType(exception.message);
     if (exception instanceof PreconditionFailedError) {
       return { type: 'about:blank', title: titles[412] ?? '', status: 412, detail: exception.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // From the body parser: past the limit, or JSON in a charset it cannot read.
+      if (status === 413) {
+        return {
+          type: 'urn:hrm:http:body-too-large',
+          title: titles[413] ?? '',
+          status,
+          detail: `the body is larger than ${BODY_LIMIT_TEXT}, the most this API reads`,
+        };
+      }
+      if (status === 415) return unsupportedMediaType(exception.message);
       const response = exception.getResponse();
       const detail = typeof response === 'string' ? response : exception.message;
       return { type: 'about:blank', title: titles[status] ?? 'Error', status, detail };

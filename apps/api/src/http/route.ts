@@ -16,11 +16,19 @@ export interface RouteSpec {
   access: RouteAccess;
   /** One schema per `:param` of the path. */
   params?: Readonly<Record<string, z.ZodType>>;
-  /** An object schema: each property is a query parameter. */
-  query?: z.ZodType;
+  /**
+   * An object schema: each property is a query parameter. Any other parameter is refused (400)
+   * before the handler runs, and so is every parameter of a route without `query`.
+   */
+  query?: z.ZodObject;
   body?: z.ZodType;
   /** The JSON answer on success; absent when the answer has no body (204) or is `produces`. */
   response?: z.ZodType;
+  /**
+   * The created resource's path, for the `Location` of a 201: each `:name` is the request's path
+   * parameter of that name, else the answer's field (`/api/v1/studios/:studioId/tokens/:id`).
+   */
+  location?: string;
   /** A success answer that is not JSON. */
   produces?: { mediaType: string; description: string };
   /** Answers `ETag: "<version>"`. */
@@ -63,7 +71,7 @@ export function parseBody<S extends z.ZodType>(route: { body: S }, body: unknown
   return parseInput(route.body, body);
 }
 
-export function parseQuery<S extends z.ZodType>(route: { query: S }, query: unknown): z.output<S> {
+export function parseQuery<S extends z.ZodObject>(route: { query: S }, query: unknown): z.output<S> {
   return parseInput(route.query, query, 'query');
 }
 

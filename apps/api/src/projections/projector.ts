@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '#config';
 import type { Db } from '#db';
-import { EventStore, ProjectionRunner, type ReplayResult } from '#eventstore';
+import { EventStore, ProjectionRunner, type Projection, type ReplayResult } from '#eventstore';
 import { Metrics } from '#platform';
 import { DB, LOGGER } from '../tokens.js';
 import { heartRateProjection } from './heart-rate.projection.js';
@@ -14,7 +14,7 @@ export class Projector implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly heartRate: ProjectionRunner;
 
   constructor(
-    @Inject(EventStore) store: EventStore,
+    @Inject(EventStore) private readonly store: EventStore,
     @Inject(DB) db: Db,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(Metrics) metrics: Metrics,
@@ -25,6 +25,35 @@ export class Projector implements OnApplicationBootstrap, OnApplicationShutdown 
     this.heartRate = new ProjectionRunner(store, db, heartRateProjection, logger, {
       batchSize: 100,
       metrics,
+    });
+    this.measure(metrics, [
+      [sessionsProjection, this.sessions],
+      [heartRateProjection, this.heartRate],
+    ]);
+  }
+
+  /** At each scrape: how far each projection has applied the log, and how far behind its head it is. */
+  private measure(metrics: Metrics, runners: Array<[Projection, ProjectionRunner]>): void {
+    const position = metrics.gauge(
+      'hrm_projection_position_seq',
+      "Log sequence of the last event the projection applied (this instance's view of its checkpoint)",
+    );
+    const head = metrics.gauge(
+      'hrm_projection_log_head_seq',
+      "Log sequence of the last event on the projection's subjects",
+    );
+    const lag = metrics.gauge(
+      'hrm_projection_lag_seq',
+      "Log sequences between the last event on the projection's subjects and the last it applied; 0 when caught up",
+    );
+    metrics.collect(async () => {
+      for (const [projection, runner] of runners) {
+        const labels = { projection: projection.name };
+        position(runner.position, labels);
+        const last = await this.store.lastSequenceOf(projection.stream, projection.filterSubject);
+        head(last, labels);
+        lag(Math.max(0, last - runner.position), labels);
+      }
     });
   }
 

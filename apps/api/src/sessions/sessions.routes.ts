@@ -24,6 +24,7 @@ export const sessionRoutes = {
     body: createSessionBody,
     response: sessionView,
     etag: true,
+    location: '/api/v1/sessions/:id',
   }),
   get: sessionRoute({
     summary: 'Read a class with its roster',
@@ -39,6 +40,7 @@ export const sessionRoutes = {
     body: addParticipantBody,
     response: participantAdded,
     etag: true,
+    location: '/api/v1/sessions/:sessionId/participants/:participantId',
   }),
   removeParticipant: sessionRoute({
     summary: 'Remove a participant from the class',

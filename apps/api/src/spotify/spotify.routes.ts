@@ -7,7 +7,7 @@ const spotifyRoute = routesTagged('spotify');
 const studioPath = { studioId: entityId };
 
 /** What Spotify's redirect back carries: `code` and `state`, or `error` when the user declined. */
-export const spotifyCallbackQuery = z.object({
+export const spotifyCallbackQuery = z.strictObject({
   state: z.string().min(16).max(128),
   code: z.string().min(1).max(2048).optional(),
   error: z.string().max(200).optional(),

@@ -11,6 +11,7 @@ export const memberRoutes = {
     params: { studioId: entityId },
     body: createMemberBody,
     response: member,
+    location: '/api/v1/members/:id',
   }),
   list: memberRoute({
     summary: "The studio's athletes, by name",

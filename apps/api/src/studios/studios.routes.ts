@@ -21,6 +21,7 @@ export const studioRoutes = {
     access: 'admin',
     body: createStudioBody,
     response: studio,
+    location: '/api/v1/studios/:id',
   }),
   get: studioRoute({ summary: 'Read a studio', access: 'read', params: studioPath, response: studio }),
   update: studioRoute({
@@ -40,6 +41,7 @@ export const studioRoutes = {
     params: studioPath,
     body: createTokenBody,
     response: issuedToken,
+    location: '/api/v1/studios/:studioId/tokens/:id',
   }),
   listTokens: tokenRoute({
     summary: "The studio's tokens, newest first, never their secrets",

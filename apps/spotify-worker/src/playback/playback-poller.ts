@@ -53,6 +53,11 @@ export class PlaybackPoller {
     private readonly options: PollerOptions,
   ) {}
 
+  /** Studios whose lease this instance holds: the ones it polls. */
+  get studiosPolled(): number {
+    return this.held.size;
+  }
+
   start(): void {
     this.running = true;
     const tick = Math.min(250, this.options.fastMs);

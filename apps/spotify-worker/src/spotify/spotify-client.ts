@@ -114,9 +114,28 @@ function grantFrom(body: unknown): SpotifyResult<TokenGrant> {
 
 const done = (): SpotifyResult<void> => ({ ok: true, value: undefined });
 
+export type SpotifyCall = 'exchange-code' | 'refresh' | 'playback' | 'command';
+
+/** Told of every call to Spotify: which, how it ended (`ok` or the failure's kind), in how many seconds. */
+export type SpotifyCallObserver = (
+  call: SpotifyCall,
+  outcome: 'ok' | SpotifyFailure['kind'],
+  seconds: number,
+) => void;
+
 export class SpotifyClient {
-  constructor(private readonly credentials: SpotifyCredentials) {
+  constructor(
+    private readonly credentials: SpotifyCredentials,
+    private readonly observe: SpotifyCallObserver = () => undefined,
+  ) {
     useSpotifyHosts(credentials);
+  }
+
+  private async timed<T>(call: SpotifyCall, run: () => Promise<SpotifyResult<T>>): Promise<SpotifyResult<T>> {
+    const started = performance.now();
+    const answer = await run();
+    this.observe(call, answer.ok ? 'ok' : answer.error.kind, (performance.now() - started) / 1000);
+    return answer;
   }
 
   /** A fresh library instance per call: no token is shared between studios or calls. */
@@ -133,32 +152,38 @@ export class SpotifyClient {
   }
 
   exchangeCode(code: string): Promise<SpotifyResult<TokenGrant>> {
-    return attempt(
-      () => this.api().authorizationCodeGrant(code),
-      (response) => grantFrom(response.body),
+    return this.timed('exchange-code', () =>
+      attempt(
+        () => this.api().authorizationCodeGrant(code),
+        (response) => grantFrom(response.body),
+      ),
     );
   }
 
   refresh(refreshToken: string): Promise<SpotifyResult<TokenGrant>> {
     const api = this.api();
     api.setRefreshToken(refreshToken);
-    return attempt(
-      () => api.refreshAccessToken(),
-      (response) => grantFrom(response.body),
+    return this.timed('refresh', () =>
+      attempt(
+        () => api.refreshAccessToken(),
+        (response) => grantFrom(response.body),
+      ),
     );
   }
 
   /** null: nothing plays (204). */
   playback(accessToken: string): Promise<SpotifyResult<Playback | null>> {
-    return attempt(
-      () => this.api(accessToken).getMyCurrentPlaybackState(),
-      (response): SpotifyResult<Playback | null> => {
-        if (response.statusCode === 204) return { ok: true, value: null };
-        const parsed = playbackJson.safeParse(response.body);
-        if (!parsed.success)
-          return { ok: false, error: { kind: 'bad-response', message: 'player answer not understood' } };
-        return { ok: true, value: toPlayback(parsed.data) };
-      },
+    return this.timed('playback', () =>
+      attempt(
+        () => this.api(accessToken).getMyCurrentPlaybackState(),
+        (response): SpotifyResult<Playback | null> => {
+          if (response.statusCode === 204) return { ok: true, value: null };
+          const parsed = playbackJson.safeParse(response.body);
+          if (!parsed.success)
+            return { ok: false, error: { kind: 'bad-response', message: 'player answer not understood' } };
+          return { ok: true, value: toPlayback(parsed.data) };
+        },
+      ),
     );
   }
 
@@ -180,6 +205,6 @@ export class SpotifyClient {
           return api.transferMyPlayback([command.deviceId ?? ''], { play: true });
       }
     };
-    return attempt(call, done, true);
+    return this.timed('command', () => attempt(call, done, true));
   }
 }
