@@ -173,7 +173,11 @@ class Stack {
     return this.stopping;
   }
 
-  /** A second Ctrl-C: kill what is running, without waiting for clean shutdowns. */
+  /**
+   * A second Ctrl-C: kill what is running, without waiting for clean shutdowns,
+   * and end within 3 s whatever hangs (the launcher SIGKILLs this whole process
+   * group at 4 s, and our children die with us: tether.ts).
+   */
   force(): void {
     say('stack', 'forcing a stop');
     const killed = Promise.allSettled([
@@ -183,7 +187,7 @@ class Stack {
     ]);
     const exit = () => this.finish(this.exitCode === 0 ? 1 : this.exitCode);
     void killed.then(exit);
-    setTimeout(exit, 5000).unref();
+    setTimeout(exit, 3000).unref();
   }
 }
 
@@ -204,11 +208,11 @@ export async function supervise(env: StackEnv): Promise<number> {
     void stack.stop(1, 'stopping everything');
     setTimeout(() => stack.force(), 15_000).unref();
   });
-  try {
-    await stack.start();
-  } catch (error) {
+  // Not awaited: a start that hangs (a child that never answers) must not keep
+  // a stop, or a forced stop, from ending this process.
+  stack.start().catch((error: unknown) => {
     process.stderr.write(`npm start: ${messageOf(error)}\n`);
     void stack.stop(1, 'stopping what was started');
-  }
+  });
   return stack.finished;
 }
