@@ -122,6 +122,12 @@ export class Infra {
     this.databaseUrl = this.postgres.url(DATABASE_NAME);
   }
 
+  /** Where our Postgres keeps its cluster when that is not in the data directory (root, a 0700 checkout). */
+  get relocatedCluster(): { dir: string; link: string } | null {
+    const link = this.postgres?.clusterLink ?? null;
+    return this.postgres === null || link === null ? null : { dir: this.postgres.clusterDir, link };
+  }
+
   /** Postgres first (the services are gone by then), NATS last. `force` does not wait for a clean shutdown. */
   async stop(force = false): Promise<void> {
     const postgres = this.postgres;

@@ -69,6 +69,13 @@ class Stack {
     await this.run(infra.start());
     if (this.stopRequested) return;
     say('stack', `NATS and Postgres are up ${elapsed()}`);
+    const relocated = infra.relocatedCluster;
+    if (relocated !== null) {
+      say(
+        'stack',
+        `Postgres keeps its data in ${relocated.dir} (linked from ${relocated.link}): its user cannot enter this directory`,
+      );
+    }
     // The demo's music, unless a real Spotify app is configured.
     if (env.HRM_DEMO && env.SPOTIFY_CLIENT_ID === undefined) {
       this.spotify = await this.run(DemoSpotify.start(env.API_PORT).catch(() => null));
