@@ -175,7 +175,11 @@ export function placeCluster(
   }
   const real = fs.realpathSync(dataDir);
   const key = crypto.createHash('sha256').update(real).digest('hex').slice(0, 12);
-  const label = path.basename(path.dirname(real)).replace(/[^A-Za-z0-9_.-]/g, '_') || 'root';
+  // Named after the data directory's path (root-hrm-.data-postgres), so a person can tell whose it is.
+  const label = real
+    .replace(/[^A-Za-z0-9_.]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(-60);
   const dir = path.join(runtimeDir, 'clusters', `${label}-${key}`);
   try {
     publicDirectory(path.join(runtimeDir, 'clusters'));
