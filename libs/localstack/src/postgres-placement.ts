@@ -127,8 +127,13 @@ export function reachableBinaries(
       fs.cpSync(fs.realpathSync(binaries.home), staging, { recursive: true, verbatimSymlinks: true });
       fs.chmodSync(staging, 0o755);
       fs.writeFileSync(path.join(staging, '.complete'), `${binaries.version}\n`);
-      fs.rmSync(home, { recursive: true, force: true });
-      fs.renameSync(staging, home);
+      // Another start (npm test beside npm start) may have finished the same copy meanwhile.
+      if (fs.existsSync(complete)) fs.rmSync(staging, { recursive: true, force: true });
+      else {
+        // What an interrupted copy left.
+        fs.rmSync(home, { recursive: true, force: true });
+        fs.renameSync(staging, home);
+      }
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
