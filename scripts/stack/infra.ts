@@ -2,7 +2,13 @@
 // DATABASE_URL is set, else our own, with data under HRM_DATA_DIR and ports
 // of their own, started side by side.
 import path from 'node:path';
-import { LocalPostgres, NatsServer, NATS_SERVER_MISSING, natsServerBinary } from '#localstack';
+import {
+  LocalPostgres,
+  NatsServer,
+  NATS_SERVER_MISSING,
+  PostgresSetupError,
+  natsServerBinary,
+} from '#localstack';
 import { LogFile } from './log-file.js';
 import { PREFERRED_PORTS, choosePort, readPortMemory, writePortMemory } from './ports.js';
 
@@ -20,12 +26,19 @@ export class StartError extends Error {
   override readonly name = 'StartError';
 }
 
-/** What a failed start printed last, under the error. */
+/** nats-server's lines that say why it stopped ([FTL] fatal, [ERR] error). */
+const NATS_REASON = /\[(FTL|ERR)\]/;
+
+/**
+ * One line: what failed, why, and where its log is. A PostgresSetupError
+ * already says what to do; the log has nothing to add to it.
+ */
 function startFailure(what: string, error: unknown, log: LogFile): StartError {
+  if (error instanceof PostgresSetupError) return new StartError(error.message);
   const reason = error instanceof Error ? error.message : String(error || 'exited before it was ready');
-  const tail = log.lastLines().slice(-15);
-  const details = tail.length > 0 ? `\n  ${tail.join('\n  ')}` : '';
-  return new StartError(`${what} failed to start: ${reason} (log: ${log.file})${details}`);
+  const told = log.lastLines().filter((line) => NATS_REASON.test(line));
+  const why = told.length > 0 ? `${reason}: ${told[told.length - 1]?.trim() ?? ''}` : reason;
+  return new StartError(`${what} failed to start: ${why} (log: ${log.file})`);
 }
 
 export class Infra {
@@ -107,6 +120,12 @@ export class Infra {
       throw startFailure('Postgres', error, log);
     }
     this.databaseUrl = this.postgres.url(DATABASE_NAME);
+  }
+
+  /** Where our Postgres keeps its cluster when that is not in the data directory (root, a 0700 checkout). */
+  get relocatedCluster(): { dir: string; link: string } | null {
+    const link = this.postgres?.clusterLink ?? null;
+    return this.postgres === null || link === null ? null : { dir: this.postgres.clusterDir, link };
   }
 
   /** Postgres first (the services are gone by then), NATS last. `force` does not wait for a clean shutdown. */

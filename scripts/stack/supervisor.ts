@@ -13,7 +13,7 @@ import { ensureDemo } from './demo-setup.js';
 import { DemoSpotify } from './demo-spotify.js';
 import { DEMO_GATEWAY_ID } from './demo-state.js';
 import { Infra } from './infra.js';
-import { onStopSignals, takeOverSignals } from './launcher.js';
+import { onStopSignals } from './launcher.js';
 import { formatPrefixed } from './log-format.js';
 import { resolveSecretKey } from './secret-key.js';
 import { FIRST_APPS, OTHER_APPS, Services, servicePorts } from './services.js';
@@ -69,6 +69,13 @@ class Stack {
     await this.run(infra.start());
     if (this.stopRequested) return;
     say('stack', `NATS and Postgres are up ${elapsed()}`);
+    const relocated = infra.relocatedCluster;
+    if (relocated !== null) {
+      say(
+        'stack',
+        `Postgres keeps its data in ${relocated.dir} (linked from ${relocated.link}): its user cannot enter this directory`,
+      );
+    }
     // The demo's music, unless a real Spotify app is configured.
     if (env.HRM_DEMO && env.SPOTIFY_CLIENT_ID === undefined) {
       this.spotify = await this.run(DemoSpotify.start(env.API_PORT).catch(() => null));
@@ -173,7 +180,11 @@ class Stack {
     return this.stopping;
   }
 
-  /** A second Ctrl-C: kill what is running, without waiting for clean shutdowns. */
+  /**
+   * A second Ctrl-C: kill what is running, without waiting for clean shutdowns,
+   * and end within 3 s whatever hangs (the launcher SIGKILLs this whole process
+   * group at 4 s, and our children die with us: tether.ts).
+   */
   force(): void {
     say('stack', 'forcing a stop');
     const killed = Promise.allSettled([
@@ -183,13 +194,12 @@ class Stack {
     ]);
     const exit = () => this.finish(this.exitCode === 0 ? 1 : this.exitCode);
     void killed.then(exit);
-    setTimeout(exit, 5000).unref();
+    setTimeout(exit, 3000).unref();
   }
 }
 
 /** Runs the stack until it stops; resolves to the process's exit code. */
 export async function supervise(env: StackEnv): Promise<number> {
-  takeOverSignals();
   process.stdout.on('error', () => undefined);
   const stack = new Stack(env);
   onStopSignals(
@@ -204,11 +214,11 @@ export async function supervise(env: StackEnv): Promise<number> {
     void stack.stop(1, 'stopping everything');
     setTimeout(() => stack.force(), 15_000).unref();
   });
-  try {
-    await stack.start();
-  } catch (error) {
+  // Not awaited: a start that hangs (a child that never answers) must not keep
+  // a stop, or a forced stop, from ending this process.
+  stack.start().catch((error: unknown) => {
     process.stderr.write(`npm start: ${messageOf(error)}\n`);
     void stack.stop(1, 'stopping what was started');
-  }
+  });
   return stack.finished;
 }

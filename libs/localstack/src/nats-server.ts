@@ -1,7 +1,8 @@
 // A nats-server child process with JetStream, data on disk, its own port.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { freePort, isListening, waitUntil } from './ports.js';
+import { spawnTethered, stopChild } from './tether.js';
 
 export const NATS_SERVER_MISSING =
   'nats-server was not found on PATH: install it (Debian/Ubuntu: `sudo apt-get install nats-server`, ' +
@@ -53,7 +54,8 @@ export class NatsServer {
   async start(): Promise<void> {
     if (this.child !== null) return;
     fs.mkdirSync(this.options.dataDir, { recursive: true });
-    const child = spawn(
+    // Tethered: a test run or `npm start` that dies never leaves a nats-server behind.
+    const child = spawnTethered(
       this.binary,
       ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.options.dataDir],
       {
@@ -72,20 +74,27 @@ export class NatsServer {
       if (this.child === child) this.child = null;
     });
     this.child = child;
-    await waitUntil(async () => {
-      if (spawnError !== null) throw new Error(`cannot run ${this.binary}: ${String(spawnError)}`);
-      if (child.exitCode !== null) throw new Error(`nats-server exited with code ${child.exitCode}`);
-      return isListening(this.port);
-    }, `nats-server on port ${this.port}`);
+    try {
+      await waitUntil(async () => {
+        if (spawnError !== null) throw new Error(`cannot run ${this.binary}: ${spawnError.message}`);
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`nats-server exited (${child.signalCode ?? `code ${child.exitCode}`})`);
+        }
+        return isListening(this.port);
+      }, `nats-server on port ${this.port}`);
+    } catch (error) {
+      await stopChild(child, 'SIGKILL', 0);
+      this.child = null;
+      throw error;
+    }
   }
 
   /** Graceful stop (SIGTERM), or a crash (SIGKILL) when `kill` is set. */
   async stop(kill = false): Promise<void> {
     const child = this.child;
     if (child === null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(kill ? 'SIGKILL' : 'SIGTERM');
-    await exited;
+    // SIGKILL after 10 s: a stop always ends.
+    await stopChild(child, kill ? 'SIGKILL' : 'SIGTERM', 10_000);
     this.child = null;
   }
 

@@ -1,9 +1,10 @@
 // One of our services as a child process: started from the build, healthy
 // once GET /healthz answers 200, stopped with SIGTERM or killed with SIGKILL.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './migrate.js';
 import { waitUntil } from './ports.js';
+import { spawnTethered, stopChild } from './tether.js';
 
 export type AppName = 'api' | 'realtime' | 'ingest' | 'spotify-worker';
 
@@ -41,11 +42,15 @@ export class ServiceProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.child) return;
     const entry = path.join(repoRoot(), 'dist', 'apps', this.options.app, 'src', 'main.js');
-    const child = spawn(process.execPath, ['--enable-source-maps', ...(this.options.nodeArgs ?? []), entry], {
-      cwd: repoRoot(),
-      env: { ...process.env, ...this.options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnTethered(
+      process.execPath,
+      ['--enable-source-maps', ...(this.options.nodeArgs ?? []), entry],
+      {
+        cwd: repoRoot(),
+        env: { ...process.env, ...this.options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -57,10 +62,17 @@ export class ServiceProcess {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code, signal) => {
+    let ended = false;
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (ended) return;
+      ended = true;
       if (this.child === child) this.child = null;
       this.options.onExit?.(code, signal);
-    });
+    };
+    child.once('exit', end);
+    // A process that could not be started emits `error` and `close`, never `exit`.
+    child.once('error', (error) => this.output.push(`cannot run ${process.execPath}: ${error.message}`));
+    child.once('close', end);
     try {
       await waitUntil(
         async () => {
@@ -80,11 +92,7 @@ export class ServiceProcess {
   async stop(kill = false): Promise<void> {
     const child = this.child;
     if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(kill ? 'SIGKILL' : 'SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(child, kill ? 'SIGKILL' : 'SIGTERM', 10_000);
   }
 }
 

@@ -21,6 +21,8 @@ export function temporaryDirectory(prefix: string): string {
   return dir;
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
@@ -31,19 +33,35 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
   const root = temporaryDirectory('hrm-test');
   const givenNats = process.env.HRM_TEST_NATS_URL;
   const givenPostgres = process.env.HRM_TEST_DATABASE_URL;
-  const nats = givenNats ? null : await NatsServer.start({ dataDir: path.join(root, 'nats') });
-  const postgres = givenPostgres ? null : await LocalPostgres.start({ dataDir: path.join(root, 'pg') });
-  const postgresAdminUrl = givenPostgres ?? postgres?.url('postgres') ?? '';
-  const natsUrl = givenNats ?? nats?.url ?? '';
-  await recreateTemplate(postgresAdminUrl);
+  // Side by side; when one fails, the other is stopped before the error reaches Jest.
+  const [nats, postgres] = await Promise.allSettled([
+    givenNats ? null : NatsServer.start({ dataDir: path.join(root, 'nats') }),
+    givenPostgres ? null : LocalPostgres.start({ dataDir: path.join(root, 'pg') }),
+  ]);
+  const stop = async () => {
+    if (nats.status === 'fulfilled') await nats.value?.stop();
+    if (postgres.status === 'fulfilled') await postgres.value?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  };
+  if (nats.status === 'rejected' || postgres.status === 'rejected') {
+    await stop();
+    const reasons = [nats, postgres].flatMap((result) =>
+      result.status === 'rejected' ? [result.reason] : [],
+    );
+    throw new Error(`the test run's NATS and Postgres could not start: ${reasons.map(messageOf).join('; ')}`);
+  }
+  const postgresAdminUrl = givenPostgres ?? postgres.value?.url('postgres') ?? '';
+  const natsUrl = givenNats ?? nats.value?.url ?? '';
+  try {
+    await recreateTemplate(postgresAdminUrl);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     natsUrl,
     postgresAdminUrl,
-    async stop() {
-      await nats?.stop();
-      await postgres?.stop();
-      fs.rmSync(root, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 

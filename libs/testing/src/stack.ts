@@ -62,13 +62,46 @@ export async function startTestStack(
   { env: extraEnv = {}, ownPostgres = false }: TestStackOptions = {},
 ): Promise<TestStack> {
   const dir = temporaryDirectory('hrm-stack');
+  const parts: StackParts = { nats: null, postgres: null, services: new Map() };
+  const stop = async () => {
+    for (const service of parts.services.values()) await service.stop();
+    await parts.nats?.stop();
+    await parts.postgres?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    return await startParts(dir, parts, apps, extraEnv, ownPostgres, stop);
+  } catch (error) {
+    // A stack that fails to start leaves nothing running behind the failing test.
+    await stop();
+    throw error;
+  }
+}
+
+/** What a test stack has started so far (to stop it all should the start fail). */
+interface StackParts {
+  nats: NatsServer | null;
+  postgres: LocalPostgres | null;
+  services: Map<string, ServiceProcess>;
+}
+
+async function startParts(
+  dir: string,
+  parts: StackParts,
+  apps: AppName[],
+  extraEnv: Record<string, string>,
+  ownPostgres: boolean,
+  stop: () => Promise<void>,
+): Promise<TestStack> {
   const nats = await NatsServer.start({ dataDir: path.join(dir, 'nats') });
+  parts.nats = nats;
   const postgres = ownPostgres
     ? await LocalPostgres.start({ dataDir: path.join(dir, 'pg'), database: 'hrm' })
     : null;
+  parts.postgres = postgres;
+  const services = parts.services;
   const databaseUrl = postgres ? postgres.url('hrm') : await createTestDatabase('e2e');
   if (postgres) await migrateDatabase(databaseUrl);
-  const services = new Map<string, ServiceProcess>();
   const ports = new Map<AppName, number>();
   const counts = new Map<AppName, number>();
 
@@ -140,11 +173,6 @@ export async function startTestStack(
         headers: response.headers,
       };
     },
-    async stop() {
-      for (const service of services.values()) await service.stop();
-      await nats.stop();
-      await postgres?.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
