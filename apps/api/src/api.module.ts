@@ -9,6 +9,8 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
 import { HistoryController } from './history/history.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
+import { PlatformHealthController } from './operations/health.controller.js';
+import { PlatformHealthProbe } from './operations/platform-health.js';
 import { ProjectionFailuresController } from './operations/projection-failures.controller.js';
 import { Projector } from './projections/projector.js';
 import { SessionCommands } from './sessions/session-commands.js';
@@ -47,6 +49,7 @@ export const apiControllers = [
   HistoryController,
   SpotifyController,
   ProjectionFailuresController,
+  PlatformHealthController,
   DocsController,
 ];
 
@@ -78,6 +81,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         Projector,
+        PlatformHealthProbe,
         SessionCommands,
         TimerCommands,
         TimerResponder,

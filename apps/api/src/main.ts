@@ -8,7 +8,8 @@ import { ApiModule } from './api.module.js';
 
 const env = loadEnv(apiEnv);
 const logger = serviceLogger('api', env.LOG_LEVEL);
-const nats = await connectNats(env.NATS_URL, instanceName('api', env.HRM_INSTANCE), logger);
+const instance = instanceName('api', env.HRM_INSTANCE);
+const nats = await connectNats(env.NATS_URL, instance, logger);
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL);
@@ -23,4 +24,8 @@ const module = ApiModule.register({
   adminToken: env.HRM_ADMIN_TOKEN,
 });
 const app = await NestFactory.create(module, { logger: nestLogger(logger) });
-await serve(app, env.API_PORT, logger, [() => nats.drain(), () => db.$disconnect()]);
+await serve(app, env.API_PORT, logger, [() => nats.drain(), () => db.$disconnect()], {
+  nats,
+  service: 'api',
+  instance,
+});

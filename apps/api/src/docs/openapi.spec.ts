@@ -13,6 +13,7 @@ import { Metrics, healthProviders } from '#platform';
 import { apiControllers } from '../api.module.js';
 import { historyRoutes } from '../history/history.routes.js';
 import { routeContractOf, type RouteContract } from '../http/route.js';
+import { PlatformHealthProbe } from '../operations/platform-health.js';
 import { Projector } from '../projections/projector.js';
 import { SessionCommands } from '../sessions/session-commands.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
@@ -87,6 +88,7 @@ describe('OpenAPI document', () => {
         { provide: SessionCommands, useValue: {} },
         { provide: TimerCommands, useValue: {} },
         { provide: Projector, useValue: {} },
+        { provide: PlatformHealthProbe, useValue: {} },
         { provide: StudioRegistry, useValue: {} },
         ...healthProviders('api', new Metrics(), []),
         OpenApi,

@@ -1,11 +1,14 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '#config';
 import type { Db } from '#db';
-import { EventStore, ProjectionRunner, type ReplayResult } from '#eventstore';
+import { EventStore, ProjectionRunner, type Projection, type ReplayResult } from '#eventstore';
 import { Metrics } from '#platform';
 import { DB, LOGGER } from '../tokens.js';
 import { heartRateProjection } from './heart-rate.projection.js';
 import { sessionsProjection } from './sessions.projection.js';
+
+/** The API's projections: the admin health route shows each one's place in its stream. */
+export const apiProjections: readonly Projection[] = [sessionsProjection, heartRateProjection];
 
 /** Builds the API's read models from the log, in this process. */
 @Injectable()
