@@ -89,7 +89,9 @@ export function statusLines(health: PlatformHealth, apiUrl: string, colour: bool
     ),
     '',
     `${bold(colour, 'NATS')} ${paint(colour, stateColour[health.nats.status] ?? '', health.nats.status)}` +
-      (health.nats.server ? `  ${health.nats.server.name} ${health.nats.server.version}` : '') +
+      (health.nats.server
+        ? `  nats-server ${health.nats.server.version}${health.nats.server.name ? ` (${health.nats.server.name})` : ''}`
+        : '') +
       (health.nats.rttMs === null ? '' : `, round trip ${health.nats.rttMs} ms`) +
       (health.nats.reason ? `  (${health.nats.reason})` : ''),
   ];

@@ -111,7 +111,13 @@ export const natsHealth = z.object({
   status: partStatus,
   reason: z.string().optional(),
   /** The server the API is connected to. */
-  server: z.object({ version: z.string(), name: z.string() }).nullable(),
+  server: z
+    .object({
+      version: z.string(),
+      /** Its configured name; null when it has none (NATS then names it by its id). */
+      name: z.string().nullable(),
+    })
+    .nullable(),
   /** Round trip to the server, milliseconds. */
   rttMs: z.number().nonnegative().nullable(),
   streams: z.array(streamHealth),

@@ -103,7 +103,9 @@ export class PlatformHealthProbe {
 
   private async natsHealth(): Promise<NatsHealth> {
     const info = this.nats.info;
-    const server = info ? { version: info.version, name: info.server_name } : null;
+    const server = info
+      ? { version: info.version, name: info.server_name === info.server_id ? null : info.server_name }
+      : null;
     try {
       if (this.nats.isClosed()) throw new Error('the connection is closed');
       const rttMs = await within(this.nats.rtt());
