@@ -75,7 +75,7 @@ export function bannerLines(info: BannerInfo, colour: boolean): string[] {
     row('Postgres', maskPassword(info.databaseUrl)),
     row('Operator token', tokenLine(info)),
     row('Data and logs', `${info.dataDir}  (logs in ${info.dataDir}/logs)`),
-    bold(colour, 'Services (npm run status: all of them, NATS, Postgres and the projections in one table)'),
+    bold(colour, 'Services (npm run status: their health, NATS, Postgres, projections)'),
     ...BANNER_SERVICES.map((app) => row(app, `port ${ports[app]}  health ${healthUrl(ports[app])}`)),
   ];
   const demo = info.demo;
