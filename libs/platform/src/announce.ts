@@ -58,9 +58,14 @@ export interface AnnouncerOptions {
   heartbeatMs?: number;
 }
 
+/** How long a stop waits for a beat in flight (its health checks may wait on an outage). */
+const STOP_WAIT_MS = 2_000;
+
 export class InstanceAnnouncer {
   private timer: NodeJS.Timeout | null = null;
-  private beating: Promise<void> = Promise.resolve();
+  /** The beat in flight, if any: a slow one is not overlapped by the next. */
+  private beating: Promise<void> | null = null;
+  private stopped = false;
   private failing = false;
   private readonly key: string;
   private readonly identity: Omit<InstanceAnnouncement, 'at' | 'health'>;
@@ -87,7 +92,7 @@ export class InstanceAnnouncer {
     const announcer = new InstanceAnnouncer(await openInstanceRegistry(connection), options);
     await announcer.beat();
     announcer.timer = setInterval(() => {
-      announcer.beating = announcer.beat();
+      announcer.beating ??= announcer.beat().finally(() => (announcer.beating = null));
     }, options.heartbeatMs ?? instanceRegistry.heartbeatMs);
     announcer.timer.unref();
     return announcer;
@@ -100,6 +105,8 @@ export class InstanceAnnouncer {
         at: Date.now(),
         health: await this.options.report(),
       });
+      // A beat that was under way when the instance stopped must not announce it again.
+      if (this.stopped) return;
       await this.kv.put(this.key, JSON.stringify(announcement));
       if (this.failing) this.options.logger.info('announcing this instance again');
       this.failing = false;
@@ -112,9 +119,15 @@ export class InstanceAnnouncer {
 
   /** Leaves the registry: a stopped instance is gone, not silent. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.beating;
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.beating,
+      new Promise<void>((resolve) => (waited = setTimeout(resolve, STOP_WAIT_MS))),
+    ]);
+    clearTimeout(waited);
     await this.kv.delete(this.key).catch((error: unknown) => {
       this.options.logger.warn('cannot remove this instance from the registry', { error });
     });
