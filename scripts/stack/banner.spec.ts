@@ -2,8 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { bannerLines, maskPassword, watchSnippet, type BannerInfo } from './banner.js';
 
 const info: BannerInfo = {
-  apiPort: 3000,
-  realtimePort: 3001,
+  ports: { api: 3000, realtime: 3001, ingest: 3002, 'spotify-worker': 3003 },
   natsUrl: 'nats://127.0.0.1:14222',
   databaseUrl: 'postgresql://postgres:s3cret@127.0.0.1:15432/hrm',
   adminToken: 'hrm_admin_0123456789abcdef0123456789abcdef',
@@ -38,6 +37,21 @@ describe('banner', () => {
     expect(text).toContain(info.adminToken);
     expect(text).toContain('s_1');
     expect(text).toContain('Ctrl-C');
+  });
+
+  it('lists every service with its port and health URL, and points to npm run status', () => {
+    const lines = bannerLines(
+      { ...info, ports: { api: 4000, realtime: 4001, ingest: 4002, 'spotify-worker': 4003 } },
+      false,
+    );
+    const services = lines.filter((line) => /^ {2}\S+ +port \d+ +health /.test(line));
+    expect(services).toEqual([
+      '  api             port 4000  health http://localhost:4000/healthz',
+      '  realtime        port 4001  health http://localhost:4001/healthz',
+      '  ingest          port 4002  health http://localhost:4002/healthz',
+      '  spotify-worker  port 4003  health http://localhost:4003/healthz',
+    ]);
+    expect(lines.join('\n')).toContain('npm run status');
   });
 
   it("labels the demo's music as a fake Spotify, and says nothing of music without it", () => {

@@ -1,11 +1,16 @@
 // The few lines `npm start` prints once the stack is healthy: where everything
-// is, the operator token, the demo class and how to watch it, how to stop.
+// is, each service's port and health URL, the operator token, the demo class
+// and how to watch it, how to stop.
+import type { AppName } from '#localstack';
 import { bold } from './log-format.js';
 import type { AdminTokenSource } from './admin-token.js';
 
+/** In the order the banner lists them. */
+export const BANNER_SERVICES: readonly AppName[] = ['api', 'realtime', 'ingest', 'spotify-worker'];
+
 export interface BannerInfo {
-  apiPort: number;
-  realtimePort: number;
+  /** Each service's port. */
+  ports: Readonly<Record<AppName, number>>;
   natsUrl: string;
   databaseUrl: string;
   adminToken: string;
@@ -40,6 +45,7 @@ export function maskPassword(url: string): string {
 }
 
 export const realtimeUrl = (port: number) => `http://localhost:${port}/live`;
+export const healthUrl = (port: number) => `http://localhost:${port}/healthz`;
 
 /** One line a user can paste to see the demo class's values arrive. */
 export function watchSnippet(realtimePort: number, token: string, sessionId: string): string {
@@ -58,16 +64,19 @@ function tokenLine(info: BannerInfo): string {
 export function bannerLines(info: BannerInfo, colour: boolean): string[] {
   const row = (label: string, value: string) => `  ${label.padEnd(15)} ${value}`;
   const rule = '─'.repeat(72);
+  const { ports } = info;
   const lines = [
     rule,
     bold(colour, `HRM stack is up (${(info.startedInMs / 1000).toFixed(1)} s)`),
-    row('API', `http://localhost:${info.apiPort}/api/v1`),
-    row('API docs', `http://localhost:${info.apiPort}/api/docs  (OpenAPI 3.1, no token needed)`),
-    row('Realtime', `${realtimeUrl(info.realtimePort)}  (Socket.IO namespace /live)`),
+    row('API', `http://localhost:${ports.api}/api/v1`),
+    row('API docs', `http://localhost:${ports.api}/api/docs  (OpenAPI 3.1, no token needed)`),
+    row('Realtime', `${realtimeUrl(ports.realtime)}  (Socket.IO namespace /live)`),
     row('NATS', info.natsUrl),
     row('Postgres', maskPassword(info.databaseUrl)),
     row('Operator token', tokenLine(info)),
     row('Data and logs', `${info.dataDir}  (logs in ${info.dataDir}/logs)`),
+    bold(colour, 'Services (npm run status: their health, NATS, Postgres, projections)'),
+    ...BANNER_SERVICES.map((app) => row(app, `port ${ports[app]}  health ${healthUrl(ports[app])}`)),
   ];
   const demo = info.demo;
   if (demo !== null) {
@@ -76,7 +85,7 @@ export function bannerLines(info: BannerInfo, colour: boolean): string[] {
       row('Studio', demo.studioId),
       row('Class', `${demo.sessionId}  (live, ${demo.reused ? 'reused' : 'new'})`),
       row('Gateway', `${demo.gatewayId}, 12 straps on ${demo.subject}`),
-      row('Watch it', watchSnippet(info.realtimePort, demo.displayToken, demo.sessionId)),
+      row('Watch it', watchSnippet(ports.realtime, demo.displayToken, demo.sessionId)),
     );
     if (info.demoSpotifyUrl)
       lines.push(

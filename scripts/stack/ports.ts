@@ -17,7 +17,12 @@ export const STANDARD_PORTS: readonly number[] = [4222, 5432, 6222, 8222];
 
 const port = z.int().min(1024).max(65535);
 
-export const portMemory = z.looseObject({ nats: port.optional(), postgres: port.optional() });
+export const portMemory = z.looseObject({
+  nats: port.optional(),
+  postgres: port.optional(),
+  /** The API's port of the last start, for `npm run status` (scripts/stack/status-report.ts). */
+  api: z.int().min(1).max(65535).optional(),
+});
 export type PortMemory = z.infer<typeof portMemory>;
 
 export const readPortMemory = (dataDir: string): PortMemory =>

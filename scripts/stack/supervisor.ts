@@ -15,6 +15,7 @@ import { DEMO_GATEWAY_ID } from './demo-state.js';
 import { Infra } from './infra.js';
 import { onStopSignals } from './launcher.js';
 import { formatPrefixed } from './log-format.js';
+import { readPortMemory, writePortMemory } from './ports.js';
 import { resolveSecretKey } from './secret-key.js';
 import { FIRST_APPS, OTHER_APPS, Services, servicePorts } from './services.js';
 
@@ -68,6 +69,7 @@ class Stack {
     this.infra = infra;
     await this.run(infra.start());
     if (this.stopRequested) return;
+    writePortMemory(this.dataDir, { ...readPortMemory(this.dataDir), api: ports.api });
     say('stack', `NATS and Postgres are up ${elapsed()}`);
     const relocated = infra.relocatedCluster;
     if (relocated !== null) {
@@ -119,8 +121,7 @@ class Stack {
     if (this.stopRequested) return;
     const banner = bannerLines(
       {
-        apiPort: env.API_PORT,
-        realtimePort: env.REALTIME_PORT,
+        ports,
         natsUrl: infra.natsUrl,
         databaseUrl: infra.databaseUrl,
         adminToken: adminToken.token,

@@ -12,6 +12,8 @@ import { HomeController } from './http/home.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { RouteContractInterceptor } from './http/route-contract.interceptor.js';
 import { ServedRoutes } from './http/served-routes.js';
+import { PlatformHealthController } from './operations/health.controller.js';
+import { PlatformHealthProbe } from './operations/platform-health.js';
 import { ProjectionFailuresController } from './operations/projection-failures.controller.js';
 import { Projector } from './projections/projector.js';
 import { SessionCommands } from './sessions/session-commands.js';
@@ -50,6 +52,7 @@ export const apiControllers = [
   HistoryController,
   SpotifyController,
   ProjectionFailuresController,
+  PlatformHealthController,
   DocsController,
   HomeController,
 ];
@@ -84,6 +87,7 @@ export class ApiModule {
         { provide: APP_INTERCEPTOR, useClass: RouteContractInterceptor },
         ServedRoutes,
         Projector,
+        PlatformHealthProbe,
         SessionCommands,
         TimerCommands,
         TimerResponder,

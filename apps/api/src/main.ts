@@ -11,7 +11,8 @@ import { requestLog } from './http/request-log.js';
 
 const env = loadEnv(apiEnv);
 const logger = serviceLogger('api', env.LOG_LEVEL);
-const nats = await connectNats(env.NATS_URL, instanceName('api', env.HRM_INSTANCE), logger);
+const instance = instanceName('api', env.HRM_INSTANCE);
+const nats = await connectNats(env.NATS_URL, instance, logger);
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL);
@@ -33,4 +34,8 @@ const app = await NestFactory.create<NestExpressApplication>(module, {
 });
 app.use(requestLog(logger, metrics));
 useJsonBodies(app);
-await serve(app, env.API_PORT, logger, [() => nats.drain(), () => db.$disconnect()]);
+await serve(app, env.API_PORT, logger, [() => nats.drain(), () => db.$disconnect()], {
+  nats,
+  service: 'api',
+  instance,
+});

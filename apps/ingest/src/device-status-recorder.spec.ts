@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import crypto from 'node:crypto';
-import { createLogger } from '#config';
 import { deviceStatusKey, deviceStatusRecord } from '#contracts';
 import type { Observation } from '#domain';
 import { DeviceStatusStore } from '#eventstore';
 import { Metrics } from '#platform';
-import { testNatsUrl } from '#testing';
+import { testLogger, testNatsUrl } from '#testing';
 import { DeviceStatusRecorder } from './device-status-recorder.js';
 
-const logger = createLogger('test', 'error');
+const { logger } = testLogger('test', 'error');
 
 describe('device status recorder', () => {
   let connection: NatsConnection;

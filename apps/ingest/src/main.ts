@@ -13,7 +13,8 @@ import { StatusIngestor } from './status-ingestor.js';
 const env = loadEnv(ingestEnv);
 const logger = serviceLogger('ingest', env.LOG_LEVEL);
 // One JetStream publish per sample: the traces of those requests would cost more than ingest's own work.
-const nats = await connectNats(env.NATS_URL, instanceName('ingest', env.HRM_INSTANCE), logger, {
+const instance = instanceName('ingest', env.HRM_INSTANCE);
+const nats = await connectNats(env.NATS_URL, instance, logger, {
   noAsyncTraces: true,
 });
 const store = await EventStore.open(nats, { logger });
@@ -46,4 +47,4 @@ const app = await NestFactory.create(
     logger: nestLogger(logger),
   },
 );
-await serve(app, env.INGEST_PORT, logger, [() => nats.drain()]);
+await serve(app, env.INGEST_PORT, logger, [() => nats.drain()], { nats, service: 'ingest', instance });

@@ -20,7 +20,9 @@ const handler = (
 describe('LeanIoAdapter', () => {
   const server = http.createServer();
   const io = new Server(server, { transports: ['websocket'] });
-  const adapter = new LeanIoAdapter();
+  // A failing handler is reported here, not on the console: the test expects it.
+  const failures: Array<{ error: unknown; message: string }> = [];
+  const adapter = new LeanIoAdapter(undefined, (error, message) => failures.push({ error, message }));
   const seen: Array<{ socket: string; data: unknown }> = [];
   let url = '';
 
@@ -97,6 +99,7 @@ describe('LeanIoAdapter', () => {
     for (const event of ['nothing', 'empty', 'broken']) {
       await expect(socket.timeout(300).emitWithAck(event, {})).rejects.toThrow();
     }
+    expect(failures).toEqual([{ error: new Error('handler failed'), message: 'broken' }]);
     // The socket still works after a handler failed.
     expect(await socket.timeout(2000).emitWithAck('echo', 'still here')).toEqual({
       ok: true,

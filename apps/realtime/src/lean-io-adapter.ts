@@ -15,12 +15,21 @@ import type { Socket } from 'socket.io';
 
 type Listener = (this: Socket, ...args: unknown[]) => void;
 
+/** Where a handler's failure goes: by default Nest's logger, which is the service's JSON log. */
+export type HandlerFailure = (error: unknown, message: string) => void;
+
 export class LeanIoAdapter extends IoAdapter {
-  private readonly log = new Logger(LeanIoAdapter.name);
+  private readonly reportFailure: HandlerFailure;
   /** Each socket's handlers, as Nest bound them to it; gone with the socket. */
   private readonly handlersOf = new WeakMap<Socket, readonly MessageMappingProperties[]>();
   /** One listener per event name, for every socket. */
   private readonly listeners = new Map<string, Listener>();
+
+  constructor(app?: ConstructorParameters<typeof IoAdapter>[0], reportFailure?: HandlerFailure) {
+    super(app);
+    const log = new Logger(LeanIoAdapter.name);
+    this.reportFailure = reportFailure ?? ((error) => log.error(error));
+  }
 
   override bindMessageHandlers(
     socket: Socket,
@@ -55,7 +64,7 @@ export class LeanIoAdapter extends IoAdapter {
     // As rxjs's fromEvent hands it to Nest: the only argument, or all of them.
     const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
     const respond = (response: unknown) => this.respond(socket, handler, response, ack);
-    const fail = (error: unknown) => this.log.error(error);
+    const fail = (error: unknown) => this.reportFailure(error, message);
     try {
       const result: unknown = handler.callback(data, ack);
       if (isObservable(result)) result.subscribe({ next: respond, error: fail });

@@ -127,7 +127,10 @@ export class LiveGateway
       void this.verifier
         .verify(auth.success ? auth.data.token : undefined)
         .then((principal) => {
-          if (principal === null) return next(new Error('unauthorized'));
+          if (principal === null) {
+            this.logger.debug('socket refused', { namespace: socket.nsp.name, socket: socket.id });
+            return next(new Error('unauthorized'));
+          }
           this.clients.set(socket, {
             principal,
             bucket: fullBucket(this.rateLimit, Date.now()),
@@ -169,6 +172,15 @@ export class LiveGateway
     // A recovered connection is back in its rooms but missed values frames: full ones next tick.
     if (socket.recovered) ValuesDelivery.markBehind(socket, client);
     const { principal } = client;
+    // Who, never with what: the token stays out of the log (its id too).
+    const who = {
+      namespace: socket.nsp.name,
+      socket: socket.id,
+      studio: principal.kind === 'studio' ? principal.studioId : null,
+      role: principal.kind === 'studio' ? principal.role : 'admin',
+    };
+    this.logger.debug('socket connected', { ...who, recovered: socket.recovered });
+    socket.once('disconnect', (reason) => this.logger.debug('socket disconnected', { ...who, reason }));
     // The bootstrap token cannot be revoked; a studio token is watched while the socket is open.
     if (principal.kind === 'studio') {
       const forget = this.tokenWatch.watch(

@@ -22,7 +22,8 @@ import { TokenWatch } from './token-watch.js';
 
 const env = loadEnv(realtimeEnv);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);
-const nats = await connectNats(env.NATS_URL, instanceName('realtime', env.HRM_INSTANCE), logger);
+const instance = instanceName('realtime', env.HRM_INSTANCE);
+const nats = await connectNats(env.NATS_URL, instance, logger);
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL, 4);
@@ -54,4 +55,8 @@ const module = RealtimeModule.register({
 });
 const app = await NestFactory.create(module, { logger: nestLogger(logger) });
 app.useWebSocketAdapter(new LeanIoAdapter(app));
-await serve(app, env.REALTIME_PORT, logger, [() => feed.stop(), () => nats.drain(), () => db.$disconnect()]);
+await serve(app, env.REALTIME_PORT, logger, [() => feed.stop(), () => nats.drain(), () => db.$disconnect()], {
+  nats,
+  service: 'realtime',
+  instance,
+});

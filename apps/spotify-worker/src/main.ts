@@ -23,8 +23,10 @@ const app = await NestFactory.create(
     logger: nestLogger(logger),
   },
 );
-await serve(app, env.SPOTIFY_WORKER_PORT, logger, [
-  () => worker.stop(),
-  () => nats.drain(),
-  () => db.$disconnect(),
-]);
+await serve(
+  app,
+  env.SPOTIFY_WORKER_PORT,
+  logger,
+  [() => worker.stop(), () => nats.drain(), () => db.$disconnect()],
+  { nats, service: 'spotify-worker', instance },
+);

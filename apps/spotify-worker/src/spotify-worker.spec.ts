@@ -11,10 +11,18 @@ import {
   type CommandActor,
   type SpotifyAction,
 } from '#contracts';
-import { createLogger, secretKey } from '#config';
+import { secretKey } from '#config';
 import { createDb, type Db } from '#db';
 import { EventStore } from '#eventstore';
-import { FakeSpotify, TEST_SECRET_KEY, createTestDatabase, eventually, sleep, testNatsUrl } from '#testing';
+import {
+  FakeSpotify,
+  TEST_SECRET_KEY,
+  createTestDatabase,
+  eventually,
+  sleep,
+  testLogger,
+  testNatsUrl,
+} from '#testing';
 import { PgTokenStore } from './tokens/token-store.js';
 import { startSpotifyWorker, type RunningSpotifyWorker } from './spotify-worker.js';
 
@@ -86,7 +94,7 @@ describe('Spotify worker', () => {
             SPOTIFY_POLL_FAST_MS: 200,
             SPOTIFY_POLL_SLOW_MS: 200,
           },
-          { nats, db, store, logger: createLogger('spotify-worker', 'error'), instance },
+          { nats, db, store, logger: testLogger('spotify-worker', 'error').logger, instance },
         ),
       );
     }

@@ -119,11 +119,22 @@ export const stackEnv = z.object({
   SPOTIFY_CLIENT_ID: optionalText,
 });
 
+/** `npm run status`: which API to ask, with which operator token (else the stack's in HRM_DATA_DIR). */
+export const statusEnv = z.object({
+  /** The API's base URL, e.g. `http://10.0.0.5:3000`; else `http://127.0.0.1:<port>` of the local stack. */
+  HRM_API_URL: httpUrl.optional(),
+  /** The local API's port; else the one HRM_DATA_DIR/ports.json remembers, else 3000. */
+  API_PORT: port.optional(),
+  HRM_DATA_DIR: z.string().min(1).default('.data'),
+  HRM_ADMIN_TOKEN: z.string().min(16).optional(),
+});
+
 export type ApiEnv = z.infer<typeof apiEnv>;
 export type RealtimeEnv = z.infer<typeof realtimeEnv>;
 export type IngestEnv = z.infer<typeof ingestEnv>;
 export type SpotifyWorkerEnv = z.infer<typeof spotifyWorkerEnv>;
 export type StackEnv = z.infer<typeof stackEnv>;
+export type StatusEnv = z.infer<typeof statusEnv>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

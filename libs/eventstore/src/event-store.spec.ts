@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import crypto from 'node:crypto';
-import { createLogger } from '#config';
 import { eventSubjects, streams, type DomainEvent } from '#contracts';
 import { createDb, type Db } from '#db';
-import { createTestDatabase, eventually, testNatsUrl } from '#testing';
+import { createTestDatabase, eventually, testLogger, testNatsUrl } from '#testing';
 import { EventStore } from './event-store.js';
 import { ProjectionRunner, type Projection } from './projection-runner.js';
 
-const logger = createLogger('test', 'error');
+const { logger } = testLogger('test', 'error');
 
 type EventOf<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
 

@@ -6,11 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { createLogger } from '#config';
 import type { DomainEvent } from '#contracts';
 import { createDb, type Db } from '#db';
 import { NatsServer } from '#localstack';
-import { createTestDatabase, eventually, temporaryDirectory } from '#testing';
+import { createTestDatabase, eventually, temporaryDirectory, testLogger } from '#testing';
 import { EventStore, type Tail } from './event-store.js';
 import { ProjectionRunner, type Projection } from './projection-runner.js';
 
@@ -149,7 +148,7 @@ describe('readers of the log when nats-server is killed and restarted', () => {
     const count = async () => (await db.$queryRaw<Array<{ n: number }>>`SELECT n FROM events_seen`)[0]?.n;
     const before = await store.lastSequenceOf(STREAM, 'tk.session.>');
     const expectedBefore = (await store.readAggregate(STREAM, 'tk.session.>')).events.length;
-    const projecting = new ProjectionRunner(store, db, counting, createLogger('test', 'error'));
+    const projecting = new ProjectionRunner(store, db, counting, testLogger('test', 'error').logger);
     runner = projecting;
     await projecting.start();
     await eventually(() => (projecting.position >= before ? true : undefined), 'the projection to catch up');

@@ -36,12 +36,12 @@ export class HealthController {
   /** Liveness and readiness together: 200 once every dependency answers. */
   @Get('healthz')
   async healthz(@Res({ passthrough: true }) response: Response) {
-    return this.report(response);
+    return this.answer(response);
   }
 
   @Get('readyz')
   async readyz(@Res({ passthrough: true }) response: Response) {
-    return this.report(response);
+    return this.answer(response);
   }
 
   @Get('metrics')
@@ -51,32 +51,43 @@ export class HealthController {
     return this.metrics.scrape();
   }
 
-  /** `{ status, service, checks: { name: 'up' | 'down' }, reasons? }`: reasons only for checks that are down. */
-  private async report(response: Response): Promise<HealthReport> {
-    const results = await Promise.all(
-      this.checks.map(async ({ name, check }) => {
-        try {
-          const result = await check();
-          return typeof result === 'boolean' ? { name, up: result } : { name, ...result };
-        } catch (error) {
-          return { name, up: false, reason: error instanceof Error ? error.message : String(error) };
-        }
-      }),
-    );
-    const checks = Object.fromEntries(
-      results.map(({ name, up }) => [name, up ? ('up' as const) : ('down' as const)]),
-    );
-    const reasons = Object.fromEntries(
-      results.flatMap(({ name, up, reason }) => (!up && reason !== undefined ? [[name, reason]] : [])),
-    );
-    const ok = results.every(({ up }) => up);
-    const body: HealthReport = {
-      status: ok ? 'ok' : 'unavailable',
-      service: this.service,
-      checks,
-      ...(Object.keys(reasons).length > 0 && { reasons }),
-    };
-    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+  /** What /healthz answers right now (also what the instance announces on NATS). */
+  report(): Promise<HealthReport> {
+    return healthReportOf(this.service, this.checks);
+  }
+
+  private async answer(response: Response): Promise<HealthReport> {
+    const body = await this.report();
+    response.status(body.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return body;
   }
+}
+
+/** `{ status, service, checks: { name: 'up' | 'down' }, reasons? }`: reasons only for checks that are down. */
+export async function healthReportOf(
+  service: string,
+  checks: readonly ReadinessCheck[],
+): Promise<HealthReport> {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      try {
+        const result = await check();
+        return typeof result === 'boolean' ? { name, up: result } : { name, ...result };
+      } catch (error) {
+        return { name, up: false, reason: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  const states = Object.fromEntries(
+    results.map(({ name, up }) => [name, up ? ('up' as const) : ('down' as const)]),
+  );
+  const reasons = Object.fromEntries(
+    results.flatMap(({ name, up, reason }) => (!up && reason !== undefined ? [[name, reason]] : [])),
+  );
+  return {
+    status: results.every(({ up }) => up) ? 'ok' : 'unavailable',
+    service,
+    checks: states,
+    ...(Object.keys(reasons).length > 0 && { reasons }),
+  };
 }

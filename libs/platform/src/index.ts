@@ -2,3 +2,4 @@ export * from './metrics.js';
 export * from './health.js';
 export * from './runtime.js';
 export * from './auth.js';
+export * from './announce.js';

@@ -3,7 +3,10 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import os from 'node:os';
+import type { PlatformService } from '#contracts';
 import { createLogger, type Logger } from '#config';
+import { InstanceAnnouncer } from './announce.js';
+import { HealthController } from './health.js';
 
 export function instanceName(service: string, configured?: string): string {
   return configured ?? `${service}-${os.hostname()}-${process.pid}`;
@@ -56,19 +59,32 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Listens, then on SIGTERM/SIGINT closes the app and the given resources in order. */
+/** Who the instance is on NATS, for the instance registry (announce.ts). */
+export interface Announce {
+  nats: NatsConnection;
+  service: PlatformService;
+  instance: string;
+}
+
+/**
+ * Listens and announces the instance, then on SIGTERM/SIGINT leaves the
+ * registry, closes the app and the given resources in order.
+ */
 export async function serve(
   app: INestApplication,
   port: number,
   logger: Logger,
   cleanups: Array<() => Promise<unknown>>,
+  announce?: Announce,
 ): Promise<RunningService> {
   await app.listen(port);
   logger.info('listening', { port });
+  const announcer = announce ? await announceInstance(app, port, logger, announce) : null;
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('stopping');
+      await announcer?.stop();
       await app.close();
       for (const cleanup of cleanups)
         await cleanup().catch((error) => logger.warn('cleanup failed', { error }));
@@ -80,6 +96,17 @@ export async function serve(
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   return { app, stop };
+}
+
+function announceInstance(app: INestApplication, port: number, logger: Logger, announce: Announce) {
+  const health = app.get(HealthController);
+  return InstanceAnnouncer.start(announce.nats, {
+    service: announce.service,
+    instance: announce.instance,
+    port,
+    report: () => health.report(),
+    logger,
+  });
 }
 
 export function serviceLogger(service: string, level: 'debug' | 'info' | 'warn' | 'error'): Logger {

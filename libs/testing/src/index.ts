@@ -6,3 +6,4 @@ export * from './fake-spotify.js';
 export * from './counted-once.js';
 export * from './class-log.js';
 export * from './live-class.js';
+export * from './logs.js';

@@ -14,6 +14,7 @@ import { apiControllers } from '../api.module.js';
 import { historyRoutes } from '../history/history.routes.js';
 import { routeContractOf, type RouteContract } from '../http/route.js';
 import { ServedRoutes, pathMatcher } from '../http/served-routes.js';
+import { PlatformHealthProbe } from '../operations/platform-health.js';
 import { Projector } from '../projections/projector.js';
 import { SessionCommands } from '../sessions/session-commands.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
@@ -88,6 +89,7 @@ describe('OpenAPI document', () => {
         { provide: SessionCommands, useValue: {} },
         { provide: TimerCommands, useValue: {} },
         { provide: Projector, useValue: {} },
+        { provide: PlatformHealthProbe, useValue: {} },
         { provide: StudioRegistry, useValue: {} },
         ...healthProviders('api', new Metrics(), []),
         ServedRoutes,

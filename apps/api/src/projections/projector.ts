@@ -7,6 +7,9 @@ import { DB, LOGGER } from '../tokens.js';
 import { heartRateProjection } from './heart-rate.projection.js';
 import { sessionsProjection } from './sessions.projection.js';
 
+/** The API's projections: the admin health route shows each one's place in its stream. */
+export const apiProjections: readonly Projection[] = [sessionsProjection, heartRateProjection];
+
 /** Builds the API's read models from the log, in this process. */
 @Injectable()
 export class Projector implements OnApplicationBootstrap, OnApplicationShutdown {
