@@ -30,6 +30,18 @@ export const defaultClassPlan: ClassPlan = {
   cooldownS: 300,
 };
 
+/**
+ * The plan with `warmupS` seconds from the start to the first work interval
+ * (resting and warm-up keep their 1:4 ratio); 0 starts with the intervals.
+ */
+export function withWarmup(plan: ClassPlan, warmupS: number): ClassPlan {
+  const restingS = Math.round((warmupS * plan.restingS) / (plan.restingS + plan.warmupS || 1));
+  return { ...plan, restingS, warmupS: warmupS - restingS };
+}
+
+/** Seconds from the start of the plan to its first work interval. */
+export const warmupLengthS = (plan: ClassPlan): number => plan.restingS + plan.warmupS;
+
 export function classLengthS(plan: ClassPlan): number {
   return plan.restingS + plan.warmupS + plan.rounds * (plan.workS + plan.recoveryS) + plan.cooldownS;
 }

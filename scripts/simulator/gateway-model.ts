@@ -2,7 +2,13 @@
 // of public contract 1. No I/O: `SimulatedGateway` publishes what this builds.
 import type { z } from 'zod';
 import type { gatewayStatus, SampleBatchInput } from '#contracts';
-import { AthleteCurve, defaultClassPlan, type ClassPlan } from './athlete-curve.js';
+import {
+  AthleteCurve,
+  classPhaseAt,
+  defaultClassPlan,
+  type ClassPlan,
+  type PhaseAt,
+} from './athlete-curve.js';
 import { createRng, hashString, type Rng } from './random.js';
 
 export type GatewayStatusInput = z.input<typeof gatewayStatus>;
@@ -19,9 +25,15 @@ export function deviceIdFor(gatewayId: string, index: number): string {
   return `ant:120:${number}`;
 }
 
+/** At most this many straps on one gateway. */
+export const MAX_STRAPS = 500;
+
 export interface GatewayModelOptions {
   gatewayId: string;
-  athletes: number;
+  /** How many straps; may be left out when `deviceIds` names them. */
+  athletes?: number;
+  /** The straps' ids, one athlete each; `ant:120:<5 digits>` from `deviceIdFor` when left out. */
+  deviceIds?: readonly string[];
   /** Defaults to a hash of the gateway id: reproducible, yet two gateways differ. */
   seed?: number;
   tickMs?: number;
@@ -37,6 +49,42 @@ interface Device {
   lastSeen: number | null;
   battery: number | null;
   rssi: number | null;
+  /** What the strap sent in the latest tick; null when it was silent or before the first tick. */
+  latest: { bpm: number; contact: boolean } | null;
+}
+
+/** One strap as of the latest tick. */
+export interface StrapSnapshot {
+  deviceId: string;
+  /** The simulated athlete's own max HR (the platform uses the athlete's profile instead). */
+  maxHr: number;
+  latest: { bpm: number; contact: boolean } | null;
+}
+
+/** Where the simulated class is: the plan's phase and every strap's latest reading. */
+export interface GatewaySnapshot {
+  elapsedS: number;
+  phase: PhaseAt;
+  straps: StrapSnapshot[];
+}
+
+/** The strap ids, checked: one to MAX_STRAPS, none twice. */
+function strapIds(options: GatewayModelOptions): string[] {
+  const { gatewayId, athletes, deviceIds } = options;
+  if (deviceIds !== undefined) {
+    if (athletes !== undefined && athletes !== deviceIds.length) {
+      throw new RangeError(`athletes is ${athletes} but ${deviceIds.length} device ids are given`);
+    }
+    const twice = deviceIds.find((id, index) => deviceIds.indexOf(id) !== index);
+    if (twice !== undefined) throw new RangeError(`device id ${twice} is given twice`);
+  }
+  const count = deviceIds?.length ?? athletes ?? 0;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_STRAPS) {
+    throw new RangeError(`athletes must be an integer in 1..${MAX_STRAPS}, got ${count}`);
+  }
+  return deviceIds === undefined
+    ? Array.from({ length: count }, (_, index) => deviceIdFor(gatewayId, index))
+    : [...deviceIds];
 }
 
 export class GatewayModel {
@@ -44,7 +92,9 @@ export class GatewayModel {
   readonly tickMs: number;
   private readonly devices: Device[];
   private readonly jitter: Rng;
+  private readonly plan: ClassPlan;
   private nextSeq: number;
+  private elapsedS = 0;
 
   constructor(options: GatewayModelOptions) {
     const seed = options.seed ?? hashString(options.gatewayId);
@@ -52,17 +102,14 @@ export class GatewayModel {
     this.tickMs = options.tickMs ?? 1000;
     this.nextSeq = options.firstSeq ?? 1;
     this.jitter = createRng(hashString(`jitter:${seed}`));
-    this.devices = Array.from({ length: options.athletes }, (_, index) => ({
-      deviceId: deviceIdFor(options.gatewayId, index),
-      curve: new AthleteCurve({
-        seed,
-        index,
-        plan: options.plan ?? defaultClassPlan,
-        dropoutPerS: options.dropoutPerS,
-      }),
+    this.plan = options.plan ?? defaultClassPlan;
+    this.devices = strapIds(options).map((deviceId, index) => ({
+      deviceId,
+      curve: new AthleteCurve({ seed, index, plan: this.plan, dropoutPerS: options.dropoutPerS }),
       lastSeen: null,
       battery: null,
       rssi: null,
+      latest: null,
     }));
   }
 
@@ -81,8 +128,10 @@ export class GatewayModel {
    */
   tick(now: number): SampleBatchInput[] {
     const samples: SampleInput[] = [];
+    this.elapsedS += this.tickMs / 1000;
     for (const device of this.devices) {
       const { reading } = device.curve.step(this.tickMs / 1000);
+      device.latest = reading === null ? null : { bpm: reading.bpm, contact: reading.contact };
       if (reading === null) continue;
       // The strap was heard some time during the tick that just ended.
       const ts = now - Math.floor(this.jitter.next() * this.tickMs);
@@ -109,6 +158,18 @@ export class GatewayModel {
       });
     }
     return batches;
+  }
+
+  snapshot(): GatewaySnapshot {
+    return {
+      elapsedS: this.elapsedS,
+      phase: classPhaseAt(this.plan, this.elapsedS),
+      straps: this.devices.map(({ deviceId, curve, latest }) => ({
+        deviceId,
+        maxHr: curve.profile.maxHr,
+        latest,
+      })),
+    };
   }
 
   /** Every device heard so far, with its latest battery and signal. */

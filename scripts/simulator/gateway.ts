@@ -12,13 +12,16 @@ import {
   type SampleBatchInput,
 } from '#contracts';
 import type { ClassPlan } from './athlete-curve.js';
-import { GatewayModel, type GatewayStatusInput } from './gateway-model.js';
+import { GatewayModel, type GatewaySnapshot, type GatewayStatusInput } from './gateway-model.js';
 
 export interface SimulatedGatewayOptions {
   nc: NatsConnection;
   studioId: string;
   gatewayId: string;
-  athletes: number;
+  /** How many straps; may be left out when `deviceIds` names them. */
+  athletes?: number;
+  /** The straps' ids; generated `ant:120:<5 digits>` ids when left out. */
+  deviceIds?: readonly string[];
   /** Period of the sample batches; 1000 by default. */
   tickMs?: number;
   /** Period of the status messages; 5000 by default. */
@@ -65,9 +68,6 @@ export class SimulatedGateway {
   constructor(options: SimulatedGatewayOptions) {
     this.studioId = subjectToken.parse(options.studioId);
     this.gatewayId = subjectToken.parse(options.gatewayId);
-    if (!Number.isInteger(options.athletes) || options.athletes < 1 || options.athletes > 500) {
-      throw new RangeError(`athletes must be an integer in 1..500, got ${options.athletes}`);
-    }
     this.nc = options.nc;
     this.now = options.now ?? Date.now;
     this.statusEveryMs = options.statusEveryMs ?? 5000;
@@ -80,6 +80,7 @@ export class SimulatedGateway {
     this.model = new GatewayModel({
       gatewayId: this.gatewayId,
       athletes: options.athletes,
+      deviceIds: options.deviceIds,
       seed: options.seed,
       tickMs: options.tickMs ?? 1000,
       plan: options.plan,
@@ -90,6 +91,11 @@ export class SimulatedGateway {
 
   deviceIds(): string[] {
     return this.model.deviceIds();
+  }
+
+  /** The simulated class as of the latest tick: phase and every strap's reading. */
+  snapshot(): GatewaySnapshot {
+    return this.model.snapshot();
   }
 
   stats(): GatewayStats {

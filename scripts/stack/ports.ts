@@ -2,35 +2,15 @@
 // (the user may run NATS or Postgres there), and the same from one start to
 // the next when they are free, so URLs the user copied keep working.
 import net from 'node:net';
-import path from 'node:path';
-import { z } from 'zod';
 import { freePort } from '#localstack';
-import { readState, writeState } from './state-file.js';
 
-export const PORTS_FILE = 'ports.json';
+export { PORTS_FILE, portMemory, readPortMemory, writePortMemory, type PortMemory } from './port-memory.js';
 
 /** Tried first on a machine where nothing is remembered yet. */
 export const PREFERRED_PORTS = { nats: 14222, postgres: 15432 } as const;
 
 /** Ports that belong to someone else by convention. */
 export const STANDARD_PORTS: readonly number[] = [4222, 5432, 6222, 8222];
-
-const port = z.int().min(1024).max(65535);
-
-export const portMemory = z.looseObject({
-  nats: port.optional(),
-  postgres: port.optional(),
-  /** The API's port of the last start, for `npm run status` (scripts/stack/status-report.ts). */
-  api: z.int().min(1).max(65535).optional(),
-});
-export type PortMemory = z.infer<typeof portMemory>;
-
-export const readPortMemory = (dataDir: string): PortMemory =>
-  readState(portMemory, path.join(dataDir, PORTS_FILE)) ?? {};
-
-export function writePortMemory(dataDir: string, memory: PortMemory): void {
-  writeState(path.join(dataDir, PORTS_FILE), memory);
-}
 
 /** True when a server could listen on 127.0.0.1:port right now. */
 export async function canListen(candidate: number): Promise<boolean> {
