@@ -6,7 +6,7 @@
 #   docker build --target realtime       -t hrm/realtime .
 #   docker build --target ingest         -t hrm/ingest .
 #   docker build --target spotify-worker -t hrm/spotify-worker .
-#   docker build --target migrate        -t hrm/migrate .   # prisma migrate deploy, then exits
+#   docker build --target migrate        -t hrm/migrate .   # applies the migrations, then exits
 #   docker build --target demo           -t hrm/demo .      # the demo of `npm start` (compose profile demo)
 #
 # `docker compose build` does all of it (see docker-compose.yml).
@@ -105,13 +105,16 @@ EXPOSE 3004
 CMD ["node", "dist/scripts/demo.js"]
 
 # ---------------------------------------------------------------------------
-# Applies prisma/migrations to DATABASE_URL and exits. prisma.config.ts runs the
-# CLI on its bundled WebAssembly schema engine through @prisma/adapter-pg-cli:
-# no engine binary is needed at run time either.
+# Applies prisma/migrations to DATABASE_URL and exits (scripts/migrate.ts: the
+# runner `npm start` and the tests use, which keeps Prisma's books; Prisma's own
+# `migrate deploy` splits migrations at `;` in comments and fails on ours). The
+# Prisma CLI stays in the image for `prisma migrate status` and `resolve`:
+# prisma.config.ts runs it on its bundled WebAssembly schema engine through
+# @prisma/adapter-pg-cli, so no engine binary is needed.
 FROM runtime AS migrate
 USER root
 # Prisma reads the OpenSSL version to describe the platform; without it every
-# run starts with a warning.
+# CLI run starts with a warning.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends openssl \
     && rm -rf /var/lib/apt/lists/*
@@ -122,5 +125,6 @@ ENV PRISMA_QUERY_ENGINE_LIBRARY=/app/prisma/schema.prisma \
     CHECKPOINT_DISABLE=1
 COPY --from=build /app/prisma.config.ts ./
 COPY --from=build /app/prisma ./prisma
+COPY --from=build /app/dist/scripts/migrate.js ./dist/scripts/
 USER node
-CMD ["node", "node_modules/prisma/build/index.js", "migrate", "deploy"]
+CMD ["node", "dist/scripts/migrate.js"]

@@ -119,6 +119,9 @@ export const stackEnv = z.object({
   SPOTIFY_CLIENT_ID: optionalText,
 });
 
+/** The migrate image (scripts/migrate.ts): the database to bring up to date, no default. */
+export const migrateEnv = z.object({ DATABASE_URL: z.string().startsWith('postgres') });
+
 /**
  * The demo entry of `docker compose --profile demo` (scripts/demo.ts): the demo
  * studio of `npm start`, set up through a platform that is already running.
