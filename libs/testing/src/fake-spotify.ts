@@ -88,6 +88,8 @@ const defaultSwitches = (): FakeSpotifySwitches => ({
 
 export interface FakeSpotifyOptions {
   port?: number;
+  /** The address it listens on: 127.0.0.1 unless another container must reach it (the compose demo). */
+  host?: string;
   clientId?: string;
   clientSecret?: string;
   tracks?: FakeTrack[];
@@ -132,7 +134,14 @@ export class FakeSpotify {
         if (!response.headersSent) response.writeHead(500).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+    // A port in use rejects here (as EADDRINUSE) rather than crashing on an unhandled 'error'.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     return fake;
   }
 
