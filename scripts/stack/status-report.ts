@@ -1,22 +1,15 @@
 // What `npm run status` does: find the API and the operator token (the
 // environment first, then the files `npm start` keeps in HRM_DATA_DIR), ask
 // GET /api/v1/admin/health, print it as tables, and say with the exit code
-// whether everything is ok. Imports nothing of #localstack: its exit hooks
-// would turn every failure into exit code 0.
+// whether everything is ok. Reads the remembered ports through port-memory.ts,
+// so it needs none of the stack's process handling.
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { platformHealth } from '#contracts';
 import { ConfigError, loadEnv, statusEnv, type StatusEnv } from '#config';
 import { ADMIN_TOKEN_FILE, isUsableToken } from './admin-token.js';
-import { readState } from './state-file.js';
+import { readPortMemory } from './port-memory.js';
 import { statusLines } from './status-table.js';
-
-/** PORTS_FILE of ports.ts, which this module must not import (it pulls in #localstack). */
-const PORTS_FILE_NAME = 'ports.json';
-
-/** What `npm start` remembers of its ports (ports.ts); only the API's is needed here. */
-const rememberedPorts = z.looseObject({ api: z.int().min(1).max(65535).optional() });
 
 const DEFAULT_API_PORT = 3000;
 
@@ -33,8 +26,7 @@ export interface StatusTarget {
 /** The API to ask and the token to ask with: the environment first, then the local stack's files. */
 export function statusTarget(env: StatusEnv): StatusTarget {
   const dataDir = path.resolve(env.HRM_DATA_DIR);
-  const port =
-    env.API_PORT ?? readState(rememberedPorts, path.join(dataDir, PORTS_FILE_NAME))?.api ?? DEFAULT_API_PORT;
+  const port = env.API_PORT ?? readPortMemory(dataDir).api ?? DEFAULT_API_PORT;
   const apiUrl = env.HRM_API_URL ?? `http://127.0.0.1:${port}`;
   if (env.HRM_ADMIN_TOKEN !== undefined)
     return { apiUrl, token: env.HRM_ADMIN_TOKEN, tokenSource: 'HRM_ADMIN_TOKEN' };
