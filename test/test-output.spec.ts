@@ -4,6 +4,7 @@
 // Runs them in a Jest of their own, on this run's NATS and Postgres, and reads
 // everything it printed.
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 
 const expectingFailures = [
@@ -31,8 +32,7 @@ function runJest(files: string[]): Promise<{ code: number | null; output: string
 describe('npm test’s output', () => {
   it('has no error lines or stack traces from specs that expect failures', async () => {
     const { code, output } = await runJest(expectingFailures);
-    // eslint-disable-next-line no-control-regex
-    const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+    const plain = stripVTControlCharacters(output);
     expect(plain).toMatch(/PASS .*lean-io-adapter\.spec\.ts/);
     expect(plain).toMatch(/PASS .*event-store\.spec\.ts/);
     expect(code).toBe(0);
