@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import type { Db } from '#db';
-import { DeviceStatusStore, EventStore, StudioRegistry, readersCheck } from '#eventstore';
+import { ClassIndex, DeviceStatusStore, EventStore, StudioRegistry, readersCheck } from '#eventstore';
 import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
 import { AuthGuard } from './auth/auth.guard.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
@@ -16,6 +16,7 @@ import { PlatformHealthController } from './operations/health.controller.js';
 import { PlatformHealthProbe } from './operations/platform-health.js';
 import { ProjectionFailuresController } from './operations/projection-failures.controller.js';
 import { Projector } from './projections/projector.js';
+import { ClassIndexSweeper } from './sessions/class-index-sweeper.js';
 import { SessionCommands } from './sessions/session-commands.js';
 import { SessionListController } from './sessions/session-list.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
@@ -32,6 +33,7 @@ import { DB, LOGGER, NATS } from './tokens.js';
 export interface ApiDependencies {
   nats: NatsConnection;
   store: EventStore;
+  classIndex: ClassIndex;
   deviceStatus: DeviceStatusStore;
   studios: StudioRegistry;
   db: Db;
@@ -62,6 +64,7 @@ export class ApiModule {
   static register({
     nats,
     store,
+    classIndex,
     deviceStatus,
     studios,
     db,
@@ -78,6 +81,7 @@ export class ApiModule {
         { provide: NATS, useValue: nats },
         { provide: LOGGER, useValue: logger },
         { provide: EventStore, useValue: store },
+        { provide: ClassIndex, useValue: classIndex },
         { provide: DeviceStatusStore, useValue: deviceStatus },
         { provide: StudioRegistry, useValue: studios },
         StudioRegistrySync,
@@ -89,6 +93,7 @@ export class ApiModule {
         Projector,
         PlatformHealthProbe,
         SessionCommands,
+        ClassIndexSweeper,
         TimerCommands,
         TimerResponder,
         OpenApi,

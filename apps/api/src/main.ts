@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { apiEnv, loadEnv } from '#config';
 import { createDb } from '#db';
-import { DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
+import { ClassIndex, DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
 import { Metrics, connectNats, instanceName, nestLogger, serve, serviceLogger } from '#platform';
 import { ApiModule } from './api.module.js';
 import { useJsonBodies } from './http/json-body.js';
@@ -15,11 +15,14 @@ const instance = instanceName('api', env.HRM_INSTANCE);
 const nats = await connectNats(env.NATS_URL, instance, logger);
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
+const classIndex = await ClassIndex.open(store);
+await classIndex.ensureBuilt();
 const db = createDb(env.DATABASE_URL);
 const metrics = new Metrics();
 const module = ApiModule.register({
   nats,
   store,
+  classIndex,
   deviceStatus: await DeviceStatusStore.open(nats),
   studios: await StudioRegistry.open(nats),
   db,

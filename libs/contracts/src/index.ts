@@ -13,3 +13,4 @@ export * from './commands.js';
 export * from './studio-registry.js';
 export * from './operations.js';
 export * from './health.js';
+export * from './class-index.js';

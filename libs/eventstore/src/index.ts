@@ -8,3 +8,5 @@ export * from './projection-failures.js';
 export * from './nats-outage.js';
 export * from './following.js';
 export * from './connection-events.js';
+export * from './class-index.js';
+export * from './open-classes.js';

@@ -10,7 +10,10 @@ export const NOW = Date.UTC(2025, 0, 6, 18, 0);
 
 /** Given these past events, when this command (decided at `now`), then these events or this refusal. */
 export function given(...history: SessionEventBody[]) {
-  const state = history.reduce(evolve, initialSessionState);
+  const state = history.reduce(
+    (folded, event) => evolve(folded, { ...event, occurredAt: NOW }),
+    initialSessionState,
+  );
   return {
     when: (command: SessionCommand, now = NOW) => ({
       then: (...expected: SessionEventBody[]) => expect(decide(command, state, now)).toEqual(expected),
