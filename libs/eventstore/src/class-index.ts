@@ -44,18 +44,16 @@ export class ClassIndex {
   private constructor(
     private readonly store: EventStore,
     private readonly kv: KV,
+    bucket: string,
   ) {
-    this.streamName = `KV_${classIndexBucket.name}`;
-    this.subjectPrefix = `$KV.${classIndexBucket.name}.`;
+    this.streamName = `KV_${bucket}`;
+    this.subjectPrefix = `$KV.${bucket}.`;
   }
 
   /** Opens the bucket, creating it on first use (any service may be the first to start). */
-  static async open(store: EventStore): Promise<ClassIndex> {
-    const kv = await new Kvm(store.connection).create(classIndexBucket.name, {
-      history: 1,
-      storage: StorageType.File,
-    });
-    return new ClassIndex(store, kv);
+  static async open(store: EventStore, bucket: string = classIndexBucket.name): Promise<ClassIndex> {
+    const kv = await new Kvm(store.connection).create(bucket, { history: 1, storage: StorageType.File });
+    return new ClassIndex(store, kv, bucket);
   }
 
   /**

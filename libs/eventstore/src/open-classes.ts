@@ -29,6 +29,8 @@ export interface OpenClassesOptions {
   recentHorizonMs?: number;
   /** How often ended classes are let go of. */
   sweepEveryMs?: number;
+  /** The index's bucket (tests use one of their own). */
+  indexBucket?: string;
 }
 
 export interface HeldClass {
@@ -90,7 +92,7 @@ export class OpenClasses {
 
   /** Resolves once every open class is read and the tail has caught up. */
   async start(): Promise<void> {
-    const index = await ClassIndex.open(this.store);
+    const index = await ClassIndex.open(this.store, this.options.indexBucket);
     await index.ensureBuilt();
     // The position first, then the index: a class scheduled before it has its entry by then.
     const from = await this.store.lastSequence(streams.events.name);
