@@ -24,9 +24,11 @@ while :; do sleep 1; done
 type Started = ChildProcessByStdio<null, Readable, Readable> & { output: { stdout: string; stderr: string } };
 
 let dir = '';
-afterEach(() => {
+afterEach(async () => {
   for (const pid of processesUnder(dir)) process.kill(pid, 'SIGKILL');
-  fs.rmSync(dir, { recursive: true, force: true });
+  // A killed process is gone a moment later: until then it may still write into the data directory.
+  await until(() => processesUnder(dir).length === 0, 5000);
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 /** Processes whose command line names `root` (our Postgres, the fake nats-server). */
