@@ -22,6 +22,7 @@ export interface Athlete {
   alerts: AlertMemory;
 }
 
+/** The class as a snapshot and session:state name it. */
 export function headerOf(state: KnownSession): LiveSession {
   const { sessionId, studioId, title, status, startsAt } = state;
   const startedAt = state.status === 'scheduled' ? null : state.startedAt;
