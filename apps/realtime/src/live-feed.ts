@@ -1,19 +1,16 @@
-// Reads the log into LiveSessionStates: every session event from the start,
-// and, for each live class, its heart-rate events from the start of the class
-// (so running totals after a restart equal those before it).
-import {
-  eventSubjects,
-  isHeartRateEvent,
-  isSessionEvent,
-  isSpotifyEvent,
-  isTimerEvent,
-  streams,
-  type LiveAlert,
-  type SpotifyState,
-  type TimerState,
-} from '#contracts';
+// The classes screens can watch, as OpenClasses holds them: at start the open
+// ones (scheduled or live) from the index of classes, each from its own
+// subjects; a class scheduled later from the tail; an ended one a screen asks
+// for, on demand. Each is the domain's fold, from which LiveSessionState
+// derives what screens see; a live class's heart rate is followed from its
+// start, so totals after a restart equal those before. An ended class nobody
+// watches is let go of `keepEndedMs` after its end or its last screen.
+import { eventSubjects, isSpotifyEvent, isTimerEvent, streams, type LiveAlert } from '#contracts';
+import type { SpotifyState, TimerState } from '#contracts';
 import type { Logger } from '#config';
-import type { EventStore, StoredEvent, Tail } from '#eventstore';
+import { OpenClasses, type ClassChange, type EventStore, type HeldClass, type Tail } from '#eventstore';
+import { ClassTimers } from './class-timers.js';
+import { HeartRateReaders } from './heart-rate-readers.js';
 import { LiveSessionState } from './live-session.js';
 import { SpotifyBoard } from './spotify-board.js';
 import { TimerBoard } from './timer-board.js';
@@ -26,52 +23,66 @@ export interface LiveFeedListener {
   spotifyState(state: SpotifyState): void;
 }
 
-/** A heart-rate reader's handler: the class takes in each heart-rate event of its subjects. */
-const heartRateInto =
-  (session: LiveSessionState) =>
-  ({ event }: StoredEvent): void => {
-    if (isHeartRateEvent(event)) session.applyHeartRate(event);
-  };
+/** How long an ended class nobody watches stays in memory after its end or its last screen. */
+export const KEEP_ENDED_MS = 15 * 60 * 1000;
+
+export interface LiveFeedOptions {
+  /** `INGEST_MAX_FUTURE_MS`: a sample further ahead of its recording is no athlete's latest. */
+  maxFutureMs?: number;
+  /** `REALTIME_KEEP_ENDED_MS` (`KEEP_ENDED_MS` by default). */
+  keepEndedMs?: number;
+}
 
 export class LiveFeed {
   readonly sessions = new Map<string, LiveSessionState>();
-  private sessionTail: Tail | null = null;
-  private spotifyTail: Tail | null = null;
+  /** The classes in memory, held while a screen watches them. */
+  readonly classes: OpenClasses;
   /** Each class's timer (evt.session.<id>.timer), with its boundary frames scheduled. */
   readonly timers = new TimerBoard({ send: (state) => this.listener?.timerState(state) });
   /** What plays in each studio (evt.studio.<id>.spotify). */
   readonly playback = new SpotifyBoard();
-  private readonly heartRateTails = new Map<string, Promise<Tail>>();
-  /** Classes whose heart rate was read (followed live, or read once when it had ended before we started). */
-  private readonly heartRateRead = new Map<string, Promise<void>>();
+  private readonly classTimers: ClassTimers;
+  private readonly heartRate: HeartRateReaders;
+  private spotifyTail: Tail | null = null;
   private listener: LiveFeedListener | null = null;
-  /** Stream sequence of the last session event applied. */
-  position = 0;
-  /** While replaying, heart rate is followed only for classes still live at the end, and nothing alerts. */
+  /** While the open classes are read at start, heart rate is not followed yet and nothing alerts. */
   private replaying = true;
-  /** True once every class is rebuilt from the log: readiness, and the gate for screens. */
+  /** True once every open class is read: readiness, and the gate for screens. */
   rebuilt = false;
 
   constructor(
     private readonly store: EventStore,
     private readonly logger: Logger,
-    /** `INGEST_MAX_FUTURE_MS`: a sample further ahead of its recording is no athlete's latest. */
-    private readonly options: { maxFutureMs?: number } = {},
-  ) {}
+    private readonly options: LiveFeedOptions = {},
+  ) {
+    const keepEndedMs = options.keepEndedMs ?? KEEP_ENDED_MS;
+    // A short horizon (tests) is swept as often as it needs; the default every 30 s.
+    const sweepEveryMs = Math.min(30_000, Math.max(100, Math.floor(keepEndedMs / 4)));
+    this.classes = new OpenClasses(store, logger, { keepEndedMs, sweepEveryMs });
+    this.classTimers = new ClassTimers(store, this.timers);
+    this.heartRate = new HeartRateReaders(store, logger);
+    this.classes.listen({
+      loaded: (sessionId, held) => this.onLoaded(sessionId, held),
+      applied: (change) => this.onApplied(change),
+      forgotten: (sessionId) => this.onForgotten(sessionId),
+      other: ({ event, seq }) => {
+        if (isTimerEvent(event)) this.classTimers.apply(event, seq);
+      },
+    });
+  }
 
   listen(listener: LiveFeedListener): void {
     this.listener = listener;
   }
 
-  /** Resolves when every class's state is rebuilt from the log: only then may screens subscribe. */
+  /** EVENTS sequence up to which every session event is read. */
+  get position(): number {
+    return this.classes.position;
+  }
+
+  /** Resolves when every open class is read from the log: only then may screens subscribe. */
   async start(): Promise<void> {
-    this.sessionTail = await this.store.tail(
-      streams.events.name,
-      eventSubjects.allSessions,
-      'all',
-      (stored) => this.onSessionEvent(stored),
-      (subject, seq, reason) => this.logger.error('invalid event', { subject, seq, reason }),
-    );
+    await this.classes.start();
     // Every spotify event carries the studio's whole state: the last one of each studio is enough.
     this.spotifyTail = await this.store.tail(
       streams.events.name,
@@ -84,13 +95,14 @@ export class LiveFeed {
       },
       (subject, seq, reason) => this.logger.error('invalid event', { subject, seq, reason }),
     );
-    await Promise.all([this.sessionTail.caughtUp, this.spotifyTail.caughtUp]);
+    await this.spotifyTail.caughtUp;
+    await Promise.all([...this.sessions.keys()].map((sessionId) => this.classTimers.read(sessionId)));
     this.replaying = false;
     this.timers.goLive();
     for (const session of this.sessions.values()) {
-      if (session.session.status === 'live') this.followHeartRate(session);
+      if (session.session.status === 'live') this.heartRate.follow(session);
     }
-    await Promise.all([...this.heartRateTails.values()].map(async (tail) => (await tail).caughtUp));
+    await this.heartRate.caughtUp();
     // What is already wrong was announced by whichever instance ran before: note it, do not repeat it.
     const now = Date.now();
     for (const session of this.sessions.values()) session.dueAlerts(now, true);
@@ -99,75 +111,23 @@ export class LiveFeed {
 
   async stop(): Promise<void> {
     this.timers.stop();
-    await this.sessionTail?.stop();
+    await this.classes.stop();
     await this.spotifyTail?.stop();
-    for (const tail of this.heartRateTails.values()) await (await tail).stop();
-    this.heartRateTails.clear();
-  }
-
-  /** The class, waiting briefly for its first events when the log has them and we have not read them yet. */
-  async find(sessionId: string): Promise<LiveSessionState | null> {
-    const known = this.sessions.get(sessionId);
-    if (known) return this.withHeartRate(known);
-    const last = await this.store.lastSequenceOf(streams.events.name, eventSubjects.session(sessionId));
-    if (last === 0) return null;
-    const deadline = Date.now() + 2000;
-    while (this.position < last && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    const found = this.sessions.get(sessionId);
-    return found ? this.withHeartRate(found) : null;
+    await this.heartRate.stop();
   }
 
   /**
-   * A class that ended before this instance started has not had its heart rate
-   * read: read it once, on its first subscriber, so its snapshot shows the
-   * final values and totals (as long as the HR stream keeps them).
+   * The class, from memory or read on demand from its subjects (an ended class
+   * of last month): with its timer, and an ended class with its heart rate, so
+   * its snapshot shows the final values. Null when the log has no such class.
    */
-  private async withHeartRate(session: LiveSessionState): Promise<LiveSessionState> {
-    const sessionId = session.session.sessionId;
-    if (session.session.status !== 'ended' || this.heartRateTails.has(sessionId)) return session;
-    let read = this.heartRateRead.get(sessionId);
-    if (!read) {
-      read = (async () => {
-        const tail = await this.store.tail(
-          streams.heartRate.name,
-          eventSubjects.sessionHeartRate(sessionId),
-          'all',
-          heartRateInto(session),
-        );
-        await tail.caughtUp;
-        await tail.stop();
-      })();
-      this.heartRateRead.set(sessionId, read);
-      read.catch((error: unknown) => {
-        this.heartRateRead.delete(sessionId);
-        this.logger.error('cannot read heart rate of an ended class', { sessionId, error });
-      });
-    }
-    await read.catch(() => undefined);
+  async find(sessionId: string): Promise<LiveSessionState | null> {
+    const held = await this.classes.find(sessionId);
+    const session = held === null ? undefined : this.sessions.get(sessionId);
+    if (session === undefined) return null;
+    await this.classTimers.read(sessionId);
+    await this.heartRate.readOnce(session);
     return session;
-  }
-
-  private onSessionEvent({ seq, event }: StoredEvent): void {
-    if (isTimerEvent(event)) return this.timers.apply(event, seq);
-    if (!isSessionEvent(event)) return;
-    this.position = Math.max(this.position, seq);
-    const sessionId = event.data.sessionId;
-    let session = this.sessions.get(sessionId);
-    if (!session) {
-      if (event.type !== 'session.scheduled') return;
-      session = new LiveSessionState(event, this.options.maxFutureMs);
-      this.sessions.set(sessionId, session);
-    }
-    const change = session.applySessionEvent(event, seq);
-    if (!this.replaying && event.type === 'session.started') this.followHeartRate(session);
-    if (event.type === 'session.ended') this.unfollowHeartRate(sessionId);
-    if (change === 'roster') this.listener?.rosterChanged(session);
-    if (change === 'status') this.listener?.statusChanged(session);
-    if (!this.replaying && change === 'roster' && event.type === 'session.max-hr-raised') {
-      const alert = session.maxHrRaisedAlert(event, Date.now());
-      if (alert) this.listener?.alert(session, alert);
-    }
   }
 
   /** The live class of a studio (the latest started if several are), or null. */
@@ -181,26 +141,47 @@ export class LiveFeed {
     return live?.session.sessionId ?? null;
   }
 
-  private followHeartRate(session: LiveSessionState): void {
-    const sessionId = session.session.sessionId;
-    if (!this.heartRateTails.has(sessionId)) {
-      this.heartRateRead.set(sessionId, Promise.resolve());
-      const tail = this.store.tail(
-        streams.heartRate.name,
-        eventSubjects.sessionHeartRate(sessionId),
-        'all',
-        heartRateInto(session),
-      );
-      tail.catch((error) => this.logger.error('cannot follow heart rate', { sessionId, error }));
-      this.heartRateTails.set(sessionId, tail);
+  /** A class read from its own subject (at start, or on demand). */
+  private onLoaded(sessionId: string, { state, version }: HeldClass): void {
+    const session = new LiveSessionState(state, version, this.options.maxFutureMs);
+    this.sessions.set(sessionId, session);
+    if (this.replaying) return;
+    // Loaded while we follow the log: its timer now (read at start otherwise), its heart rate if live.
+    this.readTimer(sessionId);
+    if (state.status === 'live') this.heartRate.follow(session);
+  }
+
+  private readTimer(sessionId: string): void {
+    this.classTimers.read(sessionId).catch((error: unknown) => {
+      this.logger.error('cannot read the timer of a class', { sessionId, error });
+    });
+  }
+
+  /** A session event the tail read, folded into the class. */
+  private onApplied({ sessionId, state, previous, event, seq }: ClassChange): void {
+    const session = this.sessions.get(sessionId);
+    if (session === undefined) {
+      // Scheduled now (a class in memory was loaded first): every timer event of it is still to come.
+      this.sessions.set(sessionId, new LiveSessionState(state, seq, this.options.maxFutureMs));
+      if (previous.status === 'initial') this.classTimers.follow(sessionId);
+      else this.readTimer(sessionId);
+      return;
+    }
+    const change = session.update(state, seq);
+    if (!this.replaying && event.type === 'session.started') this.heartRate.follow(session);
+    if (event.type === 'session.ended') this.heartRate.unfollow(sessionId);
+    if (change === 'roster') this.listener?.rosterChanged(session);
+    if (change === 'status') this.listener?.statusChanged(session);
+    if (!this.replaying && change === 'roster' && event.type === 'session.max-hr-raised') {
+      const alert = session.maxHrRaisedAlert(event, Date.now());
+      if (alert) this.listener?.alert(session, alert);
     }
   }
 
-  private unfollowHeartRate(sessionId: string): void {
-    const tail = this.heartRateTails.get(sessionId);
-    if (!tail) return;
-    this.heartRateTails.delete(sessionId);
-    // Late samples of the last seconds still arrive for a while after the end.
-    setTimeout(() => void tail.then((running) => running.stop()), 30_000).unref();
+  /** An ended class nobody watched past the horizon: nothing of it stays. */
+  private onForgotten(sessionId: string): void {
+    this.sessions.delete(sessionId);
+    this.classTimers.forget(sessionId);
+    this.heartRate.forget(sessionId);
   }
 }

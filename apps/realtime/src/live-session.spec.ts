@@ -7,8 +7,8 @@ import {
   type HeartRateEvent,
   type SessionEvent,
 } from '#contracts';
-import { pctMaxOf, summarizeEffort, zoneOf } from '#domain';
-import { LiveSessionState } from './live-session.js';
+import { evolve, foldSession, pctMaxOf, summarizeEffort, zoneOf } from '#domain';
+import { LiveSessionState, type LiveChange } from './live-session.js';
 
 const SESSION = 's-monday';
 const T0 = Date.UTC(2026, 10, 26, 10, 0);
@@ -124,12 +124,23 @@ function legacyHeartRate(
   });
 }
 
+/** A class as OpenClasses loads it from its subject: the domain's fold of these events, at seq 1, 2, … */
+function loaded(events: SessionEvent[], maxFutureMs?: number): LiveSessionState {
+  const state = foldSession(events);
+  if (state.status === 'initial') throw new Error('no class in these events');
+  return new LiveSessionState(state, events.length, maxFutureMs);
+}
+
+/** The tail reads one more event of the class at `seq`: its next state, and what screens are told. */
+function read(live: LiveSessionState, event: SessionEvent, seq: number): LiveChange {
+  const state = evolve(live.state, event);
+  if (state.status === 'initial') throw new Error('not an event of a class');
+  return live.update(state, seq);
+}
+
 /** A live class with these athletes on the roster, session events at seq 1, 2, … */
 function liveClass(...athletes: Athlete[]): LiveSessionState {
-  const state = new LiveSessionState(scheduled);
-  const events = [scheduled, ...athletes.map(joined), started];
-  events.forEach((event, index) => state.applySessionEvent(event, index + 1));
-  return state;
+  return loaded([scheduled, ...athletes.map(joined), started]);
 }
 
 const ana: Athlete = { participantId: 'p-ana' };
@@ -138,7 +149,7 @@ const cy: Athlete = { participantId: 'p-cy' };
 
 describe('LiveSessionState: roster', () => {
   it('starts as the scheduled class', () => {
-    expect(new LiveSessionState(scheduled).session).toEqual({
+    expect(loaded([scheduled]).session).toEqual({
       sessionId: SESSION,
       studioId: 'downtown',
       title: 'Monday spin',
@@ -150,19 +161,19 @@ describe('LiveSessionState: roster', () => {
   });
 
   it('says a join or a leave changes the roster, a start or an end the status', () => {
-    const state = new LiveSessionState(scheduled);
+    const state = loaded([scheduled]);
 
-    expect(state.applySessionEvent(scheduled, 1)).toBeNull();
-    expect(state.applySessionEvent(joined(ana), 2)).toBe('roster');
-    expect(state.applySessionEvent(started, 3)).toBe('status');
+    expect(read(state, scheduled, 1)).toBeNull();
+    expect(read(state, joined(ana), 2)).toBe('roster');
+    expect(read(state, started, 3)).toBe('status');
     expect(state.session).toMatchObject({ status: 'live', startedAt: T0 });
-    expect(state.applySessionEvent(left(ana.participantId), 4)).toBe('roster');
+    expect(read(state, left(ana.participantId), 4)).toBe('roster');
     const ended = sessionEvent.parse({
       ...envelope(T0 + 2_700_000),
       type: 'session.ended',
       data: { sessionId: SESSION, endedAt: T0 + 2_700_000 },
     });
-    expect(state.applySessionEvent(ended, 5)).toBe('status');
+    expect(read(state, ended, 5)).toBe('status');
     expect(state.session).toMatchObject({ status: 'ended', startedAt: T0, endedAt: T0 + 2_700_000 });
   });
 
@@ -197,11 +208,63 @@ describe('LiveSessionState: roster', () => {
 
   it('drops an athlete who left from the metadata and bumps its version', () => {
     const state = liveClass(ana, bo);
-    state.applySessionEvent(left(ana.participantId), 12);
+    read(state, left(ana.participantId), 12);
 
     const metadata = state.metadata();
     expect(metadata.version).toBe(12);
     expect(metadata.participants.map((participant) => participant.participantId)).toEqual(['p-bo']);
+  });
+});
+
+describe('LiveSessionState: loaded from its subject or followed event by event', () => {
+  const raisedAna = sessionEvent.parse({
+    ...envelope(T0 + 30_000),
+    type: 'session.max-hr-raised',
+    data: {
+      sessionId: SESSION,
+      participantId: 'p-ana',
+      previousMaxHr: 180,
+      maxHr: 186,
+      zoneThresholds: [93, 112, 130, 149, 167],
+      at: T0 + 30_000,
+    },
+  });
+  const log = [scheduled, joined(ana), joined(bo), joined(cy), started, raisedAna, left(cy.participantId)];
+
+  it('tells screens of each join, start, raise and leave as it is read', () => {
+    const followed = loaded([scheduled]);
+    const changes = log.slice(1).map((event, index) => read(followed, event, index + 2));
+
+    expect(changes).toEqual(['roster', 'roster', 'roster', 'status', 'roster', 'roster']);
+    expect(followed.metadata().version).toBe(log.length);
+  });
+
+  it('shows the same header, roster, values and totals after a restart as before it', () => {
+    const followed = loaded([scheduled]);
+    log.slice(1).forEach((event, index) => read(followed, event, index + 2));
+    const restarted = loaded(log);
+    // 92 bpm is active under the max ana joined with (50 % of 180 is 90), not under the raised 186:
+    // her totals count under the max as joined, whenever the class was read.
+    for (const live of [followed, restarted]) {
+      for (let second = 0; second <= 60; second++) {
+        live.applyHeartRate(heartRate('p-ana', T0 + second * 1000, 92));
+        live.applyHeartRate(heartRate('p-bo', T0 + second * 1000, 150));
+        live.applyHeartRate(heartRate('p-cy', T0 + second * 1000, 150));
+      }
+    }
+
+    expect(restarted.session).toEqual(followed.session);
+    expect(restarted.metadata()).toEqual(followed.metadata());
+    expect(
+      restarted.metadata().participants.map(({ participantId, maxHr }) => [participantId, maxHr]),
+    ).toEqual([
+      ['p-ana', 186],
+      ['p-bo', 180],
+    ]);
+    const values = restarted.allValues(T0 + 60_500);
+    expect(values).toEqual(followed.allValues(T0 + 60_500));
+    expect(values.map(({ participantId }) => participantId)).toEqual(['p-ana', 'p-bo']);
+    expect(values[0]?.kcal).toBeGreaterThan(0);
   });
 });
 
@@ -447,7 +510,7 @@ describe('LiveSessionState: values', () => {
     state.applyHeartRate(heartRate('p-bo', T0 + 1000, 100));
     state.nextFrame(T0 + 1500);
 
-    state.applySessionEvent(left('p-ana'), 10);
+    read(state, left('p-ana'), 10);
     state.applyHeartRate(heartRate('p-ana', T0 + 2000, 155));
     state.applyHeartRate(heartRate('p-bo', T0 + 2000, 101));
 
@@ -501,8 +564,7 @@ describe('LiveSessionState: a sample dated ahead of its recording', () => {
     state.applyHeartRate(heartRate('p-ana', T0 + 12_000, 151, { recordedAt: T0 + 2000 }));
     expect(state.allValues(T0 + 2500)).toEqual([expect.objectContaining({ bpm: 151, ts: T0 + 12_000 })]);
 
-    const lenient = new LiveSessionState(scheduled, 60_000);
-    [scheduled, joined(ana), started].forEach((event, index) => lenient.applySessionEvent(event, index + 1));
+    const lenient = loaded([scheduled, joined(ana), started], 60_000);
     lenient.applyHeartRate(heartRate('p-ana', T0 + 50_000, 152, { recordedAt: T0 + 2000 }));
     lenient.applyHeartRate(heartRate('p-ana', T0 + 70_000, 199, { recordedAt: T0 + 2000 }));
     expect(lenient.allValues(T0 + 2500)).toEqual([expect.objectContaining({ bpm: 152, ts: T0 + 50_000 })]);
@@ -526,10 +588,10 @@ describe('LiveSessionState: adaptive max HR', () => {
 
   it('re-sends the roster with the raised max and zones, once (a repeat of the raise is no change)', () => {
     const state = liveClass(ana, bo);
-    expect(state.applySessionEvent(raised, 10)).toBe('roster');
+    expect(read(state, raised, 10)).toBe('roster');
     const meta = state.metadata().participants.find((p) => p.participantId === 'p-ana');
     expect(meta).toMatchObject({ maxHr: 186, zoneThresholds: RAISED });
-    expect(state.applySessionEvent(raised, 11)).toBeNull();
+    expect(read(state, raised, 11)).toBeNull();
   });
 
   it('counts the time after a raised sample under the raised max, as the summary does', () => {
@@ -632,7 +694,7 @@ describe('LiveSessionState: alerts, debounced to once a minute per athlete and k
           at: T0 + seq * 1000,
         },
       });
-      state.applySessionEvent(event, seq);
+      read(state, event, seq);
       if (event.type !== 'session.max-hr-raised') throw new Error('not a raise');
       return state.maxHrRaisedAlert(event, T0 + seq * 1000);
     };
@@ -656,14 +718,14 @@ describe('LiveSessionState: alerts, debounced to once a minute per athlete and k
   });
 
   it('alerts nothing in a class that is not live, nor for an athlete who left', () => {
-    const scheduledOnly = new LiveSessionState(scheduled);
-    scheduledOnly.applySessionEvent(joined(ana), 2);
+    const scheduledOnly = loaded([scheduled]);
+    read(scheduledOnly, joined(ana), 2);
     scheduledOnly.applyHeartRate(heartRate('p-ana', T0, 140, { battery: 5 }));
     expect(kindsAt(scheduledOnly, 10_000)).toEqual([]);
 
     const state = liveClass(ana);
     state.applyHeartRate(heartRate('p-ana', T0, 140));
-    state.applySessionEvent(left('p-ana'), 10);
+    read(state, left('p-ana'), 10);
     expect(kindsAt(state, 10_000)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-// What screens need of one class, folded from its events: the roster (sent
-// as metadata once), each athlete's latest value with running totals (sent
-// as coalesced frames, only when changed), and their alerts.
+// What screens need of one class, derived from the domain's fold of it (the
+// roster, sent as metadata once; the status) and from its heart rate (each
+// athlete's latest value with running totals, sent as coalesced frames, only
+// when changed; and their alerts).
 import type {
   HeartRateEvent,
   RecordedSample,
@@ -12,104 +13,66 @@ import type {
   ValueStatus,
 } from '#contracts';
 import { GATEWAY_MAX_FUTURE_MS, heartRateSamplesOf, isAheadOfRecording } from '#contracts';
-import { LiveEffort, applyMaxHrRaise, type EffortProfile } from '#domain';
-import { AlertMemory, LOW_BATTERY_PCT, STALE_AFTER_MS, conditionsOf } from './alerts.js';
+import type { KnownSession } from '#domain';
+import { LOW_BATTERY_PCT, STALE_AFTER_MS, conditionsOf } from './alerts.js';
+import { athleteOf, headerOf, metadataOf, sameMetadata, type Athlete } from './live-athlete.js';
 
-interface Athlete {
-  metadata: HrmMetadata['participants'][number];
-  present: boolean;
-  /** Running totals, taking a late sample in where it belongs in time (live-effort.ts). */
-  effort: LiveEffort;
-  latest: RecordedSample | null;
-  /** Server time the latest sample was recorded: staleness is judged on our clock, not the strap's. */
-  latestRecordedAt: number;
-  /** What the last frame said, to send only what changed. */
-  sent: LiveValue | null;
-  alerts: AlertMemory;
-}
+/** What a state change means for screens: send metadata, send session:state, or nothing. */
+export type LiveChange = 'roster' | 'status' | null;
 
 export class LiveSessionState {
+  /** The class as the domain folds it. */
+  state: KnownSession;
   session: LiveSession;
-  /** Stream sequence of the last session event: the metadata's version. */
-  version = 0;
+  /** EVENTS sequence of the class's last session event: the metadata's version. */
+  version: number;
   private readonly athletes = new Map<string, Athlete>();
   private frameSeq = 0;
 
   constructor(
-    event: Extract<SessionEvent, { type: 'session.scheduled' }>,
+    state: KnownSession,
+    version: number,
     /** `INGEST_MAX_FUTURE_MS`: how far ahead of its recording a sample may be and still count. */
     private readonly maxFutureMs: number = GATEWAY_MAX_FUTURE_MS,
   ) {
-    const { sessionId, studioId, title, startsAt } = event.data;
-    this.session = {
-      sessionId,
-      studioId,
-      title,
-      status: 'scheduled',
-      startsAt,
-      startedAt: null,
-      endedAt: null,
-    };
+    this.state = state;
+    this.version = version;
+    this.session = headerOf(state);
+    this.followRoster(state);
   }
 
-  /** Returns what changed: the roster (send metadata) or the status (send session:state). */
-  applySessionEvent(event: SessionEvent, seq: number): 'roster' | 'status' | null {
-    this.version = Math.max(this.version, seq);
-    switch (event.type) {
-      case 'session.scheduled':
-        return null;
-      case 'session.participant-joined': {
-        const { participantId, memberId, displayName, deviceId, maxHr, restingHr, zoneThresholds } =
-          event.data;
-        const profile: EffortProfile = {
-          maxHr,
-          zoneThresholds,
-          weightKg: event.data.weightKg,
-          sex: event.data.sex,
-          age: event.data.age,
-          restingHr,
-          ...(event.data.zoneRule !== undefined && { zoneRule: event.data.zoneRule }),
-        };
-        this.athletes.set(participantId, {
-          metadata: {
-            participantId,
-            memberId,
-            displayName,
-            deviceId,
-            maxHr,
-            ...(restingHr !== null && { restingHr }),
-            zoneThresholds,
-          },
-          present: true,
-          effort: new LiveEffort(profile),
-          latest: null,
-          latestRecordedAt: 0,
-          sent: null,
-          alerts: this.athletes.get(participantId)?.alerts ?? new AlertMemory(),
-        });
-        return 'roster';
-      }
-      case 'session.participant-left': {
-        const athlete = this.athletes.get(event.data.participantId);
-        if (athlete) athlete.present = false;
-        return 'roster';
-      }
-      case 'session.started':
-        this.session = { ...this.session, status: 'live', startedAt: event.data.startedAt };
-        return 'status';
-      case 'session.ended':
-        this.session = { ...this.session, status: 'ended', endedAt: event.data.endedAt };
-        return 'status';
-      case 'session.max-hr-raised': {
-        // The samples carry the new max (the totals follow them); the roster's zones follow this.
-        const athlete = this.athletes.get(event.data.participantId);
-        if (!athlete) return null;
-        const metadata = applyMaxHrRaise(athlete.metadata, event.data);
-        if (metadata === athlete.metadata) return null;
+  /** Takes in the class's state after an event at `version`; says what screens must be told. */
+  update(state: KnownSession, version: number): LiveChange {
+    const before = this.state;
+    this.state = state;
+    this.version = Math.max(this.version, version);
+    const status = state.status !== before.status;
+    if (status) this.session = headerOf(state);
+    const roster = state.participants !== before.participants && this.followRoster(state);
+    if (status) return 'status';
+    return roster ? 'roster' : null;
+  }
+
+  /** Brings the athletes in line with the present participants; true when the metadata changed. */
+  private followRoster(state: KnownSession): boolean {
+    let changed = false;
+    for (const participant of state.participants.values()) {
+      const athlete = this.athletes.get(participant.participantId);
+      if (!participant.present) {
+        if (athlete) changed = this.athletes.delete(participant.participantId);
+      } else if (!athlete) {
+        this.athletes.set(participant.participantId, athleteOf(participant));
+        changed = true;
+      } else if (athlete.participant !== participant) {
+        athlete.participant = participant;
+        // A raise moves max and zones; a repeat of one (a second ingest saw it) moves nothing.
+        const metadata = metadataOf(participant);
+        if (sameMetadata(metadata, athlete.metadata)) continue;
         athlete.metadata = metadata;
-        return 'roster';
+        changed = true;
       }
     }
+    return changed;
   }
 
   /**
@@ -139,9 +102,7 @@ export class LiveSessionState {
   }
 
   metadata(): HrmMetadata {
-    const participants = [...this.athletes.values()]
-      .filter((athlete) => athlete.present)
-      .map((athlete) => athlete.metadata);
+    const participants = [...this.athletes.values()].map((athlete) => athlete.metadata);
     return { sessionId: this.session.sessionId, version: this.version, participants };
   }
 
@@ -149,7 +110,7 @@ export class LiveSessionState {
   allValues(now: number): LiveValue[] {
     const values: LiveValue[] = [];
     for (const athlete of this.athletes.values()) {
-      const value = athlete.present ? this.valueOf(athlete, now) : null;
+      const value = this.valueOf(athlete, now);
       if (value) values.push(value);
     }
     return values;
@@ -159,7 +120,7 @@ export class LiveSessionState {
   nextFrame(now: number): { seq: number; values: LiveValue[] } | null {
     const changed: LiveValue[] = [];
     for (const athlete of this.athletes.values()) {
-      const value = athlete.present ? this.valueOf(athlete, now) : null;
+      const value = this.valueOf(athlete, now);
       if (value === null || sameValue(value, athlete.sent)) continue;
       athlete.sent = value;
       changed.push(value);
@@ -187,7 +148,7 @@ export class LiveSessionState {
     const alerts: LiveAlert[] = [];
     const sessionId = this.session.sessionId;
     for (const athlete of this.athletes.values()) {
-      if (!athlete.present || athlete.latest === null) continue;
+      if (athlete.latest === null) continue;
       const conditions = conditionsOf(athlete.latest, now - athlete.latestRecordedAt);
       for (const kind of athlete.alerts.observe(conditions, now, silent)) {
         alerts.push({ sessionId, kind, participantId: athlete.metadata.participantId, at: now });
@@ -202,7 +163,7 @@ export class LiveSessionState {
     now: number,
   ): LiveAlert | null {
     const athlete = this.athletes.get(event.data.participantId);
-    if (!athlete?.present || !athlete.alerts.raise('max-hr-raised', now)) return null;
+    if (!athlete?.alerts.raise('max-hr-raised', now)) return null;
     const { sessionId, participantId } = event.data;
     return { sessionId, kind: 'max-hr-raised', participantId, at: event.data.at };
   }

@@ -58,6 +58,8 @@ import { ValuesDelivery, type SocketState } from './values-delivery.js';
 interface Client extends SocketState {
   principal: Principal;
   bucket: Bucket;
+  /** Classes this socket watches: each held in memory once, however often the socket subscribes. */
+  held: Set<string>;
 }
 
 /** How long a disconnected client's rooms and missed events are kept for connection-state recovery. */
@@ -88,6 +90,7 @@ export class LiveGateway
   private readonly tokenEndsTotal;
   private readonly socketsGauge;
   private readonly memoryGauge;
+  private readonly classesGauge;
 
   constructor(
     @Inject(LiveFeed) private readonly feed: LiveFeed,
@@ -116,6 +119,10 @@ export class LiveGateway
       'hrm_realtime_memory_bytes',
       'Process memory, by kind (rss, heapTotal, heapUsed, external, arrayBuffers)',
     );
+    this.classesGauge = metrics.gauge(
+      'hrm_realtime_classes',
+      'Classes in memory, by status (an ended one nobody watches is let go of after the horizon)',
+    );
   }
 
   afterInit(namespace: Namespace): void {
@@ -135,6 +142,7 @@ export class LiveGateway
             principal,
             bucket: fullBucket(this.rateLimit, Date.now()),
             behind: null,
+            held: new Set(),
           });
           next();
         })
@@ -171,6 +179,12 @@ export class LiveGateway
     });
     // A recovered connection is back in its rooms but missed values frames: full ones next tick.
     if (socket.recovered) ValuesDelivery.markBehind(socket, client);
+    // Its classes are held again as long as it watches them; every one is let go of when it leaves.
+    if (socket.recovered) for (const sessionId of sessionRoomsOf(socket)) this.hold(client, sessionId);
+    socket.once('disconnect', () => {
+      for (const sessionId of client.held) this.feed.classes.release(sessionId);
+      client.held.clear();
+    });
     const { principal } = client;
     // Who, never with what: the token stays out of the log (its id too).
     const who = {
@@ -215,11 +229,16 @@ export class LiveGateway
     const request = parseWith(sessionSubscribeRequest, body);
     if (!request.ok) return failure('bad-request', request.error);
     const client = this.clients.get(socket);
-    const session = await this.feed.find(request.value.sessionId);
+    const session = await this.findSession(request.value.sessionId);
+    if (session === 'unavailable') return failure('unavailable', 'the class could not be read; try again');
     if (!client || !session || !mayRead(client.principal, session.session.studioId)) {
       return failure('not-found', 'no such session');
     }
+    // A socket gone meanwhile has released what it held: it must not hold anything again.
+    if (socket.disconnected) return failure('unavailable', 'disconnected');
     const sessionId = session.session.sessionId;
+    // Held from now on, before anything awaits: an ended class is not let go of while a screen watches it.
+    this.hold(client, sessionId);
     await socket.join(
       request.value.encoding === 'compact'
         ? [rooms.session(sessionId), rooms.sessionCompact(sessionId)]
@@ -272,6 +291,8 @@ export class LiveGateway
     if ('sessionId' in request.value) {
       await socket.leave(rooms.session(request.value.sessionId));
       await socket.leave(rooms.sessionCompact(request.value.sessionId));
+      const client = this.clients.get(socket);
+      if (client?.held.delete(request.value.sessionId)) this.feed.classes.release(request.value.sessionId);
     } else await socket.leave(rooms.studio(request.value.studioId));
     return { ok: true };
   }
@@ -283,7 +304,8 @@ export class LiveGateway
     const client = this.clients.get(socket);
     if (!client || !mayCommand(client.principal))
       return failure('forbidden', 'a display cannot send commands');
-    const session = await this.feed.find(request.value.sessionId);
+    const session = await this.findSession(request.value.sessionId);
+    if (session === 'unavailable') return failure('unavailable', 'the class could not be read; try again');
     if (!session || !mayRead(client.principal, session.session.studioId))
       return failure('not-found', 'no such session');
     return this.forwarder.forward(commandSubjects.timer(request.value.sessionId), {
@@ -314,6 +336,22 @@ export class LiveGateway
     const request = parseWith(timePingRequest, body ?? {});
     if (!request.ok) return failure('bad-request', request.error);
     return { ok: true, serverTime: Date.now() };
+  }
+
+  /** The class (read on demand if it ended long ago), or 'unavailable' when the log cannot be read. */
+  private async findSession(sessionId: string): Promise<LiveSessionState | null | 'unavailable'> {
+    try {
+      return await this.feed.find(sessionId);
+    } catch (error) {
+      this.logger.error('cannot read a class', { sessionId, error });
+      return 'unavailable';
+    }
+  }
+
+  private hold(client: Client, sessionId: string): void {
+    if (client.held.has(sessionId)) return;
+    client.held.add(sessionId);
+    this.feed.classes.hold(sessionId);
   }
 
   rosterChanged(session: LiveSessionState): void {
@@ -377,12 +415,15 @@ export class LiveGateway
     this.memoryGauge(external, { kind: 'external' });
     this.memoryGauge(arrayBuffers, { kind: 'arrayBuffers' });
     this.socketsGauge(namespace.sockets.size);
+    const classes = { scheduled: 0, live: 0, ended: 0 };
     for (const [sessionId, session] of this.feed.sessions) {
+      classes[session.session.status]++;
       for (const alert of session.dueAlerts(now)) this.alert(session, alert);
       const members = namespace.adapter.rooms.get(rooms.session(sessionId));
       if (!members || members.size === 0) continue;
       this.delivery.deliver(namespace, session, members, (socket) => this.clients.get(socket), now);
     }
+    for (const [status, count] of Object.entries(classes)) this.classesGauge(count, { status });
   }
 
   private snapshotOf(session: LiveSessionState, metadata: HrmMetadata): SessionSnapshot {
@@ -396,6 +437,15 @@ export class LiveGateway
       spotify: this.feed.playback.state(session.session.studioId),
     };
   }
+}
+
+/** The classes whose room a socket is in (its compact rooms aside). */
+function sessionRoomsOf(socket: Socket): string[] {
+  const prefix = rooms.session('');
+  const compactSuffix = rooms.sessionCompact('').slice(prefix.length);
+  return [...socket.rooms]
+    .filter((room) => room.startsWith(prefix) && !room.endsWith(compactSuffix))
+    .map((room) => room.slice(prefix.length));
 }
 
 function mayRead(principal: Principal, studioId: string): boolean {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { z } from 'zod';
 import { loadEnv, realtimeEnv } from '#config';
 import { createDb } from '#db';
 import { DeviceStatusStore, EventStore } from '#eventstore';
@@ -15,20 +16,28 @@ import {
 } from '#platform';
 import { CommandForwarder } from './command-forwarder.js';
 import { LeanIoAdapter } from './lean-io-adapter.js';
-import { LiveFeed } from './live-feed.js';
+import { KEEP_ENDED_MS, LiveFeed } from './live-feed.js';
 import { RealtimeModule } from './realtime.module.js';
 import { StudioDirectory } from './studio-directory.js';
 import { TokenWatch } from './token-watch.js';
 
-const env = loadEnv(realtimeEnv);
+const env = loadEnv(
+  realtimeEnv.extend({
+    /** How long an ended class nobody watches stays in memory after its end or its last screen. */
+    REALTIME_KEEP_ENDED_MS: z.coerce.number().int().min(0).max(86_400_000).default(KEEP_ENDED_MS),
+  }),
+);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);
 const instance = instanceName('realtime', env.HRM_INSTANCE);
 const nats = await connectNats(env.NATS_URL, instance, logger);
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL, 4);
-const feed = new LiveFeed(store, logger, { maxFutureMs: env.INGEST_MAX_FUTURE_MS });
-// Rebuild every class's state from the log before accepting a single screen.
+const feed = new LiveFeed(store, logger, {
+  maxFutureMs: env.INGEST_MAX_FUTURE_MS,
+  keepEndedMs: env.REALTIME_KEEP_ENDED_MS,
+});
+// Read every open class from the log before accepting a single screen.
 await feed.start();
 logger.info('live state rebuilt', { sessions: feed.sessions.size, position: feed.position });
 const verifier = new TokenVerifier(db, env.HRM_ADMIN_TOKEN);

@@ -120,6 +120,36 @@ describe('TimerBoard', () => {
     expect(second.board.state(SESSION)).toEqual(first.board.state(SESSION));
   });
 
+  it('takes a timer read from its subject at once, and its events brought again by the tail not twice', () => {
+    const { board, sent, pending, setNow } = fakeBoard(s(5));
+    board.goLive();
+    const log = [logged('timer.program-set', -60, { program }), logged('timer.started', 0)];
+    board.load(
+      SESSION,
+      log.map((event, index) => ({ event, seq: index + 1 })),
+    );
+    // No frame for what happened before, but the next boundary is scheduled.
+    expect(sent).toEqual([]);
+    expect(pending.size).toBe(1);
+    log.forEach((event, index) => board.apply(event, index + 1));
+    expect(sent).toEqual([]);
+    expect(board.state(SESSION)).toMatchObject({ status: 'running', version: 2, remainingMs: 5000 });
+    setNow(s(6));
+    board.apply(logged('timer.paused', 6), 3);
+    expect(sent.map(({ state }) => [state.status, state.version])).toEqual([['paused', 3]]);
+  });
+
+  it('lets go of a class timer: no state, no boundary left', () => {
+    const { board, pending } = fakeBoard(s(0));
+    board.goLive();
+    board.apply(logged('timer.program-set', -60, { program }), 1);
+    board.apply(logged('timer.started', 0), 2);
+    expect(pending.size).toBe(1);
+    board.forget(SESSION);
+    expect(board.state(SESSION)).toBeNull();
+    expect(pending.size).toBe(0);
+  });
+
   it('resyncs running and paused timers only', () => {
     const { board, sent, setNow } = fakeBoard();
     board.goLive();

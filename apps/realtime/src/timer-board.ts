@@ -49,16 +49,40 @@ export class TimerBoard {
     this.later = options.schedule ?? realSchedule;
   }
 
-  /** Takes in one timer event, stream sequence `seq` (the timer's version). */
+  /**
+   * Takes in one timer event, stream sequence `seq` (the timer's version). An
+   * event at or below the version is one already taken in (read from the
+   * timer's subject and then brought again by the tail): it changes nothing.
+   */
   apply(event: TimerEvent, seq: number): void {
     const { sessionId } = event.data;
     const entry = this.timers.get(sessionId) ?? { clock: initialTimerClock, version: 0, boundary: null };
+    if (seq <= entry.version) return;
     entry.clock = evolveTimer(entry.clock, event);
-    entry.version = Math.max(entry.version, seq);
+    entry.version = seq;
     this.timers.set(sessionId, entry);
     if (!this.live) return;
     this.options.send(this.stateOf(sessionId, entry, this.now()));
     this.schedule(sessionId, entry);
+  }
+
+  /** A class's timer read from its own subject, in log order: folded without a frame per event. */
+  load(sessionId: string, events: ReadonlyArray<{ event: TimerEvent; seq: number }>): void {
+    if (events.length === 0) return;
+    const entry = this.timers.get(sessionId) ?? { clock: initialTimerClock, version: 0, boundary: null };
+    for (const { event, seq } of events) {
+      if (seq <= entry.version) continue;
+      entry.clock = evolveTimer(entry.clock, event);
+      entry.version = seq;
+    }
+    this.timers.set(sessionId, entry);
+    if (this.live) this.schedule(sessionId, entry);
+  }
+
+  /** Lets go of a class's timer (the class was let go of). */
+  forget(sessionId: string): void {
+    this.timers.get(sessionId)?.boundary?.();
+    this.timers.delete(sessionId);
   }
 
   /** The log is replayed: from now on frames go out and boundaries are scheduled. */

@@ -187,7 +187,8 @@ export class OpenClasses {
     const holds = (this.holds.get(sessionId) ?? 0) - 1;
     if (holds > 0) this.holds.set(sessionId, holds);
     else this.holds.delete(sessionId);
-    this.lastUsed.set(sessionId, Date.now());
+    // A class not in memory (let go of before the hold) leaves nothing behind.
+    if (this.classes.has(sessionId)) this.lastUsed.set(sessionId, Date.now());
   }
 
   /** Counts as a use: an ended class is kept `keepEndedMs` from now. */
