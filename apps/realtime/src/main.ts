@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { z } from 'zod';
 import { loadEnv, realtimeEnv } from '#config';
 import { createDb } from '#db';
 import { DeviceStatusStore, EventStore } from '#eventstore';
@@ -16,17 +15,12 @@ import {
 } from '#platform';
 import { CommandForwarder } from './command-forwarder.js';
 import { LeanIoAdapter } from './lean-io-adapter.js';
-import { KEEP_ENDED_MS, LiveFeed } from './live-feed.js';
+import { LiveFeed } from './live-feed.js';
 import { RealtimeModule } from './realtime.module.js';
 import { StudioDirectory } from './studio-directory.js';
 import { TokenWatch } from './token-watch.js';
 
-const env = loadEnv(
-  realtimeEnv.extend({
-    /** How long an ended class nobody watches stays in memory after its end or its last screen. */
-    REALTIME_KEEP_ENDED_MS: z.coerce.number().int().min(0).max(86_400_000).default(KEEP_ENDED_MS),
-  }),
-);
+const env = loadEnv(realtimeEnv);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);
 const instance = instanceName('realtime', env.HRM_INSTANCE);
 const nats = await connectNats(env.NATS_URL, instance, logger);

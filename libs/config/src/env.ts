@@ -47,6 +47,13 @@ export const realtimeEnv = commonEnv.extend({
   REALTIME_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
   INGEST_MAX_FUTURE_MS: maxFutureMs,
   HRM_ADMIN_TOKEN: commonEnv.shape.HRM_ADMIN_TOKEN.unwrap(),
+  /** How long an ended class nobody watches stays in memory after its end or its last screen (15 min). */
+  REALTIME_KEEP_ENDED_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(15 * 60 * 1000),
 });
 
 export const ingestEnv = commonEnv.extend({

@@ -79,7 +79,14 @@ describe('the index of open classes', () => {
     expect(await entryOf(index, ended.sessionId)).toMatchObject({ status: 'live' });
     // Written before an append that never came.
     const unappended = new ClassWriter(store, index);
-    await index.record({ ...ended.state, sessionId: unappended.sessionId, status: 'scheduled' });
+    await index.record({
+      status: 'scheduled',
+      sessionId: unappended.sessionId,
+      studioId,
+      title: 'Never appended',
+      startsAt: null,
+      participants: new Map(),
+    });
 
     await index.sweep(Date.now());
     expect(await entryOf(index, ended.sessionId)).toMatchObject({ status: 'ended' });
