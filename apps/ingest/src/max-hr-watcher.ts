@@ -12,6 +12,9 @@ import type { EventStore, Tail } from '#eventstore';
 import { classMaxHr, foldMaxHr, hasFoldable, receiveHeartRate, type ClassMaxHr } from './max-hr-fold.js';
 import type { SessionDirectory } from './session-directory.js';
 
+/** How long an ended class is watched by default (ingest keeps ended classes at least this long). */
+export const WATCH_AFTER_END_MS = 60_000;
+
 export interface MaxHrWatcherOptions {
   /** The ingest consumer whose ack floor says which gateway messages are stored. */
   consumer: string;
@@ -51,10 +54,13 @@ export class MaxHrWatcher {
     private readonly options: MaxHrWatcherOptions,
   ) {
     this.intervalMs = options.intervalMs ?? 250;
-    this.afterEndMs = options.afterEndMs ?? 60_000;
+    this.afterEndMs = options.afterEndMs ?? WATCH_AFTER_END_MS;
   }
 
-  /** Call once the directory has read the log: watches the classes live now (or just ended), then follows. */
+  /**
+   * Call once the ingestor's classes are read: watches the classes live now,
+   * or ended within `afterEndMs` (ingest holds those, and no older ones), then follows.
+   */
   start(): void {
     const now = Date.now();
     for (const { sessionId, endedAt } of this.directory.startedClasses()) {
@@ -190,7 +196,7 @@ export class MaxHrWatcher {
   /** Whether the directory has read (or, within 2 s, reads) every event of the class in the log. */
   private async caughtUpWithClass(sessionId: string): Promise<boolean> {
     const last = await this.store.lastSequenceOf(streams.events.name, eventSubjects.session(sessionId));
-    return until(() => this.directory.position >= last);
+    return until(() => this.directory.versionOf(sessionId) >= last);
   }
 }
 

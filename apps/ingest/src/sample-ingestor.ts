@@ -7,20 +7,28 @@ import {
   GATEWAY_MAX_FUTURE_MS,
   eventSubjects,
   gatewaySubjects,
-  isSessionEvent,
   parseGatewaySubject,
   streams,
   type RecordedSample,
+  type Sample,
 } from '#contracts';
 import type { Logger } from '#config';
-import { Following, InvalidEventError, type EventStore, type LogReader, type Tail } from '#eventstore';
+import {
+  Following,
+  InvalidEventError,
+  OpenClasses,
+  type EventStore,
+  type LogReader,
+  type OpenClassesOptions,
+} from '#eventstore';
 import type { Metrics } from '#platform';
 import type { DeviceStatusRecorder } from './device-status-recorder.js';
 import { heartRateBatch, recordedSample } from './heart-rate-events.js';
 import { pullLoop, receivedAtOf, type DeadLetters } from './ingress-consumer.js';
 import { unknownStudio, type StudioCheck } from './known-studio.js';
+import { WATCH_AFTER_END_MS } from './max-hr-watcher.js';
 import { parseIngress } from './parse-ingress.js';
-import { SessionDirectory } from './session-directory.js';
+import { SessionDirectory, type Assignment } from './session-directory.js';
 
 export const INGEST_CONSUMER = 'ingest';
 
@@ -31,11 +39,21 @@ export interface IngestorOptions {
   inFlight?: number;
   /** How far a sample's ts may be ahead of when the message was received (`INGEST_MAX_FUTURE_MS`). */
   maxFutureMs?: number;
+  /** How ingest keeps classes (tests shorten it); see KEEP_ENDED_MS. */
+  classes?: Partial<OpenClassesOptions>;
 }
+
+/**
+ * How long an ended class stays in memory after its end or its last sample:
+ * at least the max-HR watcher's `afterEndMs`, which follows a class that long
+ * after its end. Later samples of it load it again from its subject.
+ */
+export const KEEP_ENDED_MS = Math.max(5 * 60_000, WATCH_AFTER_END_MS);
 
 export class SampleIngestor {
   readonly directory = new SessionDirectory();
-  private tail: Tail | null = null;
+  /** The classes ingest holds: open ones, and ended ones for their late samples. */
+  readonly classes: OpenClasses;
   /** The pull loop on the ingress stream. */
   private readonly reading: Following;
   private running = false;
@@ -54,6 +72,14 @@ export class SampleIngestor {
     private readonly options: IngestorOptions,
   ) {
     this.reading = new Following(`consumer ${INGEST_CONSUMER}`, logger);
+    const keepEndedMs = options.classes?.keepEndedMs ?? KEEP_ENDED_MS;
+    // A class that ended shortly before this start is loaded with the open ones: the max-HR watcher follows it.
+    this.classes = new OpenClasses(store, logger, {
+      keepEndedMs,
+      loadEndedWithinMs: keepEndedMs,
+      ...options.classes,
+    });
+    this.classes.listen(this.directory);
     this.count = {
       accepted: metrics.counter('hrm_ingest_samples_accepted_total', 'Samples turned into heart-rate events'),
       unassigned: metrics.counter(
@@ -61,44 +87,39 @@ export class SampleIngestor {
         'Samples of devices in no live class',
       ),
     };
+    const classesHeld = metrics.gauge('hrm_ingest_classes_held', 'Classes ingest holds in memory');
+    metrics.collect(() => classesHeld(this.directory.size));
   }
 
   get ready(): boolean {
     return this.running;
   }
 
-  /** Its readers of the log (the session directory's tail, the samples' pull loop), for /healthz. */
+  /** Its readers of the log (the class subjects' tail, the samples' pull loop), for /healthz. */
   get readers(): LogReader[] {
-    return this.tail === null ? [this.reading] : [this.tail, this.reading];
+    return [...this.classes.readers, this.reading];
+  }
+
+  /** How many classes it holds in memory: the open ones, and ended ones kept for their late samples. */
+  get classesHeld(): number {
+    return this.directory.size;
   }
 
   async start(): Promise<void> {
-    this.tail = await this.store.tail(
-      streams.events.name,
-      eventSubjects.allSessions,
-      'all',
-      ({ seq, event }) => {
-        if (isSessionEvent(event)) this.directory.apply(event, seq);
-        // Timer events share evt.session.>: they map no device, but count as read,
-        // or catchUpWithSessions would wait for a position it never reaches.
-        else this.directory.skip(seq);
-      },
-      (subject, seq, reason) => this.logger.error('invalid session event', { subject, seq, reason }),
-    );
-    await this.tail.caughtUp;
+    await this.classes.start();
     await this.store.ensureDurable(streams.ingress.name, INGEST_CONSUMER, gatewaySubjects.allSamples, {
       ackWaitMs: this.options.ackWaitMs ?? 30_000,
       maxAckPending: 20_000,
     });
     this.running = true;
     this.loop = this.run();
-    this.logger.info('ingesting', { position: this.directory.position });
+    this.logger.info('ingesting', { position: this.classes.position, classes: this.directory.size });
   }
 
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
-    await this.tail?.stop();
+    await this.classes.stop();
   }
 
   private run(): Promise<void> {
@@ -183,13 +204,7 @@ export class SampleIngestor {
     );
     const origin = { studioId, gatewayId, seq: parsed.batch.seq, streamSeq: message.seq };
     const recordedAt = Date.now();
-    const assignmentsNow = () =>
-      samples.map((sample) => this.directory.assignmentFor(studioId, sample.deviceId, sample.ts));
-    let assignments = assignmentsNow();
-    if (assignments.includes(null)) {
-      await this.catchUpWithSessions();
-      assignments = assignmentsNow();
-    }
+    const assignments = await this.assign(studioId, samples);
     const publishes: Array<Promise<unknown>> = [];
     // One heart-rate event per class the message's samples belong to (usually one).
     const classes = new Map<string, { samples: RecordedSample[]; seen: Set<string> }>();
@@ -215,6 +230,8 @@ export class SampleIngestor {
       accepted++;
     }
     for (const [sessionId, ofClass] of classes) {
+      // An ended class that still gets samples is kept a while longer.
+      this.classes.touch(sessionId);
       // Validated like every event on its way into the log; the id is the dedupe key.
       const event = heartRateBatch(sessionId, ofClass.samples, origin, recordedAt);
       publishes.push(
@@ -231,14 +248,36 @@ export class SampleIngestor {
   }
 
   /**
+   * Who wears each sample's strap at its time. A sample of no one may belong
+   * to a class whose events are not read yet (wait for them), or to one that
+   * ended before this start or was let go since (a gateway's buffered
+   * samples): load it from its subject. Straps heard in no class cost no load.
+   */
+  private async assign(studioId: string, samples: Sample[]): Promise<Array<Assignment | null>> {
+    const assignmentsNow = () =>
+      samples.map((sample) => this.directory.assignmentFor(studioId, sample.deviceId, sample.ts));
+    let assignments = assignmentsNow();
+    if (!assignments.includes(null)) return assignments;
+    await this.catchUpWithSessions();
+    assignments = assignmentsNow();
+    const ended = new Set<string>();
+    const looked = new Set<number>();
+    for (const [index, sample] of samples.entries()) {
+      if (assignments[index] !== null || looked.has(sample.ts)) continue;
+      looked.add(sample.ts);
+      for (const sessionId of this.classes.recentlyEnded(studioId, sample.ts)) ended.add(sessionId);
+    }
+    if (ended.size === 0) return assignments;
+    await Promise.all([...ended].map((sessionId) => this.classes.load(sessionId)));
+    return assignmentsNow();
+  }
+
+  /**
    * A sample of an unknown device may belong to a class whose start we have
-   * not read yet: wait (briefly) until the directory has every session event.
+   * not read yet: wait (briefly) until every session event is read.
    */
   private async catchUpWithSessions(): Promise<void> {
     const last = await this.store.lastSequenceOf(streams.events.name, eventSubjects.allSessions);
-    const deadline = Date.now() + 2000;
-    while (this.directory.position < last && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await this.classes.caughtUpWith(last, 2000);
   }
 }

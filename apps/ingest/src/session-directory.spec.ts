@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { sessionEvent, type SessionEvent } from '#contracts';
+import { evolve, foldSession, initialSessionState, type KnownSession, type SessionState } from '#domain';
 import { SessionDirectory } from './session-directory.js';
 
 const T0 = Date.UTC(2026, 10, 26, 10, 0);
@@ -53,18 +54,62 @@ const started = (sessionId: string, at = T0) =>
 const ended = (sessionId: string, at: number) =>
   logged(at, { type: 'session.ended', data: { sessionId, endedAt: at } });
 
-/** A directory that has read these events from the log, in order (seq 1, 2, …). */
-function given(...events: SessionEvent[]): SessionDirectory {
-  const directory = new SessionDirectory();
-  events.forEach((event, index) => directory.apply(event, index + 1));
-  return directory;
+/** The classes as OpenClasses holds them, told to a directory the way OpenClasses tells it. */
+class Classes {
+  readonly directory = new SessionDirectory();
+  private readonly states = new Map<string, KnownSession>();
+  private seq = 0;
+
+  /** The tail reads an event (seq 1, 2, …): the class it changes is evolved and the change told. */
+  read(event: SessionEvent): this {
+    const seq = ++this.seq;
+    const { sessionId } = event.data;
+    const previous: SessionState = this.states.get(sessionId) ?? initialSessionState;
+    // A class not held is only brought in by its scheduling, as in OpenClasses.
+    if (previous.status === 'initial' && event.type !== 'session.scheduled') return this;
+    const state = evolve(previous, event);
+    if (state.status === 'initial') return this;
+    this.states.set(sessionId, state);
+    this.directory.applied({ sessionId, state, previous, event, seq });
+    return this;
+  }
+
+  /** A class read at once from its own subject (at start, or on demand). */
+  load(sessionId: string, events: SessionEvent[]): this {
+    const state = foldSession(events);
+    if (state.status === 'initial') return this;
+    this.seq += events.length;
+    this.states.set(sessionId, state);
+    this.directory.loaded(sessionId, { state, version: this.seq });
+    return this;
+  }
 }
+
+const WAYS = {
+  'read event by event': (events: SessionEvent[]) => {
+    const classes = new Classes();
+    for (const event of events) classes.read(event);
+    return classes.directory;
+  },
+  'loaded from its subject': (events: SessionEvent[]) => {
+    const classes = new Classes();
+    for (const sessionId of new Set(events.map((event) => event.data.sessionId)))
+      classes.load(
+        sessionId,
+        events.filter((event) => event.data.sessionId === sessionId),
+      );
+    return classes.directory;
+  },
+};
 
 /** Who wears the strap at `ts` in the studio, or null. */
 const wearer = (directory: SessionDirectory, ts: number, deviceId = STRAP, studioId = 'downtown') =>
   directory.assignmentFor(studioId, deviceId, ts)?.participantId ?? null;
 
-describe('SessionDirectory', () => {
+describe.each(Object.keys(WAYS) as Array<keyof typeof WAYS>)('SessionDirectory, classes %s', (way) => {
+  /** A directory that holds the classes of these events, in log order. */
+  const given = (...events: SessionEvent[]) => WAYS[way](events);
+
   it('assigns no one before the class starts, even to an athlete already on the roster', () => {
     const directory = given(scheduled('s-1'), joined('s-1', 'p-ana', STRAP));
 
@@ -266,20 +311,6 @@ describe('SessionDirectory', () => {
     expect(wearer(directory, T0 + 5 * MINUTE)).toBe('p-ana');
   });
 
-  it('tracks the highest stream sequence applied as its position', () => {
-    const directory = new SessionDirectory();
-    expect(directory.position).toBe(0);
-
-    directory.apply(scheduled('s-1'), 7);
-    expect(directory.position).toBe(7);
-
-    directory.apply(started('s-unknown'), 9);
-    expect(directory.position).toBe(9);
-
-    directory.apply(started('s-1'), 4);
-    expect(directory.position).toBe(9);
-  });
-
   describe('adaptive max HR read back from the log', () => {
     const raised = (previousMaxHr: number, maxHr: number, zoneThresholds: number[]) =>
       logged(T0 + 2 * MINUTE, {
@@ -326,18 +357,68 @@ describe('SessionDirectory', () => {
       expect(assignment(directory)).toMatchObject({ maxHr: 186, zoneThresholds: RAISED });
     });
   });
+});
 
-  it('names the classes that started, and tells of each start and end read from then on', () => {
-    const directory = given(scheduled('s-1'), started('s-1'), scheduled('s-2'));
+describe('SessionDirectory, as OpenClasses keeps it', () => {
+  it('tells of each start and end read, and names the started classes it holds', () => {
+    const classes = new Classes().read(scheduled('s-1')).read(started('s-1')).read(scheduled('s-2'));
+    const { directory } = classes;
     expect(directory.startedClasses()).toEqual([{ sessionId: 's-1', endedAt: null }]);
     const changes: string[] = [];
     directory.onClassStatus((sessionId, change) => changes.push(`${sessionId} ${change}`));
-    directory.apply(started('s-2'), 10);
-    directory.apply(ended('s-1', T0 + 45 * MINUTE), 11);
+
+    classes
+      .read(started('s-2'))
+      .read(joined('s-2', 'p-ana', STRAP))
+      .read(ended('s-1', T0 + 45 * MINUTE));
+
     expect(changes).toEqual(['s-2 started', 's-1 ended']);
     expect(directory.startedClasses()).toEqual([
       { sessionId: 's-1', endedAt: T0 + 45 * MINUTE },
       { sessionId: 's-2', endedAt: null },
     ]);
+  });
+
+  it('tells of no start or end for a class loaded from its subject', () => {
+    const classes = new Classes();
+    const changes: string[] = [];
+    classes.directory.onClassStatus((sessionId, change) => changes.push(`${sessionId} ${change}`));
+
+    classes.load('s-1', [scheduled('s-1'), started('s-1'), ended('s-1', T0 + 45 * MINUTE)]);
+
+    expect(changes).toEqual([]);
+    expect(classes.directory.startedClasses()).toEqual([{ sessionId: 's-1', endedAt: T0 + 45 * MINUTE }]);
+  });
+
+  it('maps nothing of a class once it is let go, and maps it again when loaded again', () => {
+    const events = [
+      scheduled('s-1'),
+      joined('s-1', 'p-ana', STRAP),
+      started('s-1'),
+      ended('s-1', T0 + 45 * MINUTE),
+    ];
+    const classes = new Classes();
+    for (const event of events) classes.read(event);
+    const { directory } = classes;
+    expect(wearer(directory, T0 + MINUTE)).toBe('p-ana');
+
+    directory.forgotten('s-1');
+
+    expect(wearer(directory, T0 + MINUTE)).toBeNull();
+    expect(directory.startedClasses()).toEqual([]);
+    expect(directory.size).toBe(0);
+    expect(directory.joinedMaxHr('s-1', 'p-ana')).toBeNull();
+
+    classes.load('s-1', events);
+    expect(wearer(directory, T0 + MINUTE)).toBe('p-ana');
+    expect(directory.size).toBe(1);
+  });
+
+  it('knows up to which log sequence it has read each class it holds', () => {
+    const classes = new Classes().read(scheduled('s-1')).read(scheduled('s-2')).read(started('s-1'));
+
+    expect(classes.directory.versionOf('s-1')).toBe(3);
+    expect(classes.directory.versionOf('s-2')).toBe(2);
+    expect(classes.directory.versionOf('s-unknown')).toBe(0);
   });
 });

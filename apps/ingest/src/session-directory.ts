@@ -1,7 +1,8 @@
-// Which class participant wears a device, and when: built from the session
-// events so that ingest needs nothing but the log to map device → athlete.
-import type { SessionEvent } from '#contracts';
-import { applyMaxHrRaise } from '#domain';
+// Which class participant wears a device, and when: a view of the classes
+// OpenClasses holds, derived from each class's state (the domain's one fold)
+// whenever it comes in or changes. It keeps no reducer of its own.
+import type { ClassChange, HeldClass, OpenClassesListener } from '#eventstore';
+import { participantWindow, type KnownSession } from '#domain';
 import type { JoinedMaxHr } from './max-hr-fold.js';
 
 export interface Assignment {
@@ -17,24 +18,6 @@ export interface Assignment {
   until: number | null;
 }
 
-interface ParticipantEntry {
-  deviceId: string | null;
-  joinedAt: number;
-  leftAt: number | null;
-  /** Max HR and zones as the class copied them at join: where the adaptive-max fold starts. */
-  joined: JoinedMaxHr;
-  /** The maxima a `session.max-hr-raised` in the log raised this participant from. */
-  raisedFrom: Set<number>;
-  assignment: Assignment;
-}
-
-interface SessionEntry {
-  studioId: string;
-  startedAt: number | null;
-  endedAt: number | null;
-  participants: Map<string, ParticipantEntry>;
-}
-
 /** A class that has started, and when it ended (null while live). */
 export interface StartedClass {
   sessionId: string;
@@ -43,146 +26,124 @@ export interface StartedClass {
 
 export type ClassStatusListener = (sessionId: string, change: 'started' | 'ended') => void;
 
+interface ClassView {
+  state: KnownSession;
+  /** EVENTS sequence of the class's last event read. */
+  version: number;
+  /** The device keys its assignments are indexed under. */
+  devices: Set<string>;
+}
+
 const deviceKey = (studioId: string, deviceId: string) => `${studioId}\u0000${deviceId}`;
 
-export class SessionDirectory {
-  private readonly sessions = new Map<string, SessionEntry>();
-  private readonly byDevice = new Map<string, Set<Assignment>>();
+export class SessionDirectory implements OpenClassesListener {
+  private readonly classes = new Map<string, ClassView>();
+  /** Device key → class → the assignments of that strap in the class (handed on, a strap has several). */
+  private readonly byDevice = new Map<string, Map<string, Assignment[]>>();
   private readonly statusListeners: ClassStatusListener[] = [];
-  /** Stream sequence of the last event applied. */
-  position = 0;
+
+  loaded(sessionId: string, { state, version }: HeldClass): void {
+    this.derive(sessionId, state, version);
+  }
+
+  applied({ sessionId, state, previous, seq }: ClassChange): void {
+    this.derive(sessionId, state, seq);
+    if (previous.status !== state.status && (state.status === 'live' || state.status === 'ended'))
+      this.tell(sessionId, state.status === 'live' ? 'started' : 'ended');
+  }
+
+  forgotten(sessionId: string): void {
+    this.drop(sessionId);
+    this.classes.delete(sessionId);
+  }
 
   /** Told of each class that starts or ends from now on (the max-HR watcher follows live classes). */
   onClassStatus(listener: ClassStatusListener): void {
     this.statusListeners.push(listener);
   }
 
-  /** Every class that has started, ended or not. */
+  /** Classes held (live, or ended and not let go yet) that have started. */
   startedClasses(): StartedClass[] {
     const started: StartedClass[] = [];
-    for (const [sessionId, session] of this.sessions) {
-      if (session.startedAt !== null) started.push({ sessionId, endedAt: session.endedAt });
+    for (const [sessionId, { state }] of this.classes) {
+      if (state.status !== 'scheduled')
+        started.push({ sessionId, endedAt: state.status === 'ended' ? state.endedAt : null });
     }
     return started;
   }
 
+  /** How many classes ingest holds now. */
+  get size(): number {
+    return this.classes.size;
+  }
+
+  /** EVENTS sequence of the class's last event read, 0 when the class is not held. */
+  versionOf(sessionId: string): number {
+    return this.classes.get(sessionId)?.version ?? 0;
+  }
+
   /** Max HR and zones of a participant as copied at join, or null when not (yet) read. */
   joinedMaxHr(sessionId: string, participantId: string): JoinedMaxHr | null {
-    return this.sessions.get(sessionId)?.participants.get(participantId)?.joined ?? null;
+    return this.classes.get(sessionId)?.state.participants.get(participantId)?.joined ?? null;
   }
 
   /** Whether the log read so far holds a raise of this participant from `previousMaxHr`. */
   hasRaise(sessionId: string, participantId: string, previousMaxHr: number): boolean {
-    return (
-      this.sessions.get(sessionId)?.participants.get(participantId)?.raisedFrom.has(previousMaxHr) ?? false
-    );
+    const participant = this.classes.get(sessionId)?.state.participants.get(participantId);
+    return participant?.raisedFrom.includes(previousMaxHr) ?? false;
   }
 
-  /** An event of the class subjects that changes no assignment (a timer's), read up to `seq`. */
-  skip(seq: number): void {
-    this.position = Math.max(this.position, seq);
+  /** The participant wearing `deviceId` at `ts` in a class of this studio, if any; the latest window start wins. */
+  assignmentFor(studioId: string, deviceId: string, ts: number): Assignment | null {
+    let found: Assignment | null = null;
+    for (const assignments of this.byDevice.get(deviceKey(studioId, deviceId))?.values() ?? []) {
+      for (const assignment of assignments) {
+        if (assignment.from === null || ts < assignment.from) continue;
+        if (assignment.until !== null && ts > assignment.until) continue;
+        if (found === null || assignment.from > (found.from ?? 0)) found = assignment;
+      }
+    }
+    return found;
   }
 
-  apply(event: SessionEvent, seq: number): void {
-    this.position = Math.max(this.position, seq);
-    const session = this.sessions.get(event.data.sessionId);
-    switch (event.type) {
-      case 'session.scheduled':
-        if (!session) {
-          this.sessions.set(event.data.sessionId, {
-            studioId: event.data.studioId,
-            startedAt: null,
-            endedAt: null,
-            participants: new Map(),
-          });
-        }
-        return;
-      case 'session.participant-joined': {
-        if (!session) return;
-        const { participantId, deviceId, maxHr, zoneThresholds, zoneRule, restingHr } = event.data;
-        const assignment: Assignment = {
-          sessionId: event.data.sessionId,
-          studioId: session.studioId,
-          participantId,
-          maxHr,
-          zoneThresholds,
-          from: null,
-          until: null,
-        };
-        session.participants.set(participantId, {
-          deviceId,
-          joinedAt: event.occurredAt,
-          leftAt: null,
-          joined: { maxHr, zoneThresholds, ...(zoneRule !== undefined && { zoneRule }), restingHr },
-          raisedFrom: new Set(),
-          assignment,
-        });
-        if (deviceId !== null) this.index(session.studioId, deviceId).add(assignment);
-        this.refreshWindows(session);
-        return;
-      }
-      case 'session.participant-left': {
-        const participant = session?.participants.get(event.data.participantId);
-        if (!session || !participant) return;
-        participant.leftAt = event.occurredAt;
-        this.refreshWindows(session);
-        return;
-      }
-      case 'session.started':
-        if (!session) return;
-        session.startedAt = event.data.startedAt;
-        this.refreshWindows(session);
-        this.tell(event.data.sessionId, 'started');
-        return;
-      case 'session.ended':
-        if (!session) return;
-        session.endedAt = event.data.endedAt;
-        this.refreshWindows(session);
-        this.tell(event.data.sessionId, 'ended');
-        return;
-      case 'session.max-hr-raised': {
-        const participant = session?.participants.get(event.data.participantId);
-        if (!participant) return;
-        participant.raisedFrom.add(event.data.previousMaxHr);
-        // Samples recorded from now on carry the raised max (a raise from a max no longer held is no change).
-        const { assignment } = participant;
-        const raised = applyMaxHrRaise(assignment, event.data);
-        assignment.maxHr = raised.maxHr;
-        assignment.zoneThresholds = raised.zoneThresholds;
-        return;
-      }
+  /** Rebuilds the class's assignments from its state: windows, and max and zones as raised so far. */
+  private derive(sessionId: string, state: KnownSession, version: number): void {
+    this.drop(sessionId);
+    const view: ClassView = { state, version, devices: new Set() };
+    this.classes.set(sessionId, view);
+    // Before the start no sample counts: a scheduled class maps no device.
+    if (state.status === 'scheduled') return;
+    for (const participant of state.participants.values()) {
+      if (participant.deviceId === null) continue;
+      const { participantId, maxHr, zoneThresholds } = participant;
+      const assignment: Assignment = {
+        sessionId,
+        studioId: state.studioId,
+        participantId,
+        maxHr,
+        zoneThresholds,
+        ...participantWindow(state, participant),
+      };
+      const key = deviceKey(state.studioId, participant.deviceId);
+      let ofDevice = this.byDevice.get(key);
+      if (ofDevice === undefined) this.byDevice.set(key, (ofDevice = new Map()));
+      const assignments = ofDevice.get(sessionId);
+      if (assignments === undefined) ofDevice.set(sessionId, [assignment]);
+      else assignments.push(assignment);
+      view.devices.add(key);
+    }
+  }
+
+  /** Removes the class's assignments from the device index. */
+  private drop(sessionId: string): void {
+    for (const key of this.classes.get(sessionId)?.devices ?? []) {
+      const ofDevice = this.byDevice.get(key);
+      ofDevice?.delete(sessionId);
+      if (ofDevice?.size === 0) this.byDevice.delete(key);
     }
   }
 
   private tell(sessionId: string, change: 'started' | 'ended'): void {
     for (const listener of this.statusListeners) listener(sessionId, change);
-  }
-
-  /** The participant wearing `deviceId` at `ts` in a class of this studio, if any. */
-  assignmentFor(studioId: string, deviceId: string, ts: number): Assignment | null {
-    let found: Assignment | null = null;
-    for (const assignment of this.byDevice.get(deviceKey(studioId, deviceId)) ?? []) {
-      if (assignment.from === null || ts < assignment.from) continue;
-      if (assignment.until !== null && ts > assignment.until) continue;
-      if (found === null || (assignment.from ?? 0) > (found.from ?? 0)) found = assignment;
-    }
-    return found;
-  }
-
-  private index(studioId: string, deviceId: string): Set<Assignment> {
-    const key = deviceKey(studioId, deviceId);
-    let assignments = this.byDevice.get(key);
-    if (!assignments) this.byDevice.set(key, (assignments = new Set()));
-    return assignments;
-  }
-
-  /** A participant's window is the class's live window, narrowed by a late join or an early leave. */
-  private refreshWindows(session: SessionEntry): void {
-    for (const participant of session.participants.values()) {
-      const { assignment } = participant;
-      assignment.from = session.startedAt === null ? null : Math.max(session.startedAt, participant.joinedAt);
-      const ends = [session.endedAt, participant.leftAt].filter((value): value is number => value !== null);
-      assignment.until = ends.length > 0 ? Math.min(...ends) : null;
-    }
   }
 }
