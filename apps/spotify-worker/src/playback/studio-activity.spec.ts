@@ -35,15 +35,16 @@ class WrittenClass {
       ...body,
     };
     const previous = this.state;
-    this.state = evolve(previous, event);
-    if (previous.status === 'initial' && this.state.status !== 'initial') await this.index.record(this.state);
+    const next = evolve(previous, event);
+    this.state = next;
+    if (previous.status === 'initial' && next.status !== 'initial') await this.index.record(next);
     const result = await this.store.append(eventSubjects.session(this.sessionId), [event], {
       expected: this.version === 0 ? 'none' : this.version,
     });
     if (!result.ok) throw new Error(`conflict appending to ${this.sessionId}`);
     this.version = result.version;
-    if (previous.status !== 'initial' && this.state.status !== previous.status)
-      await this.index.record(this.state);
+    if (previous.status !== 'initial' && next.status !== 'initial' && next.status !== previous.status)
+      await this.index.record(next);
   }
 
   schedule(studioId: string) {
