@@ -64,16 +64,19 @@ export function changesBetween(before: SessionState, after: KnownSession): RowCh
 
 /**
  * What an event the fold cannot place says by itself: one an old log holds,
- * written past the decider (an athlete joining a class not yet scheduled), or
- * one met without the class's history (a parked start replayed after the end).
+ * written past the decider (an athlete joining a class not yet scheduled), one
+ * met while an earlier event of its class is parked (an end whose start the
+ * database refused), or one met with no log to read the class back from.
  * The read model has always written these, for the database to refuse what
  * it must and for the operator to replay it once the fix is in.
  */
 export function changesStated({ type, data, occurredAt }: SessionEvent): RowChanges {
   const changes = noChanges();
   switch (type) {
-    case 'session.scheduled':
-      return { ...changes, scheduled: { ...data, status: 'scheduled' } };
+    case 'session.scheduled': {
+      const { studioId, title, startsAt } = data;
+      return { ...changes, scheduled: { studioId, title, startsAt, status: 'scheduled' } };
+    }
     case 'session.participant-joined':
       return { ...changes, joined: [{ ...data, joinedAt: occurredAt }] };
     case 'session.participant-left':

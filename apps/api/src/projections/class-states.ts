@@ -7,7 +7,7 @@
 // from its own subject up to the event.
 import { eventSubjects, isSessionEvent, streams, type SessionEvent } from '#contracts';
 import { foldSession, initialSessionState, type SessionState } from '#domain';
-import type { EventStore } from '#eventstore';
+import { LogUnavailableError, type EventStore } from '#eventstore';
 
 interface HeldState {
   state: SessionState;
@@ -62,7 +62,12 @@ export class ClassStates {
   private async fold(sessionId: string, seq: number): Promise<SessionState> {
     if (this.log === null) return initialSessionState;
     this.reads++;
-    const { events } = await this.log.readAggregate(streams.events.name, eventSubjects.session(sessionId));
+    const { events } = await this.log
+      .readAggregate(streams.events.name, eventSubjects.session(sessionId))
+      .catch((error: unknown) => {
+        // The log away: the runner waits and reads again, it does not park the event.
+        throw new LogUnavailableError(error instanceof Error ? error.message : String(error));
+      });
     return foldSession(
       events
         .filter((stored) => stored.seq < seq)

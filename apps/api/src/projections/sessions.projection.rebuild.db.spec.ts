@@ -8,7 +8,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { eventSubjects, isSessionEvent, type SessionEvent } from '#contracts';
 import { createDb, type Db } from '#db';
 import type { SessionEventBody } from '#domain';
-import { EventStore, type StoredEvent } from '#eventstore';
+import { EventStore, LogUnavailableError, type StoredEvent } from '#eventstore';
 import { createTestDatabase, testNatsUrl } from '#testing';
 import { SessionsProjection } from './sessions.projection.js';
 
@@ -208,5 +208,17 @@ describe('sessions projection, live and rebuilt from the log', () => {
     expect(instanceA.classesReadBack).toBe(1);
     const row = await live.participant.findUniqueOrThrow({ where: { id: participantId } });
     expect(row).toMatchObject({ maxHr: 200, zoneThresholds: zones(200) });
+  });
+
+  it('the log away while a class is read back: the batch fails as an outage (waited out, not parked)', async () => {
+    const away = await connect({ servers: testNatsUrl() });
+    const projection = new SessionsProjection(await EventStore.open(away));
+    await away.close();
+    // A raise of class A, which this new instance does not hold.
+    const event = log.events.find((stored) => stored.event.type === 'session.max-hr-raised');
+    if (event === undefined) throw new Error('unreachable');
+    await expect(live.$transaction((tx) => projection.apply(tx, [event]))).rejects.toBeInstanceOf(
+      LogUnavailableError,
+    );
   });
 });
