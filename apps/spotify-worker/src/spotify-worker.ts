@@ -30,6 +30,8 @@ export type SpotifyWorkerConfig = Pick<
 
 export interface RunningSpotifyWorker {
   poller: PlaybackPoller | null;
+  /** Which studios poll fast; null while Spotify is off. */
+  activity: StudioActivity | null;
   stop(): Promise<void>;
 }
 
@@ -89,7 +91,6 @@ export async function startSpotifyWorker(
   if (spotify === null) logger.warn('SPOTIFY_CLIENT_ID or SPOTIFY_CLIENT_SECRET unset: Spotify is off');
   const tokenStore = new PgTokenStore(db, config.HRM_SECRET_KEY);
   const events = new SpotifyEvents(store);
-  const activity = new StudioActivity();
   const onNeedsAuth = async (studioId: string) => {
     logger.warn('spotify refused the refresh token: the studio must sign in again', { studioId });
     await events.append(studioId, {
@@ -110,8 +111,11 @@ export async function startSpotifyWorker(
   const signIn = new SignIn(db, spotify, tokenStore, events, (studioId) => poller?.pollSoon(studioId));
   const rpc = new SpotifyRpc(nats, commands, signIn, logger);
   rpc.start();
+  let activity: StudioActivity | null = null;
   if (spotify !== null) {
-    await activity.start(store, nats);
+    // Its reader of the class subjects counts among store.readers (/healthz): ready once it has caught up.
+    activity = new StudioActivity(store, logger);
+    await activity.start(nats);
     poller = new PlaybackPoller(
       tokens,
       tokenStore,
@@ -126,10 +130,11 @@ export async function startSpotifyWorker(
   }
   return {
     poller,
+    activity,
     async stop() {
       await rpc.stop();
       await poller?.stop();
-      await activity.stop();
+      await activity?.stop();
     },
   };
 }

@@ -194,7 +194,7 @@ export class ProjectionRunner implements LogReader {
       position = await this.commit(messages);
     } catch (error) {
       // An outage: the run loop waits and reads again from the checkpoint.
-      if (describeDbError(error).transient) throw error;
+      if (isOutage(error)) throw error;
       position = await this.commitOneByOne(messages);
     }
     this.advance(position);
@@ -241,8 +241,8 @@ export class ProjectionRunner implements LogReader {
       try {
         return await this.commit([message]);
       } catch (error) {
+        if (isOutage(error)) throw error;
         const failure = describeDbError(error);
-        if (failure.transient) throw error;
         if (attempt >= PARK_AFTER_ATTEMPTS) return this.park(this.parkedEvent(message, failure, attempt));
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
@@ -319,6 +319,10 @@ export class ProjectionRunner implements LogReader {
     return row === null ? 0 : Number(row.position);
   }
 }
+
+/** The database away, or the log a projection reads a class back from: waited out, never parked. */
+const isOutage = (error: unknown): boolean =>
+  error instanceof LogUnavailableError || describeDbError(error).transient;
 
 /** Creates the checkpoint row if needed and locks it for this transaction. */
 async function lockCheckpoint(tx: Tx, name: string): Promise<number> {

@@ -5,7 +5,7 @@ import { EventStore, ProjectionRunner, type Projection, type ReplayResult } from
 import { Metrics } from '#platform';
 import { DB, LOGGER } from '../tokens.js';
 import { heartRateProjection } from './heart-rate.projection.js';
-import { sessionsProjection } from './sessions.projection.js';
+import { SessionsProjection, sessionsProjection } from './sessions.projection.js';
 
 /** The API's projections: the admin health route shows each one's place in its stream. */
 export const apiProjections: readonly Projection[] = [sessionsProjection, heartRateProjection];
@@ -22,7 +22,11 @@ export class Projector implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(Metrics) metrics: Metrics,
   ) {
-    this.sessions = new ProjectionRunner(store, db, sessionsProjection, logger, { batchSize: 200, metrics });
+    // It reads a class back from its subject when it does not hold its state (a restart mid-class).
+    this.sessions = new ProjectionRunner(store, db, new SessionsProjection(store), logger, {
+      batchSize: 200,
+      metrics,
+    });
     // A heart-rate event holds a gateway message's samples of one class (about one per athlete):
     // 100 of them are a few thousand rows a transaction.
     this.heartRate = new ProjectionRunner(store, db, heartRateProjection, logger, {

@@ -1,0 +1,134 @@
+// Which studios poll fast, against real NATS: classes are written as the API
+// writes them (the index of classes, then the class's own subject), some
+// before the worker starts and some after.
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { eventSubjects, type SessionEvent } from '#contracts';
+import { evolve, initialSessionState, type SessionEventBody, type SessionState } from '#domain';
+import { ClassIndex, EventStore } from '#eventstore';
+import { eventually, testLogger, testNatsUrl } from '#testing';
+import { StudioActivity } from './studio-activity.js';
+
+const suffix = crypto.randomBytes(4).toString('hex');
+const studio = (name: string) => `st_${name}_${suffix}`;
+
+/** A class appended as SessionCommands appends it: the index before the scheduling, after a start or an end. */
+class WrittenClass {
+  private state: SessionState = initialSessionState;
+  private version = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly index: ClassIndex,
+    readonly sessionId: string,
+  ) {}
+
+  async append(body: SessionEventBody): Promise<void> {
+    const now = Date.now();
+    const event: SessionEvent = {
+      id: crypto.randomUUID(),
+      occurredAt: now,
+      recordedAt: now,
+      correlationId: 'studio-activity-spec',
+      causationId: null,
+      ...body,
+    };
+    const previous = this.state;
+    const next = evolve(previous, event);
+    this.state = next;
+    if (previous.status === 'initial' && next.status !== 'initial') await this.index.record(next);
+    const result = await this.store.append(eventSubjects.session(this.sessionId), [event], {
+      expected: this.version === 0 ? 'none' : this.version,
+    });
+    if (!result.ok) throw new Error(`conflict appending to ${this.sessionId}`);
+    this.version = result.version;
+    if (previous.status !== 'initial' && next.status !== 'initial' && next.status !== previous.status)
+      await this.index.record(next);
+  }
+
+  schedule(studioId: string) {
+    return this.append({
+      type: 'session.scheduled',
+      data: { sessionId: this.sessionId, studioId, title: 'Spin', startsAt: null },
+    });
+  }
+  start() {
+    return this.append({
+      type: 'session.started',
+      data: { sessionId: this.sessionId, startedAt: Date.now() },
+    });
+  }
+  end() {
+    return this.append({ type: 'session.ended', data: { sessionId: this.sessionId, endedAt: Date.now() } });
+  }
+}
+
+describe('studio activity', () => {
+  let nats: NatsConnection;
+  let store: EventStore;
+  let index: ClassIndex;
+  let activity: StudioActivity;
+  const newClass = () => new WrittenClass(store, index, `s_${crypto.randomBytes(8).toString('hex')}`);
+  const liveBefore = studio('live_before');
+  const endedBefore = studio('ended_before');
+  const scheduledBefore = studio('scheduled_before');
+  let liveClass: WrittenClass;
+  let scheduledClass: WrittenClass;
+
+  beforeAll(async () => {
+    nats = await connect({ servers: testNatsUrl() });
+    store = await EventStore.open(nats);
+    await store.ensureStreams();
+    index = await ClassIndex.open(store);
+    liveClass = newClass();
+    await liveClass.schedule(liveBefore);
+    await liveClass.start();
+    const ended = newClass();
+    await ended.schedule(endedBefore);
+    await ended.start();
+    await ended.end();
+    scheduledClass = newClass();
+    await scheduledClass.schedule(scheduledBefore);
+    activity = new StudioActivity(store, testLogger('spotify-worker', 'error').logger);
+    await activity.start(nats);
+  });
+
+  afterAll(async () => {
+    await activity?.stop();
+    await nats?.drain();
+  });
+
+  it('at start, a studio is busy while a class that was live before is still live, not for one that ended', () => {
+    expect(activity.isBusy(liveBefore)).toBe(true);
+    expect(activity.isBusy(endedBefore)).toBe(false);
+    expect(activity.isBusy(scheduledBefore)).toBe(false);
+  });
+
+  it('a start makes the studio busy, an end idle, and an ended class is no longer held', async () => {
+    const held = activity.classesHeld;
+    await scheduledClass.start();
+    await eventually(() => (activity.isBusy(scheduledBefore) ? true : undefined), 'the studio busy');
+
+    await liveClass.end();
+    await eventually(() => (activity.isBusy(liveBefore) ? undefined : true), 'the studio idle');
+    expect(activity.classesHeld).toBe(held - 1);
+
+    await scheduledClass.end();
+    await eventually(() => (activity.isBusy(scheduledBefore) ? undefined : true), 'the studio idle');
+    expect(activity.classesHeld).toBe(held - 2);
+  });
+
+  it('a class scheduled and run after the start is held while open, and let go of at its end', async () => {
+    const held = activity.classesHeld;
+    const later = newClass();
+    const studioId = studio('after_start');
+    await later.schedule(studioId);
+    await eventually(() => (activity.classesHeld === held + 1 ? true : undefined), 'the class held');
+    await later.start();
+    await eventually(() => (activity.isBusy(studioId) ? true : undefined), 'the studio busy');
+    await later.end();
+    await eventually(() => (activity.isBusy(studioId) ? undefined : true), 'the studio idle');
+    expect(activity.classesHeld).toBe(held);
+  });
+});
