@@ -1,10 +1,12 @@
-// A projection never blocks on one event. Events an old log may hold, written
-// straight to the streams (past ingest and the API's rules): a heart-rate
-// sample in the year 10000, and an athlete joining a class the read model has
-// never seen (the database refuses it: no such class). History and class lists
-// of every other class go on; the operator sees the parked event, and replays
-// it once what it needed is there.
+// A projection never blocks on one event. An event an old log may hold, written
+// straight to the streams (past ingest's rules): a heart-rate sample in the
+// year 10000; and an athlete's join the database refuses (a bad migration added
+// a constraint their name breaks). History and class lists of every other class
+// go on; the operator sees the parked event, and replays it once the database
+// is fixed. (A join to a class never scheduled is no refusal: the class's fold
+// ignores it, as the decider never writes it.)
 import crypto from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
@@ -89,23 +91,34 @@ describe('events a projection cannot apply', () => {
 
   it('parks an event the database refuses, goes on with the next classes, and replays it after the fix', async () => {
     const live = await setUpLiveClass(stack, ['ant:3:3']);
-    // An athlete joining a class the read model has no row for: the participants' foreign key refuses it.
+    const database = new pg.Client({ connectionString: stack.databaseUrl });
+    await database.connect();
+    // A bad migration: the participants table now refuses a name an athlete has.
+    await database.query(
+      "ALTER TABLE participants ADD CONSTRAINT refuses_a_name CHECK (display_name <> 'Unstorable') NOT VALID",
+    );
     const { events } = sessionEventsPage.parse(
       await expectStatus(stack.api('GET', `/api/v1/sessions/${live.sessionId}/events`), 200),
     );
     const joined = events.find((event) => event.type === 'session.participant-joined');
     if (joined?.type !== 'session.participant-joined') throw new Error('the class has no participant');
-    const orphanClass = newId('s');
-    const orphanJoin: DomainEvent = {
+    const refusedClass = live.sessionId;
+    const refusedJoin: DomainEvent = {
       id: crypto.randomUUID(),
       type: 'session.participant-joined',
       occurredAt: Date.now(),
       recordedAt: Date.now(),
       correlationId: 'old-log',
       causationId: null,
-      data: { ...joined.data, sessionId: orphanClass, participantId: newId('p') },
+      data: {
+        ...joined.data,
+        participantId: newId('p'),
+        memberId: newId('m'),
+        displayName: 'Unstorable',
+        deviceId: null,
+      },
     };
-    await store.append(eventSubjects.session(orphanClass), [orphanJoin], { expected: 'any' });
+    await store.append(eventSubjects.session(refusedClass), [refusedJoin], { expected: 'any' });
 
     // A class scheduled after it is listed as usual.
     const later = sessionView.parse(
@@ -123,11 +136,11 @@ describe('events a projection cannot apply', () => {
     const listed = projectionFailureList.parse(
       await expectStatus(stack.api('GET', '/api/v1/admin/projection-failures'), 200),
     );
-    const failure = listed.failures.find((parked) => parked.subject === eventSubjects.session(orphanClass));
+    const failure = listed.failures.find((parked) => parked.subject === eventSubjects.session(refusedClass));
     expect(failure).toMatchObject({
       projection: 'api-sessions',
       stream: 'EVENTS',
-      error: { code: '23503' },
+      error: { code: '23514' },
       resolvedAt: null,
     });
     if (failure === undefined) throw new Error('unreachable');
@@ -150,30 +163,15 @@ describe('events a projection cannot apply', () => {
     expect(refused.status).toBe(409);
     expect(problem.parse(refused.body)).toMatchObject({ type: 'urn:hrm:projection:still-failing' });
 
-    // The fix: the class's own history arrives. Replayed, the athlete is in the class.
-    const scheduled: DomainEvent = {
-      id: crypto.randomUUID(),
-      type: 'session.scheduled',
-      occurredAt: Date.now(),
-      recordedAt: Date.now(),
-      correlationId: 'old-log',
-      causationId: null,
-      data: { sessionId: orphanClass, studioId: live.studioId, title: 'Recovered', startsAt: null },
-    };
-    await store.append(eventSubjects.session(orphanClass), [scheduled], { expected: 'any' });
-    await eventually(
-      async () =>
-        (await stack.api('GET', `/api/v1/sessions/${orphanClass}`)).status === 200 ? true : undefined,
-      'the recovered class in the read model',
-    );
+    // The fix: the constraint goes. Replayed, the athlete is in the class.
+    await database.query('ALTER TABLE participants DROP CONSTRAINT refuses_a_name');
+    await database.end();
     const replayed = projectionFailure.parse(await expectStatus(stack.api('POST', replayPath), 200));
     expect(replayed.resolvedAt).toEqual(expect.any(Number));
     const recovered = sessionView.parse(
-      await expectStatus(stack.api('GET', `/api/v1/sessions/${orphanClass}`), 200),
+      await expectStatus(stack.api('GET', `/api/v1/sessions/${refusedClass}`), 200),
     );
-    expect(recovered.participants.map((participant) => participant.participantId)).toEqual([
-      orphanJoin.type === 'session.participant-joined' ? orphanJoin.data.participantId : '',
-    ]);
+    expect(recovered.participants.map((participant) => participant.displayName)).toContain('Unstorable');
     const stillParked = projectionFailureList.parse(
       await expectStatus(stack.api('GET', '/api/v1/admin/projection-failures'), 200),
     );

@@ -5,7 +5,6 @@
 // raised from, the version only grows. So an event applied again (a batch
 // re-read after a crash, a parked event replayed after a later one) changes
 // nothing it should not.
-import type { SessionEvent } from '#contracts';
 import type { KnownSession, Participant, SessionState } from '#domain';
 import type { Tx } from '#eventstore';
 
@@ -60,36 +59,6 @@ export function changesBetween(before: SessionState, after: KnownSession): RowCh
     }
   }
   return changes;
-}
-
-/**
- * What an event the fold cannot place says by itself: one an old log holds,
- * written past the decider (an athlete joining a class not yet scheduled), one
- * met while an earlier event of its class is parked (an end whose start the
- * database refused), or one met with no log to read the class back from.
- * The read model has always written these, for the database to refuse what
- * it must and for the operator to replay it once the fix is in.
- */
-export function changesStated({ type, data, occurredAt }: SessionEvent): RowChanges {
-  const changes = noChanges();
-  switch (type) {
-    case 'session.scheduled': {
-      const { studioId, title, startsAt } = data;
-      return { ...changes, scheduled: { studioId, title, startsAt, status: 'scheduled' } };
-    }
-    case 'session.participant-joined':
-      return { ...changes, joined: [{ ...data, joinedAt: occurredAt }] };
-    case 'session.participant-left':
-      return { ...changes, left: [{ participantId: data.participantId, leftAt: occurredAt }] };
-    case 'session.started':
-      return { ...changes, status: 'live', startedAt: data.startedAt };
-    case 'session.ended':
-      return { ...changes, status: 'ended', endedAt: data.endedAt };
-    case 'session.max-hr-raised': {
-      const { participantId, previousMaxHr, maxHr, zoneThresholds } = data;
-      return { ...changes, raised: [{ participantId, fromMaxHr: previousMaxHr, maxHr, zoneThresholds }] };
-    }
-  }
 }
 
 /** The statuses a class moves on from to reach `status`. */

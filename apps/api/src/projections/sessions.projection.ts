@@ -6,7 +6,7 @@ import { eventSubjects, isSessionEvent, streams } from '#contracts';
 import { evolve } from '#domain';
 import type { EventStore, Projection, StoredEvent, Tx } from '#eventstore';
 import { ClassStates } from './class-states.js';
-import { changesBetween, changesStated, writeChanges } from './class-rows.js';
+import { changesBetween, writeChanges } from './class-rows.js';
 
 /** Classes whose state is kept between events: more than are ever open at once on one platform. */
 const CLASSES_HELD = 2000;
@@ -40,12 +40,15 @@ export class SessionsProjection implements Projection {
       const appliedVersion = applied.get(sessionId) ?? 0;
       const before = await this.states.before(event, seq, appliedVersion);
       const after = evolve(before, event);
-      // Unchanged: the fold cannot place the event (see changesStated).
-      const changes =
-        after === before || after.status === 'initial' ? changesStated(event) : changesBetween(before, after);
+      // The state is the log's, whether or not its rows get written: an event the database refuses
+      // is parked, and the class's next events are applied to the state that holds it.
+      this.states.remember(sessionId, after, seq, appliedVersion);
+      // No class yet (an event before its scheduling, never decided so): no row to write.
+      if (after.status === 'initial') continue;
+      // An event the fold leaves the class unchanged by moves only the version.
+      const changes = changesBetween(before, after);
       if (await writeChanges(tx, sessionId, changes, { seq, occurredAt: event.occurredAt }))
         applied.set(sessionId, Math.max(appliedVersion, seq));
-      this.states.remember(sessionId, after, seq, appliedVersion);
     }
   }
 }
@@ -63,8 +66,8 @@ async function appliedVersions(tx: Tx, events: StoredEvent[]): Promise<Map<strin
 }
 
 /**
- * The projection with nothing to read back: every class it does not hold is
- * taken as unknown, so its events are written as they state. For the list of
- * the API's projections, and for specs that feed it events by hand.
+ * The projection with nothing to read back: a class it does not hold is taken
+ * as unknown. For the list of the API's projections, and for specs that feed
+ * it a class's events by hand from its scheduling.
  */
 export const sessionsProjection = new SessionsProjection(null);
