@@ -3,26 +3,20 @@
 // use, with the profile the class copied when they joined (read from the log: the read model lacks weight, sex and age).
 // Figures are rounded as the screens round them (kcal and points to 0.1), so a
 // screen's totals at the end of a class are the summary's.
-import {
-  eventSubjects,
-  isSessionEvent,
-  isTimerEvent,
-  streams,
-  type SessionEvent,
-  type SessionSummary,
-} from '#contracts';
+import { eventSubjects, isSessionEvent, isTimerEvent, streams, type SessionSummary } from '#contracts';
 import type { Db } from '#db';
 import {
+  foldSession,
   summarizeEffort,
   timerTotalsUntil,
   ZONE_COUNT,
   type EffortProfile,
   type EffortSummary,
+  type Participant,
 } from '#domain';
 import type { EventStore } from '#eventstore';
 import { readSamples } from '../projections/sample-chunks.js';
 
-type Joined = Extract<SessionEvent, { type: 'session.participant-joined' }>['data'];
 type ParticipantSummary = SessionSummary['participants'][number];
 
 const MS_PER_MINUTE = 60_000;
@@ -36,15 +30,11 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
     store.readAggregate(streams.events.name, eventSubjects.timer(sessionId)),
     readSamples(db, sessionId),
   ]);
-  const sessionEvents = events.map((stored) => stored.event).filter(isSessionEvent);
-  let startedAt: number | null = null;
-  let endedAt: number | null = null;
-  const joined: Joined[] = [];
-  for (const event of sessionEvents) {
-    if (event.type === 'session.participant-joined') joined.push(event.data);
-    if (event.type === 'session.started') startedAt = event.data.startedAt;
-    if (event.type === 'session.ended') endedAt = event.data.endedAt;
-  }
+  // The class as the domain folds it: everyone who ever joined, and when it ran.
+  const state = foldSession(events.map((stored) => stored.event).filter(isSessionEvent));
+  const startedAt = state.status === 'live' || state.status === 'ended' ? state.startedAt : null;
+  const endedAt = state.status === 'ended' ? state.endedAt : null;
+  const joined = state.status === 'initial' ? [] : [...state.participants.values()];
 
   const timerEvents = timer.events.map((stored) => stored.event).filter(isTimerEvent);
 
@@ -89,8 +79,10 @@ export async function sessionSummary(db: Db, store: EventStore, sessionId: strin
   };
 }
 
-function profileOf(participant: Joined): EffortProfile {
-  const { maxHr, weightKg, sex, age, zoneThresholds, zoneRule, restingHr } = participant;
+/** The profile the class copied at join: each sample carries the max it was recorded under. */
+function profileOf(participant: Participant): EffortProfile {
+  const { weightKg, sex, age } = participant;
+  const { maxHr, zoneThresholds, zoneRule, restingHr } = participant.joined;
   return {
     maxHr,
     weightKg,
@@ -102,7 +94,7 @@ function profileOf(participant: Joined): EffortProfile {
   };
 }
 
-function participantSummary(participant: Joined, effort: EffortSummary): ParticipantSummary {
+function participantSummary(participant: Participant, effort: EffortSummary): ParticipantSummary {
   return {
     participantId: participant.participantId,
     memberId: participant.memberId,

@@ -9,7 +9,7 @@ import { eventSubjects, isSessionEvent, streams, type SessionEvent } from '#cont
 import {
   decide,
   evolve,
-  initialSessionState,
+  foldSession,
   type SessionCommand,
   type SessionEventBody,
   type KnownSession,
@@ -43,10 +43,7 @@ export class SessionCommands {
       streams.events.name,
       eventSubjects.session(sessionId),
     );
-    const state = events
-      .map((stored) => stored.event)
-      .filter(isSessionEvent)
-      .reduce<SessionState>(evolve, initialSessionState);
+    const state = foldSession(events.map((stored) => stored.event).filter(isSessionEvent));
     return { state, version };
   }
 

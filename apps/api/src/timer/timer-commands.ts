@@ -14,10 +14,9 @@ import {
 } from '#contracts';
 import {
   decideTimer,
-  evolve,
   evolveTimer,
   foldTimer,
-  initialSessionState,
+  foldSession,
   timerStateOfClock,
   type SessionState,
   type TimerCommand,
@@ -45,10 +44,7 @@ export class TimerCommands {
       this.store.readAggregate(streams.events.name, eventSubjects.timer(sessionId)),
     ]);
     return {
-      session: session.events
-        .map((stored) => stored.event)
-        .filter(isSessionEvent)
-        .reduce<SessionState>(evolve, initialSessionState),
+      session: foldSession(session.events.map((stored) => stored.event).filter(isSessionEvent)),
       events: timer.events.map((stored) => stored.event).filter(isTimerEvent),
       version: timer.version,
     };
