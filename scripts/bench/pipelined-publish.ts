@@ -1,7 +1,8 @@
 // Publishing to JetStream as fast as the server stores: core NATS publishes
 // with a reply subject, thousands at once, their acknowledgements counted on
 // one inbox subscription. `js.publish` costs a promise, a timer and a request
-// per message, which held the bench's writer to 7 000 events a second.
+// per message: with the same window it stored about half as many a second
+// (14 000–21 000 against 29 000–48 000 here, 450-byte messages).
 import { createInbox, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { z } from 'zod';
 

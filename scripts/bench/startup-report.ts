@@ -7,6 +7,7 @@ import type { StartupResult } from './startup.js';
 import { machineLine, writeReport, type Machine } from './report.js';
 
 const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+const times = (count: number) => `${count} time${count === 1 ? '' : 's'}`;
 
 export function startupMarkdown(
   date: string,
@@ -27,12 +28,12 @@ export function startupMarkdown(
       `${Math.round(log.bytes / 2 ** 20)} MiB, written in ${log.seconds} s (${log.eventsPerS} events/s); ` +
       `${log.indexed} classes in the class index (ended within its horizon).`,
     '',
-    `Each service started ${options.repeat} times on each log (fresh NATS data directory; the year's log), alternating which comes first, ` +
-      `after ${options.warmup} warm-up start(s) on each. Ready: from spawning the process to the first 200 of its /healthz. ` +
+    `Each service started ${times(options.repeat)} on each log (a fresh NATS data directory; the year's log), alternating which comes first, ` +
+      `after ${times(options.warmup)} not measured on each. Ready: from spawning the process to the first 200 of its /healthz. ` +
       `RSS from /proc when ready, and ${options.settleS} s later. Medians; ratio = year's log / empty log.`,
     '',
-    '| service | ready, empty / year (ms) | ready ×  | slowest start (ms) | RSS when ready, empty / year (MB) | RSS × | RSS after settle × | peak RSS, empty / year (MB) | verdict |',
-    '| ------- | ------------------------ | -------- | ------------------ | --------------------------------- | ----- | ------------------ | --------------------------- | ------- |',
+    '| service | ready, empty / year (ms) | ready × | slowest start (ms) | RSS when ready, empty / year (MB) | RSS × | RSS after settle × | peak RSS, empty / year (MB) | verdict |',
+    '| ------- | ------------------------ | ------- | ------------------ | --------------------------------- | ----- | ------------------ | --------------------------- | ------- |',
     ...services.map(
       (s) =>
         `| ${s.service} | ${s.empty.readyMedianMs} / ${s.year.readyMedianMs} | ${s.ratios.ready} | ${Math.max(s.empty.readyMaxMs, s.year.readyMaxMs)} | ` +
