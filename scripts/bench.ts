@@ -11,6 +11,8 @@ import { writeLatencyReport } from './bench/latency-report.js';
 import { runMemory } from './bench/memory.js';
 import { writeMemoryReport } from './bench/memory-report.js';
 import { writeFanoutReport, writeHistoryReport } from './bench/report.js';
+import { runStartup } from './bench/startup.js';
+import { writeStartupReport } from './bench/startup-report.js';
 import { runThroughput } from './bench/throughput.js';
 import { writeThroughputReport } from './bench/throughput-report.js';
 
@@ -37,6 +39,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           return writeLatencyReport(command.options, await runLatency(command.options, progress));
         case 'memory':
           return writeMemoryReport(command.options, await runMemory(command.options, progress));
+        case 'startup':
+          return writeStartupReport(command.options, await runStartup(command.options, progress));
       }
     })();
     const markdown = files.find((file) => file.endsWith('.md'));

@@ -102,14 +102,52 @@ export const throughputOptions = throughputFlags
   });
 export type ThroughputOptions = z.infer<typeof throughputOptions>;
 
-export const scenarios = ['history', 'throughput', 'fanout', 'latency', 'memory'] as const;
+/** Flags of the startup scenario (docs/PERFORMANCE.md, "Startup"). */
+const startupFlags = z.strictObject({
+  'ended-classes': integerArg(1, 1_000_000).default(50_000),
+  /** Starts of each service on each log, alternating empty and written. */
+  repeat: integerArg(1, 100).default(5),
+  /** Starts of each service on each log before those measured (caches, consumers created). */
+  warmup: integerArg(0, 10).default(1),
+  /** Ended classes of last month a screen subscribes to, one after the other. */
+  snapshots: integerArg(1, 200).default(10),
+  /** Seconds after ready before RSS is read again: work a service still does once it says ready. */
+  settle: integerArg(0, 120).default(2),
+  /** Seconds between two heart-rate events of a class of the last week (a gateway sends every second). */
+  'hr-every': integerArg(1, 600).default(10),
+  /** How long a start may take before the run fails. */
+  'ready-timeout': integerArg(5, 3600).default(600),
+  seed: integerArg(0, 0xffffffff).default(1),
+  /** A small run to check that the scenario works: 2 000 classes, 2 starts, 3 snapshots, unless given. */
+  fast: z.boolean().default(false),
+  out: z.string().min(1).default('bench/results'),
+});
+
+const FAST_FLAGS = { 'ended-classes': '2000', repeat: '2', snapshots: '3', settle: '1' };
+
+export const startupOptions = startupFlags.transform((flags) => ({
+  endedClasses: flags['ended-classes'],
+  repeat: flags.repeat,
+  warmup: flags.warmup,
+  snapshots: flags.snapshots,
+  settleS: flags.settle,
+  hrEveryS: flags['hr-every'],
+  readyTimeoutS: flags['ready-timeout'],
+  seed: flags.seed,
+  fast: flags.fast,
+  out: flags.out,
+}));
+export type StartupOptions = z.infer<typeof startupOptions>;
+
+export const scenarios = ['history', 'throughput', 'fanout', 'latency', 'memory', 'startup'] as const;
 export type Scenario = (typeof scenarios)[number];
 export type BenchCommand =
   | { scenario: 'history'; options: HistoryOptions }
   | { scenario: 'throughput'; options: ThroughputOptions }
   | { scenario: 'fanout'; options: FanoutOptions }
   | { scenario: 'latency'; options: LatencyOptions }
-  | { scenario: 'memory'; options: MemoryOptions };
+  | { scenario: 'memory'; options: MemoryOptions }
+  | { scenario: 'startup'; options: StartupOptions };
 
 export const USAGE = [
   'usage: npm run bench -- history [--athletes 30] [--minutes 60] [--runs 30] [--warmup 5] [--seed 1] [--out bench/results]',
@@ -119,6 +157,8 @@ export const USAGE = [
   '       npm run bench -- fanout [--screens 5000] [--classes 200] [--athletes 5] [--seconds 30] [--tick 1000] [--encoding objects|compact] [--out bench/results]',
   '       npm run bench -- latency [--classes 100] [--athletes 30] [--screens 1000] [--seconds 60] [--tick 1000] [--encoding objects|compact] [--out bench/results]',
   '       npm run bench -- memory [--screens 2000] [--step 1000] [--classes 200] [--athletes 5] [--tick 1000] [--settle 10] [--encoding objects|compact] [--top 40] [--keep DIR] [--out bench/results]',
+  '       npm run bench -- startup [--ended-classes 50000] [--repeat 5] [--warmup 1] [--snapshots 10] [--settle 2] [--hr-every 10]',
+  '                                [--ready-timeout 600] [--seed 1] [--fast] [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */
@@ -126,17 +166,20 @@ function describeArgIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('; ');
 }
 
-/** Every flag takes a value: `--name value`. */
+/** Every flag takes a value (`--name value`), but those named in `switches` (`--fast`). */
 function flagValues(
   args: readonly string[],
   names: readonly string[],
+  switches: readonly string[] = [],
 ): ParseResult<Record<string, string | boolean | undefined>> {
   try {
     const { values } = parseArgs({
       args: [...args],
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(names.map((name) => [name, { type: 'string' }])),
+      options: Object.fromEntries(
+        names.map((name) => [name, { type: switches.includes(name) ? 'boolean' : 'string' }]),
+      ),
     });
     return { ok: true, value: values };
   } catch (error) {
@@ -182,6 +225,15 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchComman
     const values = flagValues(rest, Object.keys(memoryOptions.shape));
     if (!values.ok) return values;
     const parsed = memoryOptions.safeParse(values.value);
+    return parsed.success
+      ? { ok: true, value: { scenario, options: parsed.data } }
+      : { ok: false, error: describeArgIssues(parsed.error) };
+  }
+  if (scenario === 'startup') {
+    const values = flagValues(rest, Object.keys(startupFlags.shape), ['fast']);
+    if (!values.ok) return values;
+    const flags = values.value.fast === true ? { ...FAST_FLAGS, ...values.value } : values.value;
+    const parsed = startupOptions.safeParse(flags);
     return parsed.success
       ? { ok: true, value: { scenario, options: parsed.data } }
       : { ok: false, error: describeArgIssues(parsed.error) };
