@@ -34,7 +34,12 @@ export async function pullLoop(
   while (running()) {
     let unwatch: () => void = () => undefined;
     try {
-      consumer ??= await store.readerJs.consumers.get(streams.ingress.name, consumerName);
+      if (consumer === null) {
+        consumer = await store.readerJs.consumers.get(streams.ingress.name, consumerName);
+        // JetStream answered with the consumer: following, without waiting for a first pull to end
+        // (on a quiet ingress that is the pull's whole expiry, a second of readiness lost at every start).
+        following.resumed();
+      }
       const batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
       unwatch = endOnTrouble(batch, store.connectionEvents, following);
       for await (const message of batch) {
