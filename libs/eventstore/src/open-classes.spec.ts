@@ -32,7 +32,11 @@ describe('OpenClasses: a service holds what is live, read from the index and eac
     return { index, indexBucket, studioId: `st_${crypto.randomBytes(4).toString('hex')}` };
   };
   const started = async (indexBucket: string, options: Partial<OpenClassesOptions> = {}) => {
-    const classes = new OpenClasses(store, testLogger().logger, { keepEndedMs: 60_000, indexBucket, ...options });
+    const classes = new OpenClasses(store, testLogger().logger, {
+      keepEndedMs: 60_000,
+      indexBucket,
+      ...options,
+    });
     const forgotten: string[] = [];
     classes.listen({ forgotten: (sessionId) => forgotten.push(sessionId) });
     running.push(classes);
