@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import crypto from 'node:crypto';
-import { testNatsUrl } from '#testing';
+import { ClassWriter, testNatsUrl } from '#testing';
 import { ClassIndex } from './class-index.js';
 import { EventStore } from './event-store.js';
-import { ClassWriter } from './test/class-writer.js';
 
 const HOUR = 3600_000;
 const studioId = 'studio_index_spec';

@@ -13,9 +13,10 @@ import {
   isSessionEvent,
   streams,
   type ClassIndexEntry,
+  type SessionEvent,
 } from '#contracts';
 import { evolve, foldSession, initialSessionState, type KnownSession, type SessionState } from '#domain';
-import type { EventStore } from './event-store.js';
+import type { AppendResult, EventStore, ExpectedVersion } from './event-store.js';
 
 /** What the index says of a class, from its folded state. */
 export function classIndexEntryOf(state: KnownSession): ClassIndexEntry {
@@ -57,10 +58,34 @@ export class ClassIndex {
   }
 
   /**
-   * Records what the class is now. Call it before appending the event that
-   * schedules a class, and after appending the ones that start and end it, so
-   * that the index is never ahead of the log.
+   * Appends a class's events with its entry written in the same step: before
+   * the append that schedules the class, after the ones that start and end it,
+   * so that the index is never ahead of the log. The events are stored whatever
+   * happens to the entry after the append: an entry left behind says the class
+   * is less far on than it is (a reader loads it, never misses it), and the
+   * sweep corrects it.
    */
+  async append(
+    previous: SessionState,
+    events: SessionEvent[],
+    expected: ExpectedVersion,
+  ): Promise<{ result: AppendResult; state: SessionState }> {
+    const state = events.reduce(evolve, previous);
+    if (state.status === 'initial') throw new Error('a class is appended from its scheduling');
+    if (previous.status === 'initial') await this.record(state);
+    const result = await this.store.append(eventSubjects.session(state.sessionId), events, { expected });
+    if (result.ok && previous.status !== 'initial' && state.status !== previous.status) {
+      await this.record(state).catch((error: unknown) => {
+        this.store.logger?.warn('class index not updated; the sweep will', {
+          sessionId: state.sessionId,
+          error,
+        });
+      });
+    }
+    return { result, state };
+  }
+
+  /** Writes what the class is now (use `append`, which says when; a sweep and a backfill call it directly). */
   async record(state: KnownSession): Promise<void> {
     await this.kv.put(classIndexKey(state.sessionId), JSON.stringify(classIndexEntryOf(state)));
   }

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import crypto from 'node:crypto';
-import { eventually, testLogger, testNatsUrl } from '#testing';
+import { ClassWriter, eventually, testLogger, testNatsUrl } from '#testing';
 import { ClassIndex } from './class-index.js';
 import { EventStore } from './event-store.js';
 import { OpenClasses, type OpenClassesOptions } from './open-classes.js';
-import { ClassWriter } from './test/class-writer.js';
 
 const HOUR = 3600_000;
 

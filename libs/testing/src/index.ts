@@ -7,3 +7,4 @@ export * from './counted-once.js';
 export * from './class-log.js';
 export * from './live-class.js';
 export * from './logs.js';
+export * from './class-writer.js';

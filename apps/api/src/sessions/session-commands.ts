@@ -6,20 +6,10 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import crypto from 'node:crypto';
 import { eventSubjects, isSessionEvent, streams, type SessionEvent } from '#contracts';
-import {
-  decide,
-  evolve,
-  foldSession,
-  type SessionCommand,
-  type SessionEventBody,
-  type KnownSession,
-  type SessionState,
-} from '#domain';
-import type { Logger } from '#config';
+import { decide, foldSession, type SessionCommand, type SessionEventBody, type SessionState } from '#domain';
 import { ClassIndex, EventStore } from '#eventstore';
 import { PreconditionFailedError } from '../http/errors.js';
 import { Projector } from '../projections/projector.js';
-import { LOGGER } from '../tokens.js';
 
 export interface CommandContext {
   /** The `If-Match` version the caller last saw, when it gave one. */
@@ -35,7 +25,6 @@ export class SessionCommands {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(Projector) private readonly projector: Projector,
     @Inject(ClassIndex) private readonly classIndex: ClassIndex,
-    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async load(sessionId: string): Promise<{ state: SessionState; version: number }> {
@@ -84,14 +73,8 @@ export class SessionCommands {
       if (state.status === 'initial' && command.type !== 'schedule')
         throw new NotFoundException('session not found');
       const events = decide(command, state, Date.now()).map((body) => envelope(body, context.correlationId));
-      const next = events.reduce(evolve, state);
-      if (state.status === 'initial' && next.status !== 'initial') await this.classIndex.record(next);
-      const result = await this.store.append(eventSubjects.session(sessionId), events, {
-        expected: version === 0 ? 'none' : version,
-      });
+      const { result } = await this.classIndex.append(state, events, version === 0 ? 'none' : version);
       if (result.ok) {
-        if (state.status !== 'initial' && next.status !== 'initial' && next.status !== state.status)
-          await this.recordMoved(next);
         await this.projector.sessionsCaughtUp(result.version);
         return result.version;
       }
@@ -99,17 +82,6 @@ export class SessionCommands {
         throw new PreconditionFailedError('the class changed while this command ran; read it again');
       }
     }
-  }
-
-  /**
-   * The class started or ended: the index follows. The event is stored whatever
-   * happens here; an index left behind is corrected by the sweep, and until then
-   * says the class is less far on than it is, which makes a reader load it, never miss it.
-   */
-  private async recordMoved(next: KnownSession): Promise<void> {
-    await this.classIndex.record(next).catch((error: unknown) => {
-      this.logger.warn('class index not updated; the sweep will', { sessionId: next.sessionId, error });
-    });
   }
 }
 

@@ -4,77 +4,24 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { eventSubjects, type SessionEvent } from '#contracts';
-import { evolve, initialSessionState, type SessionEventBody, type SessionState } from '#domain';
 import { ClassIndex, EventStore } from '#eventstore';
-import { eventually, testLogger, testNatsUrl } from '#testing';
+import { ClassWriter, eventually, testLogger, testNatsUrl } from '#testing';
 import { StudioActivity } from './studio-activity.js';
 
 const suffix = crypto.randomBytes(4).toString('hex');
 const studio = (name: string) => `st_${name}_${suffix}`;
-
-/** A class appended as SessionCommands appends it: the index before the scheduling, after a start or an end. */
-class WrittenClass {
-  private state: SessionState = initialSessionState;
-  private version = 0;
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly index: ClassIndex,
-    readonly sessionId: string,
-  ) {}
-
-  async append(body: SessionEventBody): Promise<void> {
-    const now = Date.now();
-    const event: SessionEvent = {
-      id: crypto.randomUUID(),
-      occurredAt: now,
-      recordedAt: now,
-      correlationId: 'studio-activity-spec',
-      causationId: null,
-      ...body,
-    };
-    const previous = this.state;
-    const next = evolve(previous, event);
-    this.state = next;
-    if (previous.status === 'initial' && next.status !== 'initial') await this.index.record(next);
-    const result = await this.store.append(eventSubjects.session(this.sessionId), [event], {
-      expected: this.version === 0 ? 'none' : this.version,
-    });
-    if (!result.ok) throw new Error(`conflict appending to ${this.sessionId}`);
-    this.version = result.version;
-    if (previous.status !== 'initial' && next.status !== 'initial' && next.status !== previous.status)
-      await this.index.record(next);
-  }
-
-  schedule(studioId: string) {
-    return this.append({
-      type: 'session.scheduled',
-      data: { sessionId: this.sessionId, studioId, title: 'Spin', startsAt: null },
-    });
-  }
-  start() {
-    return this.append({
-      type: 'session.started',
-      data: { sessionId: this.sessionId, startedAt: Date.now() },
-    });
-  }
-  end() {
-    return this.append({ type: 'session.ended', data: { sessionId: this.sessionId, endedAt: Date.now() } });
-  }
-}
 
 describe('studio activity', () => {
   let nats: NatsConnection;
   let store: EventStore;
   let index: ClassIndex;
   let activity: StudioActivity;
-  const newClass = () => new WrittenClass(store, index, `s_${crypto.randomBytes(8).toString('hex')}`);
+  const newClass = () => new ClassWriter(store, index, `s_${crypto.randomBytes(8).toString('hex')}`);
   const liveBefore = studio('live_before');
   const endedBefore = studio('ended_before');
   const scheduledBefore = studio('scheduled_before');
-  let liveClass: WrittenClass;
-  let scheduledClass: WrittenClass;
+  let liveClass: ClassWriter;
+  let scheduledClass: ClassWriter;
 
   beforeAll(async () => {
     nats = await connect({ servers: testNatsUrl() });

@@ -1,10 +1,10 @@
-// Test fixture: appends a class's lifecycle to the log the way the API does,
-// index included, for the specs of the class index and of OpenClasses.
+// A class appended to the log the way the API appends it (ClassIndex.append:
+// the index of open classes in the same step), or, without an index, as a log
+// written before the index existed; for specs that need classes in the log.
 import crypto from 'node:crypto';
 import { eventSubjects, type SessionEvent } from '#contracts';
 import { evolve, initialSessionState, type SessionEventBody, type SessionState } from '#domain';
-import type { ClassIndex } from '../class-index.js';
-import type { EventStore } from '../event-store.js';
+import type { ClassIndex, EventStore } from '#eventstore';
 
 export const newSessionId = () => `cls_${crypto.randomBytes(6).toString('hex')}`;
 
@@ -42,16 +42,17 @@ export class ClassWriter {
       causationId: null,
       ...body,
     };
-    const next = evolve(this.state, event);
-    if (this.state.status === 'initial' && next.status !== 'initial') await this.index?.record(next);
-    const result = await this.store.append(eventSubjects.session(this.sessionId), [event], {
-      expected: this.version === 0 ? 'none' : this.version,
-    });
-    if (!result.ok) throw new Error(`append refused: ${JSON.stringify(result.error)}`);
-    this.version = result.version;
-    const moved = this.state.status !== 'initial' && next.status !== this.state.status;
-    this.state = next;
-    if (moved && next.status !== 'initial') await this.index?.record(next);
+    const expected = this.version === 0 ? 'none' : this.version;
+    const appended =
+      this.index === null
+        ? {
+            result: await this.store.append(eventSubjects.session(this.sessionId), [event], { expected }),
+            state: evolve(this.state, event),
+          }
+        : await this.index.append(this.state, [event], expected);
+    if (!appended.result.ok) throw new Error(`append refused: ${JSON.stringify(appended.result.error)}`);
+    this.version = appended.result.version;
+    this.state = appended.state;
   }
 
   schedule(studioId: string): Promise<void> {
