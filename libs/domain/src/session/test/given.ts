@@ -2,7 +2,7 @@
 import { expect } from '@jest/globals';
 import { decide, type SessionCommand } from '../decide.js';
 import type { ParticipantJoinedData, SessionEventBody } from '../events.js';
-import { SessionRuleError, type SessionRuleCode } from '../rule-error.js';
+import { RuleError as SessionRuleError, type SessionRuleCode } from '../../decider/rule-error.js';
 import { evolve, initialSessionState } from '../state.js';
 
 export const sessionId = 'monday-hiit';
@@ -27,7 +27,7 @@ export function given(...history: SessionEventBody[]) {
           return undefined;
         })();
         expect(refusal).toBeInstanceOf(SessionRuleError);
-        expect(refusal).toMatchObject({ name: 'SessionRuleError', code });
+        expect(refusal).toMatchObject({ name: 'RuleError', code });
       },
     }),
   };

@@ -5,7 +5,7 @@ import { foldTimer } from '../clock.js';
 import { decideTimer, type TimerCommand, type TimerContext } from '../decide.js';
 import type { TimerEventBody } from '../events.js';
 import { normalizeTimerProgram } from '../program.js';
-import { TimerRuleError, type TimerRuleCode } from '../rule-error.js';
+import { RuleError as TimerRuleError, type TimerRuleCode } from '../../decider/rule-error.js';
 
 export const sessionId = 'monday-hiit';
 /** Whole seconds from T0 make the tables easy to read. */
@@ -63,7 +63,7 @@ export function given(...history: TimerEventBody[]) {
             return undefined;
           })();
           expect(refusal).toBeInstanceOf(TimerRuleError);
-          expect(refusal).toMatchObject({ name: 'TimerRuleError', code });
+          expect(refusal).toMatchObject({ name: 'RuleError', code });
         },
       };
     },
