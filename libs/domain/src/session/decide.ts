@@ -94,10 +94,7 @@ function start(at: number, state: SessionState): SessionEventOf<'session.started
     case 'initial':
       throw new RuleError('not-scheduled', 'no such session is scheduled');
     case 'live':
-      throw new RuleError(
-        'already-started',
-        `session ${state.sessionId} started at ${state.startedAt}`,
-      );
+      throw new RuleError('already-started', `session ${state.sessionId} started at ${state.startedAt}`);
     case 'ended':
       throw new RuleError('ended', `session ${state.sessionId} has ended`);
     case 'scheduled':

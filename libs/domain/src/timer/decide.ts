@@ -30,15 +30,15 @@ export function decideTimer(
   context: TimerContext,
 ): TimerEventBody[] {
   const { sessionId, now: at } = context;
-  if (context.sessionStatus === 'initial') throw new RuleError('not-scheduled', 'no such session is scheduled');
+  if (context.sessionStatus === 'initial')
+    throw new RuleError('not-scheduled', 'no such session is scheduled');
   if (context.sessionStatus === 'ended') {
     throw new RuleError('ended', `session ${sessionId} has ended: its timer is final`);
   }
   const state = timerStateOfClock(clock, at, { sessionId, version: 0 });
   const data = { sessionId, at };
   const refuseFinished = () => {
-    if (state.status === 'finished')
-      throw new RuleError('finished', 'the program is over: reset it first');
+    if (state.status === 'finished') throw new RuleError('finished', 'the program is over: reset it first');
   };
   switch (command.type) {
     case 'setProgram':
@@ -52,8 +52,7 @@ export function decideTimer(
     case 'start':
       if (clock.program === null) throw new RuleError('no-program', 'the class has no timer program');
       refuseFinished();
-      if (state.status !== 'idle')
-        throw new RuleError('already-started', `the timer is ${state.status}`);
+      if (state.status !== 'idle') throw new RuleError('already-started', `the timer is ${state.status}`);
       return [{ type: 'timer.started', data }];
     case 'pause':
       refuseFinished();

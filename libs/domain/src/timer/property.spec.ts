@@ -7,7 +7,7 @@ import { decideTimer, type TimerCommand } from './decide.js';
 import type { TimerEventBody } from './events.js';
 import { RuleError } from '../decider/rule-error.js';
 import { nextBoundaryAfter, timerStateAt } from './state.js';
-import { program, sessionId, T0 } from './test/given.js';
+import { program, sessionId, T0 } from './test/fixtures.js';
 
 /** mulberry32: 32-bit state, good enough to spread test cases. */
 function prng(seed: number) {
