@@ -1,3 +1,5 @@
+export * from './decider/decider.js';
+export * from './decider/rule-error.js';
 export * from './heart-rate/max-hr.js';
 export * from './heart-rate/zones.js';
 export * from './heart-rate/energy.js';
@@ -8,7 +10,6 @@ export * from './heart-rate/live-effort.js';
 export * from './heart-rate/adaptive-max.js';
 export * from './session/events.js';
 export * from './session/state.js';
-export * from './session/rule-error.js';
 export * from './session/decide.js';
 export * from './devices/device-status.js';
 export * from './spotify/playback-state.js';

@@ -10,3 +10,4 @@ export * from './following.js';
 export * from './connection-events.js';
 export * from './class-index.js';
 export * from './open-classes.js';
+export * from './handle-command.js';

@@ -1,13 +1,12 @@
-// Runs a command against a class: read its events, decide, append with the
-// version read (optimistic concurrency), then wait for the read model to show
-// the result so the caller can read its own write. The index of open classes
-// is written in the same step: before the append that schedules a class, after
-// the ones that start and end it (libs/contracts/src/class-index.ts).
+// Runs a command against a class through handleCommand (libs/eventstore:
+// read, decide, append with the version read), then waits for the read model
+// to show the result so the caller can read its own write. The index of open
+// classes is written in the same step: before the append that schedules a
+// class, after the ones that start and end it (ClassIndex.append).
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import crypto from 'node:crypto';
-import { eventSubjects, isSessionEvent, streams, type SessionEvent } from '#contracts';
-import { decide, foldSession, type SessionCommand, type SessionEventBody, type SessionState } from '#domain';
-import { ClassIndex, EventStore } from '#eventstore';
+import { eventSubjects, isSessionEvent } from '#contracts';
+import { sessionDecider, type SessionCommand } from '#domain';
+import { ClassIndex, EventStore, handleCommand, type VersionRefusal } from '#eventstore';
 import { PreconditionFailedError } from '../http/errors.js';
 import { Projector } from '../projections/projector.js';
 
@@ -26,15 +25,6 @@ export class SessionCommands {
     @Inject(Projector) private readonly projector: Projector,
     @Inject(ClassIndex) private readonly classIndex: ClassIndex,
   ) {}
-
-  async load(sessionId: string): Promise<{ state: SessionState; version: number }> {
-    const { events, version } = await this.store.readAggregate(
-      streams.events.name,
-      eventSubjects.session(sessionId),
-    );
-    const state = foldSession(events.map((stored) => stored.event).filter(isSessionEvent));
-    return { state, version };
-  }
 
   /** The last command queued on each class in this process. */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -65,34 +55,35 @@ export class SessionCommands {
     command: SessionCommand,
     context: CommandContext,
   ): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(sessionId);
-      if (context.ifMatch !== undefined && context.ifMatch !== version) {
-        throw new PreconditionFailedError(`the class is at version ${version}, not ${context.ifMatch}`);
-      }
-      if (state.status === 'initial' && command.type !== 'schedule')
-        throw new NotFoundException('session not found');
-      const events = decide(command, state, Date.now()).map((body) => envelope(body, context.correlationId));
-      const { result } = await this.classIndex.append(state, events, version === 0 ? 'none' : version);
-      if (result.ok) {
-        await this.projector.sessionsCaughtUp(result.version);
-        return result.version;
-      }
-      if (context.ifMatch !== undefined || attempt >= MAX_ATTEMPTS) {
-        throw new PreconditionFailedError('the class changed while this command ran; read it again');
-      }
-    }
+    const handled = await handleCommand(
+      this.store,
+      eventSubjects.session(sessionId),
+      sessionDecider,
+      command,
+      {
+        ...context,
+        accepts: isSessionEvent,
+        maxAttempts: MAX_ATTEMPTS,
+        refuse: (state) => {
+          if (state.status === 'initial' && command.type !== 'schedule')
+            throw new NotFoundException('session not found');
+        },
+        append: async (state, events, expected) =>
+          (await this.classIndex.append(state, events, expected)).result,
+      },
+    );
+    if (!handled.ok) throw preconditionFailed(handled, 'class');
+    await this.projector.sessionsCaughtUp(handled.version);
+    return handled.version;
   }
 }
 
-function envelope(body: SessionEventBody, correlationId: string): SessionEvent {
-  const now = Date.now();
-  const meta = {
-    id: crypto.randomUUID(),
-    occurredAt: now,
-    recordedAt: now,
-    correlationId,
-    causationId: null,
-  };
-  return { ...meta, ...body };
+/** The 412 of a command refused for its version; `aggregate` names what changed (the class, its timer). */
+export function preconditionFailed(
+  refused: VersionRefusal,
+  aggregate: 'class' | 'timer',
+): PreconditionFailedError {
+  return refused.reason === 'stale'
+    ? new PreconditionFailedError(`the ${aggregate} is at version ${refused.version}, not ${refused.ifMatch}`)
+    : new PreconditionFailedError(`the ${aggregate} changed while this command ran; read it again`);
 }

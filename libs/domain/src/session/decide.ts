@@ -1,8 +1,9 @@
 // The class's rules: each command, given the state, yields new events or a
-// SessionRuleError. Pure: the caller loads the events and appends the result.
+// RuleError. Pure: the caller loads the events and appends the result.
 import type { ParticipantJoinedData, SessionEventBody, SessionEventOf } from './events.js';
-import { SessionRuleError } from './rule-error.js';
-import { presentParticipants, type SessionState } from './state.js';
+import type { Decider } from '../decider/decider.js';
+import { RuleError } from '../decider/rule-error.js';
+import { evolve, initialSessionState, presentParticipants, type SessionState } from './state.js';
 
 export type SessionCommand =
   | { type: 'schedule'; data: SessionEventOf<'session.scheduled'>['data'] }
@@ -11,6 +12,13 @@ export type SessionCommand =
   /** `at` defaults to `now`: given only when the time is known better elsewhere (an import, a replay). */
   | { type: 'start'; data: { at?: number } }
   | { type: 'end'; data: { at?: number } };
+
+/** A class's rules in the one shape of libs/domain/src/decider/decider.ts. */
+export const sessionDecider: Decider<SessionState, SessionCommand, SessionEventBody> = {
+  decide,
+  evolve,
+  initialState: initialSessionState,
+};
 
 type OpenSession = Extract<SessionState, { status: 'scheduled' | 'live' }>;
 
@@ -34,7 +42,7 @@ function schedule(
   state: SessionState,
 ): SessionEventOf<'session.scheduled'> {
   if (state.status !== 'initial') {
-    throw new SessionRuleError('already-exists', `session ${state.sessionId} already exists`);
+    throw new RuleError('already-exists', `session ${state.sessionId} already exists`);
   }
   const { sessionId, studioId, title, startsAt } = data;
   return { type: 'session.scheduled', data: { sessionId, studioId, title, startsAt } };
@@ -42,9 +50,9 @@ function schedule(
 
 /** The roster may change while the class is scheduled or live, not before or after. */
 function openForRoster(state: SessionState): OpenSession {
-  if (state.status === 'initial') throw new SessionRuleError('not-scheduled', 'no such session is scheduled');
+  if (state.status === 'initial') throw new RuleError('not-scheduled', 'no such session is scheduled');
   if (state.status === 'ended') {
-    throw new SessionRuleError('ended', `session ${state.sessionId} has ended: its roster is final`);
+    throw new RuleError('ended', `session ${state.sessionId} has ended: its roster is final`);
   }
   return state;
 }
@@ -56,16 +64,16 @@ function addParticipant(
   const session = openForRoster(state);
   const present = presentParticipants(session.participants);
   if (session.participants.has(data.participantId)) {
-    throw new SessionRuleError('duplicate-participant', `participant ${data.participantId} already joined`);
+    throw new RuleError('duplicate-participant', `participant ${data.participantId} already joined`);
   }
   if (present.some((participant) => participant.memberId === data.memberId)) {
-    throw new SessionRuleError('duplicate-participant', `member ${data.memberId} is already in the class`);
+    throw new RuleError('duplicate-participant', `member ${data.memberId} is already in the class`);
   }
   const holder = present.find(
     (participant) => data.deviceId !== null && participant.deviceId === data.deviceId,
   );
   if (holder !== undefined) {
-    throw new SessionRuleError('device-in-use', `device ${data.deviceId} is worn by ${holder.participantId}`);
+    throw new RuleError('device-in-use', `device ${data.deviceId} is worn by ${holder.participantId}`);
   }
   return { type: 'session.participant-joined', data: { ...data, sessionId: session.sessionId } };
 }
@@ -76,7 +84,7 @@ function removeParticipant(
 ): SessionEventOf<'session.participant-left'> {
   const session = openForRoster(state);
   if (session.participants.get(participantId)?.present !== true) {
-    throw new SessionRuleError('unknown-participant', `participant ${participantId} is not in the class`);
+    throw new RuleError('unknown-participant', `participant ${participantId} is not in the class`);
   }
   return { type: 'session.participant-left', data: { sessionId: session.sessionId, participantId } };
 }
@@ -84,14 +92,11 @@ function removeParticipant(
 function start(at: number, state: SessionState): SessionEventOf<'session.started'> {
   switch (state.status) {
     case 'initial':
-      throw new SessionRuleError('not-scheduled', 'no such session is scheduled');
+      throw new RuleError('not-scheduled', 'no such session is scheduled');
     case 'live':
-      throw new SessionRuleError(
-        'already-started',
-        `session ${state.sessionId} started at ${state.startedAt}`,
-      );
+      throw new RuleError('already-started', `session ${state.sessionId} started at ${state.startedAt}`);
     case 'ended':
-      throw new SessionRuleError('ended', `session ${state.sessionId} has ended`);
+      throw new RuleError('ended', `session ${state.sessionId} has ended`);
     case 'scheduled':
       return { type: 'session.started', data: { sessionId: state.sessionId, startedAt: at } };
   }
@@ -100,11 +105,11 @@ function start(at: number, state: SessionState): SessionEventOf<'session.started
 function end(at: number, state: SessionState): SessionEventOf<'session.ended'> {
   switch (state.status) {
     case 'initial':
-      throw new SessionRuleError('not-scheduled', 'no such session is scheduled');
+      throw new RuleError('not-scheduled', 'no such session is scheduled');
     case 'scheduled':
-      throw new SessionRuleError('not-live', `session ${state.sessionId} has not started`);
+      throw new RuleError('not-live', `session ${state.sessionId} has not started`);
     case 'ended':
-      throw new SessionRuleError('ended', `session ${state.sessionId} has already ended`);
+      throw new RuleError('ended', `session ${state.sessionId} has already ended`);
     case 'live':
       // Two instances' clocks may disagree by a little: a class never ends before it started.
       return {

@@ -1,5 +1,5 @@
 import { describe, it } from '@jest/globals';
-import { ended, given, NOW, scheduleCommand, scheduled, sessionId, started } from './test/given.js';
+import { ended, given, NOW, scheduleCommand, scheduled, sessionId, started } from './test/fixtures.js';
 
 describe('schedule', () => {
   it('schedules a new class', () => {

@@ -1,5 +1,5 @@
 import { describe, it } from '@jest/globals';
-import { add, ana, bo, ended, given, joined, left, remove, scheduled, started } from './test/given.js';
+import { add, ana, bo, ended, given, joined, left, remove, scheduled, started } from './test/fixtures.js';
 
 describe('addParticipant', () => {
   it('adds an athlete to a scheduled class', () => {

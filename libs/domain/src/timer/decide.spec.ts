@@ -1,6 +1,8 @@
 import { describe, it } from '@jest/globals';
 import {
   given,
+  givenEnded,
+  givenScheduled,
   paused,
   program,
   programSet,
@@ -11,7 +13,7 @@ import {
   started,
   tabata,
   at,
-} from './test/given.js';
+} from './test/fixtures.js';
 
 const amrap = program({ preset: 'amrap', minutes: 12 });
 
@@ -43,7 +45,7 @@ describe('setProgram', () => {
   });
 
   it('refuses anything once the class has ended', () => {
-    given().when({ type: 'setProgram', program: tabata }, 0, 'ended').thenRefused('ended');
+    givenEnded().when({ type: 'setProgram', program: tabata }).thenRefused('ended');
   });
 });
 
@@ -53,7 +55,7 @@ describe('start', () => {
   });
 
   it('starts before the class does (a warm-up before the bell)', () => {
-    given(programSet(tabata)).when({ type: 'start' }, 3, 'scheduled').then(started(3));
+    givenScheduled(programSet(tabata)).when({ type: 'start' }, 3).then(started(3));
   });
 
   it('refuses without a program', () => {

@@ -5,9 +5,9 @@ import type { TimerProgramInput, TimerState } from '#contracts';
 import { evolveTimer, initialTimerClock, type TimerClock } from './clock.js';
 import { decideTimer, type TimerCommand } from './decide.js';
 import type { TimerEventBody } from './events.js';
-import { TimerRuleError } from './rule-error.js';
+import { RuleError } from '../decider/rule-error.js';
 import { nextBoundaryAfter, timerStateAt } from './state.js';
-import { program, sessionId, T0 } from './test/given.js';
+import { program, sessionId, T0 } from './test/fixtures.js';
 
 /** mulberry32: 32-bit state, good enough to spread test cases. */
 function prng(seed: number) {
@@ -86,7 +86,7 @@ function randomHistory(random: Random): TimerEventBody[] {
         clock = evolveTimer(clock, event);
       }
     } catch (error) {
-      if (!(error instanceof TimerRuleError)) throw error;
+      if (!(error instanceof RuleError)) throw error;
     }
   }
   return events;

@@ -13,7 +13,7 @@ import {
   skipped,
   started,
   tabata,
-} from './test/given.js';
+} from './test/fixtures.js';
 
 const id = { sessionId, version: 7 };
 const stateAt = (events: TimerEventBody[], seconds: number) => timerStateAt(events, at(seconds), id);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { timerTotalsUntil } from './totals.js';
-import { at, paused, program, programSet, reset, resumed, skipped, started, tabata } from './test/given.js';
+import {
+  at,
+  paused,
+  program,
+  programSet,
+  reset,
+  resumed,
+  skipped,
+  started,
+  tabata,
+} from './test/fixtures.js';
 
 describe('timerTotalsUntil', () => {
   it('counts a whole tabata: 8 x 20 s work, 8 x 10 s rest, prepare in neither', () => {

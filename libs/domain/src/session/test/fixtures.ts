@@ -1,37 +1,13 @@
-// The given/when/then helper and the fixtures of the session decider's tests.
-import { expect } from '@jest/globals';
-import { decide, type SessionCommand } from '../decide.js';
+// The fixtures of the session decider's tests, and its given/when/then.
+import { deciderSpec } from '../../decider/test/decider-spec.js';
+import { sessionDecider, type SessionCommand } from '../decide.js';
 import type { ParticipantJoinedData, SessionEventBody } from '../events.js';
-import { SessionRuleError, type SessionRuleCode } from '../rule-error.js';
-import { evolve, initialSessionState } from '../state.js';
 
 export const sessionId = 'monday-hiit';
 export const NOW = Date.UTC(2025, 0, 6, 18, 0);
 
-/** Given these past events, when this command (decided at `now`), then these events or this refusal. */
-export function given(...history: SessionEventBody[]) {
-  const state = history.reduce(
-    (folded, event) => evolve(folded, { ...event, occurredAt: NOW }),
-    initialSessionState,
-  );
-  return {
-    when: (command: SessionCommand, now = NOW) => ({
-      then: (...expected: SessionEventBody[]) => expect(decide(command, state, now)).toEqual(expected),
-      thenRefused: (code: SessionRuleCode) => {
-        const refusal = (() => {
-          try {
-            decide(command, state, now);
-          } catch (error) {
-            return error;
-          }
-          return undefined;
-        })();
-        expect(refusal).toBeInstanceOf(SessionRuleError);
-        expect(refusal).toMatchObject({ name: 'SessionRuleError', code });
-      },
-    }),
-  };
-}
+/** Given these past events, when this command (decided at `now`, NOW by default), then these events or this refusal. */
+export const given = deciderSpec(sessionDecider, { now: NOW });
 
 const athlete = (participantId: string, memberId: string, deviceId: string | null = null) => ({
   participantId,

@@ -1,11 +1,10 @@
-// The given/when/then helper and the fixtures of the timer's tests.
-import { expect } from '@jest/globals';
+// The fixtures of the timer's tests, and its given/when/then.
 import type { TimerProgram, TimerProgramInput } from '#contracts';
-import { foldTimer } from '../clock.js';
-import { decideTimer, type TimerCommand, type TimerContext } from '../decide.js';
+import { deciderSpec } from '../../decider/test/decider-spec.js';
+import type { SessionState } from '../../session/state.js';
+import { timerDecider } from '../decider.js';
 import type { TimerEventBody } from '../events.js';
 import { normalizeTimerProgram } from '../program.js';
-import { TimerRuleError, type TimerRuleCode } from '../rule-error.js';
 
 export const sessionId = 'monday-hiit';
 /** Whole seconds from T0 make the tables easy to read. */
@@ -45,27 +44,12 @@ export const skipped = (seconds: number, toStep: number): TimerEventBody => ({
   data: { sessionId, at: at(seconds), toStep },
 });
 
-/** Given these past events, when this command (at `seconds`), then these events or this refusal. */
-export function given(...history: TimerEventBody[]) {
-  const clock = foldTimer(history);
-  return {
-    when: (command: TimerCommand, seconds = 0, sessionStatus: TimerContext['sessionStatus'] = 'live') => {
-      const decide = () => decideTimer(command, clock, { sessionId, now: at(seconds), sessionStatus });
-      return {
-        then: (...expected: TimerEventBody[]) => expect(decide()).toEqual(expected),
-        thenRefused: (code: TimerRuleCode) => {
-          const refusal = (() => {
-            try {
-              decide();
-            } catch (error) {
-              return error;
-            }
-            return undefined;
-          })();
-          expect(refusal).toBeInstanceOf(TimerRuleError);
-          expect(refusal).toMatchObject({ name: 'TimerRuleError', code });
-        },
-      };
-    },
-  };
-}
+const givenIn = (sessionStatus: SessionState['status']) =>
+  deciderSpec(timerDecider(sessionId, sessionStatus), { now: T0, instant: at });
+
+/** Given these past events, when this command (at whole `seconds` from T0, 0 by default) in a live class, then these events or this refusal. */
+export const given = givenIn('live');
+/** The same in a class not started yet. */
+export const givenScheduled = givenIn('scheduled');
+/** The same in a class that has ended. */
+export const givenEnded = givenIn('ended');
