@@ -1,6 +1,6 @@
 // What a route's declaration (`@Route`, route.ts) checks and parses before its
 // handler runs, so that handlers start from their input: the caller's scope
-// (the studio of the path, or the class of the path and its studio) checked
+// (the studio of the path, or the class or athlete of the path and its studio) checked
 // with `access`, then each path parameter, the query and the body parsed by
 // their schemas. The handler takes it all with `@Input()`.
 import { NotFoundException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
@@ -23,7 +23,11 @@ export interface RouteInput<S extends RouteSpec> {
   body: Output<S['body']>;
   /** The class the path names, found and in the caller's scope (`scope: 'session'`). */
   session: S['scope'] extends 'session' ? Session : undefined;
+  /** The athlete the path names, found and in the caller's scope (`scope: 'member'`). */
+  member: S['scope'] extends 'member' ? ScopeMember : undefined;
 }
+
+type ScopeMember = { id: string; studioId: string };
 
 interface Parsed {
   caller: Principal;
@@ -31,6 +35,7 @@ interface Parsed {
   query: unknown;
   body: unknown;
   session: Session | undefined;
+  member: ScopeMember | undefined;
 }
 
 const inputs = new WeakMap<Request, Parsed>();
@@ -55,6 +60,7 @@ export async function parseRoute(contract: RouteContract, request: Request, db: 
     return params[name];
   };
   let session: Session | undefined;
+  let member: ScopeMember | undefined;
   if (contract.access === 'admin') requireAdmin(caller);
   else if (contract.scope === 'studio') {
     const studioId = param('studioId');
@@ -66,11 +72,18 @@ export async function parseRoute(contract: RouteContract, request: Request, db: 
     session = (await db.session.findUnique({ where: { id: sessionId } })) ?? undefined;
     if (session === undefined) throw new NotFoundException('session not found');
     authorize(caller, session.studioId, readOrMore(contract), 'session');
+  } else if (contract.scope === 'member') {
+    const memberId = param('memberId');
+    if (typeof memberId !== 'string') throw new Error(`route ${request.path}: memberId is not a string`);
+    const where = { id: memberId };
+    member = (await db.member.findUnique({ where, select: { id: true, studioId: true } })) ?? undefined;
+    if (member === undefined) throw new NotFoundException('member not found');
+    authorize(caller, member.studioId, readOrMore(contract), 'member');
   }
   for (const name of Object.keys(contract.params ?? {})) if (!(name in params)) param(name);
   const query = contract.query === undefined ? undefined : parseInput(contract.query, request.query, 'query');
   const body = contract.body === undefined ? undefined : parseInput(contract.body, request.body);
-  inputs.set(request, { caller, params, query, body, session });
+  inputs.set(request, { caller, params, query, body, session, member });
 }
 
 function readOrMore(contract: RouteContract): 'read' | 'write' | 'operate' {

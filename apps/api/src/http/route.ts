@@ -16,12 +16,12 @@ export interface RouteSpec {
   description?: string;
   access: RouteAccess;
   /**
-   * Whose resource the path names: `studio` (`:studioId`) or `session` (`:sessionId`, a class
-   * and so its studio). With a scope, or with `admin` access, the declaration checks `access`
+   * Whose resource the path names: `studio` (`:studioId`), `session` (`:sessionId`, a class and
+   * so its studio) or `member` (`:memberId`, an athlete and so its studio). With a scope, or with `admin` access, the declaration checks `access`
    * and parses the path, the query and the body before the handler runs (route-input.ts); the
    * handler takes them with `@Input()`.
    */
-  scope?: 'studio' | 'session';
+  scope?: 'studio' | 'session' | 'member';
   /** One schema per `:param` of the path. */
   params?: Readonly<Record<string, z.ZodType>>;
   /**

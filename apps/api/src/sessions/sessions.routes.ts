@@ -62,6 +62,7 @@ export const sessionRoutes = {
   forMember: sessionRoute({
     summary: "An athlete's classes with per-class stats",
     access: 'read',
+    scope: 'member',
     params: { memberId: entityId },
     query: memberSessionsQuery,
     response: memberSessionPage,
