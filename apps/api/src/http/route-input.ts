@@ -17,7 +17,8 @@ type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
 
 /** A handler's input, typed by its route's declaration. */
 export interface RouteInput<S extends RouteSpec> {
-  caller: Principal;
+  /** The verified caller; absent on a `public` route. */
+  caller: S['access'] extends 'public' ? undefined : Principal;
   params: { [K in keyof S['params']]: Output<NonNullable<S['params']>[K]> };
   query: Output<S['query']>;
   body: Output<S['body']>;
@@ -30,7 +31,7 @@ export interface RouteInput<S extends RouteSpec> {
 type ScopeMember = { id: string; studioId: string };
 
 interface Parsed {
-  caller: Principal;
+  caller: Principal | undefined;
   params: Record<string, unknown>;
   query: unknown;
   body: unknown;
@@ -42,7 +43,7 @@ const inputs = new WeakMap<Request, Parsed>();
 
 /** Whether the declaration drives this route's checks (else its handler does them itself). */
 export function declaresInput(contract: RouteContract): boolean {
-  return contract.scope !== undefined || contract.access === 'admin';
+  return contract.scope !== undefined || contract.access === 'admin' || contract.access === 'public';
 }
 
 /**
@@ -51,7 +52,7 @@ export function declaresInput(contract: RouteContract): boolean {
  * other path parameters in declaration order, the query, the body.
  */
 export async function parseRoute(contract: RouteContract, request: Request, db: Db): Promise<void> {
-  const caller = principalOf(request);
+  const caller = contract.access === 'public' ? undefined : principalOf(request);
   const params: Record<string, unknown> = {};
   const param = (name: string) => {
     const schema = contract.params?.[name];
@@ -61,7 +62,9 @@ export async function parseRoute(contract: RouteContract, request: Request, db: 
   };
   let session: Session | undefined;
   let member: ScopeMember | undefined;
-  if (contract.access === 'admin') requireAdmin(caller);
+  if (caller === undefined) {
+    // A public route authenticates its caller otherwise (route.ts): nothing to check here.
+  } else if (contract.access === 'admin') requireAdmin(caller);
   else if (contract.scope === 'studio') {
     const studioId = param('studioId');
     if (typeof studioId !== 'string') throw new Error(`route ${request.path}: studioId is not a string`);

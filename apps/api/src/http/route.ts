@@ -16,7 +16,7 @@ export interface RouteSpec {
   description?: string;
   access: RouteAccess;
   /**
-   * Whose resource the path names: `studio` (`:studioId`), `session` (`:sessionId`, a class and
+   * Whose resource the path names (a `public` route has none; its input is parsed all the same): `studio` (`:studioId`), `session` (`:sessionId`, a class and
    * so its studio) or `member` (`:memberId`, an athlete and so its studio). With a scope, or with `admin` access, the declaration checks `access`
    * and parses the path, the query and the body before the handler runs (route-input.ts); the
    * handler takes them with `@Input()`.
