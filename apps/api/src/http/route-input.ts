@@ -60,25 +60,25 @@ export async function parseRoute(contract: RouteContract, request: Request, db: 
     params[name] = parseInput(schema, request.params[name], paramWords(name));
     return params[name];
   };
+  /** The id the scope is named by: an entity id, so a string once parsed. */
+  const idParam = (name: string): string => {
+    const value = param(name);
+    if (typeof value !== 'string') throw new Error(`route ${request.path}: :${name} is not a string`);
+    return value;
+  };
   let session: Session | undefined;
   let member: ScopeMember | undefined;
   if (caller === undefined) {
     // A public route authenticates its caller otherwise (route.ts): nothing to check here.
   } else if (contract.access === 'admin') requireAdmin(caller);
   else if (contract.scope === 'studio') {
-    const studioId = param('studioId');
-    if (typeof studioId !== 'string') throw new Error(`route ${request.path}: studioId is not a string`);
-    authorize(caller, studioId, readOrMore(contract), 'studio');
+    authorize(caller, idParam('studioId'), readOrMore(contract), 'studio');
   } else if (contract.scope === 'session') {
-    const sessionId = param('sessionId');
-    if (typeof sessionId !== 'string') throw new Error(`route ${request.path}: sessionId is not a string`);
-    session = (await db.session.findUnique({ where: { id: sessionId } })) ?? undefined;
+    session = (await db.session.findUnique({ where: { id: idParam('sessionId') } })) ?? undefined;
     if (session === undefined) throw new NotFoundException('session not found');
     authorize(caller, session.studioId, readOrMore(contract), 'session');
   } else if (contract.scope === 'member') {
-    const memberId = param('memberId');
-    if (typeof memberId !== 'string') throw new Error(`route ${request.path}: memberId is not a string`);
-    const where = { id: memberId };
+    const where = { id: idParam('memberId') };
     member = (await db.member.findUnique({ where, select: { id: true, studioId: true } })) ?? undefined;
     if (member === undefined) throw new NotFoundException('member not found');
     authorize(caller, member.studioId, readOrMore(contract), 'member');
