@@ -42,7 +42,7 @@ import {
   type TimerState,
 } from '#contracts';
 import type { Logger } from '#config';
-import { Metrics, TokenVerifier, type Principal } from '#platform';
+import { Metrics, TokenVerifier, may, type Principal } from '#platform';
 import { failure, guardSocket } from './client-guard.js';
 import { CommandForwarder, actorOf } from './command-forwarder.js';
 import { LiveFeed, type LiveFeedListener } from './live-feed.js';
@@ -231,7 +231,7 @@ export class LiveGateway
     const client = this.clients.get(socket);
     const session = await this.findSession(request.value.sessionId);
     if (session === 'unavailable') return failure('unavailable', 'the class could not be read; try again');
-    if (!client || !session || !mayRead(client.principal, session.session.studioId)) {
+    if (!client || !session || !may(client.principal, 'read', session.session.studioId).ok) {
       return failure('not-found', 'no such session');
     }
     // A socket gone meanwhile has released what it held: it must not hold anything again.
@@ -263,7 +263,7 @@ export class LiveGateway
     if (!request.ok) return failure('bad-request', request.error);
     const { studioId } = request.value;
     const client = this.clients.get(socket);
-    if (!client || !mayRead(client.principal, studioId)) return failure('not-found', 'no such studio');
+    if (!client || !may(client.principal, 'read', studioId).ok) return failure('not-found', 'no such studio');
     try {
       const studio = await this.directory.studio(studioId);
       if (studio === null) return failure('not-found', 'no such studio');
@@ -302,11 +302,11 @@ export class LiveGateway
     const request = parseWith(timerCommandRequest, body);
     if (!request.ok) return failure('bad-request', request.error);
     const client = this.clients.get(socket);
-    if (!client || !mayCommand(client.principal))
+    if (!client || !may(client.principal, 'write').ok)
       return failure('forbidden', 'a display cannot send commands');
     const session = await this.findSession(request.value.sessionId);
     if (session === 'unavailable') return failure('unavailable', 'the class could not be read; try again');
-    if (!session || !mayRead(client.principal, session.session.studioId))
+    if (!session || !may(client.principal, 'read', session.session.studioId).ok)
       return failure('not-found', 'no such session');
     return this.forwarder.forward(commandSubjects.timer(request.value.sessionId), {
       command: request.value,
@@ -322,9 +322,10 @@ export class LiveGateway
     const request = parseWith(spotifyCommandRequest, body);
     if (!request.ok) return failure('bad-request', request.error);
     const client = this.clients.get(socket);
-    if (!client || !mayCommand(client.principal))
+    if (!client || !may(client.principal, 'write').ok)
       return failure('forbidden', 'a display cannot send commands');
-    if (!mayRead(client.principal, request.value.studioId)) return failure('not-found', 'no such studio');
+    if (!may(client.principal, 'read', request.value.studioId).ok)
+      return failure('not-found', 'no such studio');
     return this.forwarder.forward(commandSubjects.spotify(request.value.studioId), {
       command: request.value,
       actor: actorOf(client.principal),
@@ -446,13 +447,4 @@ function sessionRoomsOf(socket: Socket): string[] {
   return [...socket.rooms]
     .filter((room) => room.startsWith(prefix) && !room.endsWith(compactSuffix))
     .map((room) => room.slice(prefix.length));
-}
-
-function mayRead(principal: Principal, studioId: string): boolean {
-  return principal.kind === 'admin' || principal.studioId === studioId;
-}
-
-/** Coaches and operators of the studio, and the platform's operator; never a display. */
-function mayCommand(principal: Principal): boolean {
-  return principal.kind === 'admin' || principal.role === 'coach' || principal.role === 'operator';
 }

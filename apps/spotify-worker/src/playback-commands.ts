@@ -2,14 +2,9 @@
 // again here: only a coach or operator of that studio, or the bootstrap
 // operator, may control its music, and only with a token that is still valid.
 import type { CommandActor, CommandReply, SpotifyCommandRequest } from '#contracts';
+import { may } from '#platform';
 import type { SpotifyClient, SpotifyFailure } from './spotify/spotify-client.js';
 import type { AccessTokens, AccessTokenError } from './tokens/access-tokens.js';
-
-const controllers = new Set(['coach', 'operator']);
-
-export function mayControl(actor: CommandActor, studioId: string): boolean {
-  return actor.kind === 'admin' || (actor.studioId === studioId && controllers.has(actor.role));
-}
 
 function failure(code: string, message: string): CommandReply {
   return { ok: false, error: { code, message } };
@@ -56,7 +51,7 @@ export class PlaybackCommands {
 
   async run(studioId: string, command: SpotifyCommandRequest, actor: CommandActor): Promise<CommandReply> {
     if (command.studioId !== studioId) return failure('invalid-command', 'the command names another studio');
-    if (!mayControl(actor, studioId))
+    if (!may(actor, 'write', studioId).ok)
       return failure('forbidden', 'only a coach or operator of the studio may do this');
     if (actor.kind === 'studio' && !(await this.tokenActive(actor.tokenId)))
       return failure('unauthorized', 'the token was revoked or has expired');

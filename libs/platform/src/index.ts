@@ -2,4 +2,5 @@ export * from './metrics.js';
 export * from './health.js';
 export * from './runtime.js';
 export * from './auth.js';
+export * from './access.js';
 export * from './announce.js';

@@ -35,8 +35,13 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
-  const principal = principals.get(context.switchToHttp().getRequest<Request>());
+/** The caller `AuthGuard` verified for this request. */
+export function principalOf(request: Request): Principal {
+  const principal = principals.get(request);
   if (principal === undefined) throw new UnauthorizedException('a valid bearer token is required');
   return principal;
-});
+}
+
+export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): Principal =>
+  principalOf(context.switchToHttp().getRequest<Request>()),
+);

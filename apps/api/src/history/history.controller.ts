@@ -5,6 +5,7 @@ import type { Db } from '#db';
 import { EventStore } from '#eventstore';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
+import { Input, type RouteInput } from '../http/route-input.js';
 import { Route, parseQuery } from '../http/route.js';
 import { sessionInScope } from '../sessions/session-scope.js';
 import { DB } from '../tokens.js';
@@ -21,6 +22,9 @@ export class HistoryController {
     @Inject(EventStore) private readonly store: EventStore,
   ) {}
 
+  // heart-rate and events parse their query before they look the class up (a bad query is a 400
+  // even for a class that is not found), so they keep their own checks: the declaration checks
+  // the scope first.
   @Get('heart-rate')
   @Route(routes.heartRate)
   async heartRate(
@@ -35,8 +39,8 @@ export class HistoryController {
 
   @Get('summary')
   @Route(routes.summary)
-  async summary(@Caller() caller: Principal, @Param('sessionId') sessionId: string): Promise<SessionSummary> {
-    return sessionSummary(this.db, this.store, (await sessionInScope(this.db, caller, sessionId, 'read')).id);
+  async summary(@Input() { session }: RouteInput<typeof routes.summary>): Promise<SessionSummary> {
+    return sessionSummary(this.db, this.store, session.id);
   }
 
   @Get('events')
@@ -53,11 +57,10 @@ export class HistoryController {
   @Get('export.csv')
   @Route(routes.exportCsv)
   async exportCsv(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
+    @Input() { session }: RouteInput<typeof routes.exportCsv>,
     @Res() response: Response,
   ): Promise<void> {
-    const id = (await sessionInScope(this.db, caller, sessionId, 'read')).id;
+    const { id } = session;
     const participants = await this.db.participant.findMany({
       where: { sessionId: id },
       select: { id: true, displayName: true },
@@ -74,6 +77,4 @@ export class HistoryController {
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     }
   }
-
-  /** The class's id, once the caller may read it: unknown or another studio's class is 404. */
 }

@@ -23,6 +23,7 @@ export const historyRoutes = {
   summary: historyRoute({
     summary: 'Per athlete: average and max bpm, peak %max, minutes in each zone, kcal, points',
     access: 'read',
+    scope: 'session',
     params: sessionPath,
     response: sessionSummary,
   }),
@@ -37,6 +38,7 @@ export const historyRoutes = {
   exportCsv: historyRoute({
     summary: 'Every stored sample of the class as CSV',
     access: 'read',
+    scope: 'session',
     params: sessionPath,
     produces: {
       mediaType: 'text/csv',

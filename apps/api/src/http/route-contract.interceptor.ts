@@ -1,12 +1,22 @@
 // What every route's declaration (`@Route`, route.ts) asks of a request before
 // its handler runs, and of the answer after: no query parameter it does not
-// declare, a body in JSON, and the created resource's `Location` on a 201.
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+// declare, a body in JSON, the caller's scope and the parsed input where the
+// declaration drives them (route-input.ts), and the created resource's `Location` on a 201.
+import {
+  Inject,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { tap, type Observable } from 'rxjs';
+import { from, switchMap, tap, type Observable } from 'rxjs';
 import { z } from 'zod';
+import type { Db } from '#db';
+import { DB } from '../tokens.js';
 import { BadInputError, UnsupportedMediaTypeError } from './errors.js';
 import { hasBody, isJsonMediaType } from './json-body.js';
+import { declaresInput, parseRoute } from './route-input.js';
 import { routeContractOf, type RouteContract } from './route.js';
 
 const answerFields = z.record(z.string(), z.unknown());
@@ -51,6 +61,8 @@ export function locationOf(
 
 @Injectable()
 export class RouteContractInterceptor implements NestInterceptor {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const contract = routeContractOf(context.getHandler());
     if (context.getType() !== 'http' || contract === undefined) return next.handle();
@@ -58,12 +70,15 @@ export class RouteContractInterceptor implements NestInterceptor {
     const request = http.getRequest<Request>();
     refuseUnknownQuery(contract, request.query);
     if (contract.body !== undefined) requireJsonBody(request);
+    const handled = declaresInput(contract)
+      ? from(parseRoute(contract, request, this.db)).pipe(switchMap(() => next.handle()))
+      : next.handle();
     const { location } = contract;
-    if (location === undefined) return next.handle();
+    if (location === undefined) return handled;
     // A route with a location answers 201 on success (the OpenAPI spec checks it).
     const response = http.getResponse<Response>();
-    return next
-      .handle()
-      .pipe(tap((answer) => response.setHeader('Location', locationOf(location, request.params, answer))));
+    return handled.pipe(
+      tap((answer) => response.setHeader('Location', locationOf(location, request.params, answer))),
+    );
   }
 }

@@ -1,19 +1,27 @@
 // One declaration per route: the zod schemas that validate its input are the
 // ones the OpenAPI document is generated from (apps/api/src/docs).
 import type { z } from 'zod';
+import type { Access } from '#platform';
 import { parseInput } from './errors.js';
 
 /**
- * Who may call a route (apps/api/src/auth/principal.ts): read is any token of the studio.
+ * Who may call a route (`may`, libs/platform/src/access.ts): read is any token of the studio.
  * `public` needs no token: the route authenticates its caller otherwise (Spotify's
  * redirect back carries a single-use `state` instead of a bearer token).
  */
-export type RouteAccess = 'public' | 'read' | 'write' | 'operate' | 'admin';
+export type RouteAccess = 'public' | Access;
 
 export interface RouteSpec {
   summary: string;
   description?: string;
   access: RouteAccess;
+  /**
+   * Whose resource the path names (a `public` route has none; its input is parsed all the same): `studio` (`:studioId`), `session` (`:sessionId`, a class and
+   * so its studio) or `member` (`:memberId`, an athlete and so its studio). With a scope, or with `admin` access, the declaration checks `access`
+   * and parses the path, the query and the body before the handler runs (route-input.ts); the
+   * handler takes them with `@Input()`.
+   */
+  scope?: 'studio' | 'session' | 'member';
   /** One schema per `:param` of the path. */
   params?: Readonly<Record<string, z.ZodType>>;
   /**
@@ -63,7 +71,7 @@ export function routeContractOf(handler: unknown): RouteContract | undefined {
 }
 
 /** `studioId` → `studio id`: the words the 400 detail uses (`invalid studio id`). */
-function paramWords(name: string): string {
+export function paramWords(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 }
 

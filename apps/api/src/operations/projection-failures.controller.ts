@@ -1,16 +1,14 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Post } from '@nestjs/common';
 import type { ProjectionFailureList, ProjectionFailureView } from '#contracts';
 import type { Db, ProjectionFailure } from '#db';
-import type { Principal } from '#platform';
-import { Caller } from '../auth/auth.guard.js';
-import { requireAdmin } from '../auth/principal.js';
 import { OwnerRefusedError } from '../http/errors.js';
-import { Route, parseParam, parseQuery } from '../http/route.js';
+import { Input, type RouteInput } from '../http/route-input.js';
+import { Route } from '../http/route.js';
 import { Projector } from '../projections/projector.js';
 import { DB } from '../tokens.js';
 import { projectionFailureRoutes as routes } from './projection-failures.routes.js';
 
-/** Failures span every studio: only the platform operator (bootstrap token) sees and replays them. */
+/** Failures span every studio: only the platform operator (bootstrap token, `access: 'admin'`) sees and replays them. */
 @Controller('api/v1/admin/projection-failures')
 export class ProjectionFailuresController {
   constructor(
@@ -20,9 +18,8 @@ export class ProjectionFailuresController {
 
   @Get()
   @Route(routes.list)
-  async list(@Caller() caller: Principal, @Query() query: unknown): Promise<ProjectionFailureList> {
-    requireAdmin(caller);
-    const { limit, before, state } = parseQuery(routes.list, query);
+  async list(@Input() { query }: RouteInput<typeof routes.list>): Promise<ProjectionFailureList> {
+    const { limit, before, state } = query;
     const rows = await this.db.projectionFailure.findMany({
       where: {
         ...(before !== undefined && { id: { lt: BigInt(before) } }),
@@ -40,12 +37,8 @@ export class ProjectionFailuresController {
   @Post(':failureId/replay')
   @HttpCode(200)
   @Route(routes.replay)
-  async replay(
-    @Caller() caller: Principal,
-    @Param('failureId') failureId: string,
-  ): Promise<ProjectionFailureView> {
-    requireAdmin(caller);
-    const id = parseParam(routes.replay, 'failureId', failureId);
+  async replay(@Input() { params }: RouteInput<typeof routes.replay>): Promise<ProjectionFailureView> {
+    const id = params.failureId;
     const result = await this.projector.replay(BigInt(id));
     if (result === null) throw new NotFoundException('projection failure not found');
     if (!result.ok) {

@@ -1,12 +1,13 @@
 // History lists: a studio's classes and an athlete's classes, keyset-paginated.
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { MemberSessionPage, SessionPage } from '#contracts';
 import type { Db } from '#db';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
 import { BadInputError } from '../http/errors.js';
-import { Route, parseParam, parseQuery } from '../http/route.js';
+import { Input, type RouteInput } from '../http/route-input.js';
+import { Route, parseQuery } from '../http/route.js';
 import { DB } from '../tokens.js';
 import { requireStudio } from '../studios/views.js';
 import { listSessions, memberSessions } from './session-list.query.js';
@@ -35,14 +36,8 @@ export class SessionListController {
   @Get('members/:memberId/sessions')
   @Route(routes.forMember)
   async forMember(
-    @Caller() caller: Principal,
-    @Param('memberId') memberId: string,
-    @Query() raw: unknown,
+    @Input() { member, query }: RouteInput<typeof routes.forMember>,
   ): Promise<MemberSessionPage> {
-    const id = parseParam(routes.forMember, 'memberId', memberId);
-    const member = await this.db.member.findUnique({ where: { id }, select: { id: true, studioId: true } });
-    if (member === null) throw new NotFoundException('member not found');
-    authorize(caller, member.studioId, 'read', 'member');
-    return memberSessions(this.db, member, parseQuery(routes.forMember, raw));
+    return memberSessions(this.db, member, query);
   }
 }

@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -7,7 +6,6 @@ import {
   HttpCode,
   Inject,
   NotFoundException,
-  Param,
   Post,
   Res,
 } from '@nestjs/common';
@@ -15,11 +13,9 @@ import type { Response } from 'express';
 import crypto from 'node:crypto';
 import type { ParticipantAdded, SessionView } from '#contracts';
 import type { Db } from '#db';
-import type { Principal } from '#platform';
-import { Caller } from '../auth/auth.guard.js';
-import { authorize } from '../auth/principal.js';
 import { parseIfMatch } from '../http/errors.js';
-import { Route, parseBody, parseParam } from '../http/route.js';
+import { Input, type RouteInput } from '../http/route-input.js';
+import { Route } from '../http/route.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
 import { requireStudio } from '../studios/views.js';
@@ -27,7 +23,6 @@ import { TimerCommands } from '../timer/timer-commands.js';
 import { programOf } from '../timer/timer.controller.js';
 import { defaultDevice, participantProfile } from './participant-profile.js';
 import { SessionCommands } from './session-commands.js';
-import { sessionInScope } from './session-scope.js';
 import { toSessionView } from './session-views.js';
 import { sessionRoutes as routes } from './sessions.routes.js';
 
@@ -43,14 +38,10 @@ export class SessionsController {
   @HttpCode(201)
   @Route(routes.schedule)
   async schedule(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Body() body: unknown,
+    @Input() { params, body: input }: RouteInput<typeof routes.schedule>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
-    const studio = parseParam(routes.schedule, 'studioId', studioId);
-    authorize(caller, studio, 'write', 'studio');
-    const input = parseBody(routes.schedule, body);
+    const studio = params.studioId;
     // Checked before anything is written: a bad program schedules no class.
     const program = input.timer === undefined ? null : programOf(input.timer, 'timer');
     await requireStudio(this.db, studio);
@@ -64,31 +55,26 @@ export class SessionsController {
     );
     if (program !== null)
       await this.timer.execute(sessionId, { type: 'setProgram', program }, { correlationId });
-    return this.view(sessionId, caller, response);
+    return this.view(sessionId, response);
   }
 
   @Get('sessions/:sessionId')
   @Route(routes.get)
   async get(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
+    @Input() { session }: RouteInput<typeof routes.get>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
-    return this.view(parseParam(routes.get, 'sessionId', sessionId), caller, response);
+    return this.view(session.id, response);
   }
 
   @Post('sessions/:sessionId/participants')
   @HttpCode(201)
   @Route(routes.addParticipant)
   async addParticipant(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
-    @Body() body: unknown,
+    @Input() { session, body: input }: RouteInput<typeof routes.addParticipant>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ParticipantAdded> {
-    const session = await sessionInScope(this.db, caller, sessionId, 'write');
-    const input = parseBody(routes.addParticipant, body);
     const member = await this.db.member.findFirst({
       where: { id: input.memberId, studioId: session.studioId },
       include: { devices: { orderBy: { pairedAt: 'desc' } } },
@@ -104,7 +90,7 @@ export class SessionsController {
       Date.now(),
     );
     await this.commands.execute(session.id, { type: 'addParticipant', data }, this.context(ifMatch));
-    const view = await this.view(session.id, caller, response);
+    const view = await this.view(session.id, response);
     return { participantId, session: view };
   }
 
@@ -112,16 +98,12 @@ export class SessionsController {
   @HttpCode(204)
   @Route(routes.removeParticipant)
   async removeParticipant(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
-    @Param('participantId') participantId: string,
+    @Input() { session, params }: RouteInput<typeof routes.removeParticipant>,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
-    const session = await sessionInScope(this.db, caller, sessionId, 'write');
-    const participant = parseParam(routes.removeParticipant, 'participantId', participantId);
     await this.commands.execute(
       session.id,
-      { type: 'removeParticipant', data: { participantId: participant } },
+      { type: 'removeParticipant', data: { participantId: params.participantId } },
       this.context(ifMatch),
     );
   }
@@ -130,49 +112,45 @@ export class SessionsController {
   @HttpCode(200)
   @Route(routes.start)
   async start(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
+    @Input() { session }: RouteInput<typeof routes.start>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
-    return this.transition('start', caller, sessionId, ifMatch, response);
+    return this.transition('start', session.id, ifMatch, response);
   }
 
   @Post('sessions/:sessionId/end')
   @HttpCode(200)
   @Route(routes.end)
   async end(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
+    @Input() { session }: RouteInput<typeof routes.end>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
-    return this.transition('end', caller, sessionId, ifMatch, response);
+    return this.transition('end', session.id, ifMatch, response);
   }
 
   private async transition(
     type: 'start' | 'end',
-    caller: Principal,
     sessionId: string,
     ifMatch: string | undefined,
     response: Response,
   ): Promise<SessionView> {
-    const session = await sessionInScope(this.db, caller, sessionId, 'write');
-    await this.commands.execute(session.id, { type, data: {} }, this.context(ifMatch));
-    return this.view(session.id, caller, response);
+    await this.commands.execute(sessionId, { type, data: {} }, this.context(ifMatch));
+    return this.view(sessionId, response);
   }
 
   private context(ifMatch: string | undefined) {
     return { ifMatch: parseIfMatch(ifMatch), correlationId: crypto.randomUUID() };
   }
 
-  private async view(sessionId: string, caller: Principal, response: Response): Promise<SessionView> {
+  /** The class as the read model has it; every route that answers it has checked its scope. */
+  private async view(sessionId: string, response: Response): Promise<SessionView> {
     const row = await this.db.session.findUnique({
       where: { id: sessionId },
       include: { participants: { orderBy: { joinedAt: 'asc' } } },
     });
     if (row === null) throw new NotFoundException('session not found');
-    authorize(caller, row.studioId, 'read', 'session');
     const view = toSessionView(row);
     response.setHeader('ETag', `"${view.version}"`);
     return view;

@@ -14,12 +14,19 @@ import { routesTagged } from '../http/route.js';
 import { sessionPath } from './session-scope.js';
 
 const sessionRoute = routesTagged('sessions');
-const command = { access: 'write', params: sessionPath, ifMatch: true, rules: true } as const;
+const command = {
+  access: 'write',
+  scope: 'session',
+  params: sessionPath,
+  ifMatch: true,
+  rules: true,
+} as const;
 
 export const sessionRoutes = {
   schedule: sessionRoute({
     summary: 'Schedule a class',
     access: 'write',
+    scope: 'studio',
     params: { studioId: entityId },
     body: createSessionBody,
     response: sessionView,
@@ -29,6 +36,7 @@ export const sessionRoutes = {
   get: sessionRoute({
     summary: 'Read a class with its roster',
     access: 'read',
+    scope: 'session',
     params: sessionPath,
     response: sessionView,
     etag: true,
@@ -62,6 +70,7 @@ export const sessionRoutes = {
   forMember: sessionRoute({
     summary: "An athlete's classes with per-class stats",
     access: 'read',
+    scope: 'member',
     params: { memberId: entityId },
     query: memberSessionsQuery,
     response: memberSessionPage,

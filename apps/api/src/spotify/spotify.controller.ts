@@ -1,7 +1,7 @@
 // Spotify for operators and coaches: sign-in, the studio's playback, commands.
 // The Spotify worker owns the tokens and the client secret; this forwards to it
 // over NATS request-reply and reads the playback from the event log.
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Response } from 'express';
 import type { z } from 'zod';
@@ -22,7 +22,8 @@ import { EventStore } from '#eventstore';
 import type { Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
-import { Route, parseBody, parseParam, parseQuery } from '../http/route.js';
+import { Input, type RouteInput } from '../http/route-input.js';
+import { Route, parseBody, parseParam } from '../http/route.js';
 import { NATS } from '../tokens.js';
 import { spotifyRefusal } from './spotify-errors.js';
 import { spotifyRoutes as routes } from './spotify.routes.js';
@@ -59,12 +60,10 @@ export class SpotifyController {
   @HttpCode(302)
   @Route(routes.authorize)
   async authorize(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
+    @Input() { params }: RouteInput<typeof routes.authorize>,
     @Res() response: Response,
   ): Promise<void> {
-    const id = parseParam(routes.authorize, 'studioId', studioId);
-    authorize(caller, id, 'operate', 'studio');
+    const id = params.studioId;
     const answer = await this.ask(spotifySubjects.authorize, { studioId: id }, spotifyAuthorizeReply);
     if (!answer.ok) throw spotifyRefusal(answer.error);
     response.redirect(302, answer.value.url);
@@ -72,8 +71,9 @@ export class SpotifyController {
 
   @Get('spotify/callback')
   @Route(routes.callback)
-  async callback(@Query() query: unknown): Promise<{ studioId: string; status: 'connected' }> {
-    const input = parseQuery(routes.callback, query);
+  async callback(
+    @Input() { query: input }: RouteInput<typeof routes.callback>,
+  ): Promise<{ studioId: string; status: 'connected' }> {
     if (input.code === undefined) {
       throw spotifyRefusal({
         code: 'invalid-command',
@@ -92,9 +92,8 @@ export class SpotifyController {
   /** Every spotify event says the whole state, so the last one is enough. */
   @Get('studios/:studioId/spotify')
   @Route(routes.state)
-  async state(@Caller() caller: Principal, @Param('studioId') studioId: string): Promise<SpotifyState> {
-    const id = parseParam(routes.state, 'studioId', studioId);
-    authorize(caller, id, 'read', 'studio');
+  async state(@Input() { params }: RouteInput<typeof routes.state>): Promise<SpotifyState> {
+    const id = params.studioId;
     const last = await this.store.lastEventOf(streams.events.name, eventSubjects.studioSpotify(id));
     const state = last !== null && isSpotifyEvent(last.event) ? evolveSpotifyState(null, last.event) : null;
     return state ?? { studioId: id, status: 'needs-auth', isPlaying: false, at: Date.now() };

@@ -27,6 +27,7 @@ export const spotifyRoutes = {
       'Spotify sends the browser back to `GET /api/v1/spotify/callback`. A client that cannot follow a ' +
       'redirect with its bearer token reads the `Location` header. 503 when Spotify is not configured.',
     access: 'operate',
+    scope: 'studio',
     params: studioPath,
     unavailable: true,
   }),
@@ -45,6 +46,7 @@ export const spotifyRoutes = {
     description:
       '`needs-auth` when the studio never signed in or must sign in again. `progressMs` is the position at `at`.',
     access: 'read',
+    scope: 'studio',
     params: studioPath,
     response: spotifyState,
   }),

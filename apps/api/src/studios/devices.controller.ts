@@ -1,22 +1,9 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Put } from '@nestjs/common';
 import type { DeviceList } from '#contracts';
 import type { Db } from '#db';
 import { DeviceStatusStore } from '#eventstore';
-import type { Principal } from '#platform';
-import { Caller } from '../auth/auth.guard.js';
-import { authorize } from '../auth/principal.js';
-import { Route, parseBody, parseParam, parseQuery } from '../http/route.js';
+import { Input, type RouteInput } from '../http/route-input.js';
+import { Route } from '../http/route.js';
 import { DB } from '../tokens.js';
 import { deviceListView } from './device-list.js';
 import { deviceRoutes as routes } from './devices.routes.js';
@@ -33,16 +20,9 @@ export class DevicesController {
 
   @Put(':deviceId')
   @Route(routes.pair)
-  async pair(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Param('deviceId') deviceId: string,
-    @Body() body: unknown,
-  ) {
-    const studio = parseParam(routes.pair, 'studioId', studioId);
-    authorize(caller, studio, 'write', 'studio');
-    const device = parseParam(routes.pair, 'deviceId', deviceId);
-    const { memberId } = parseBody(routes.pair, body);
+  async pair(@Input() { params, body }: RouteInput<typeof routes.pair>) {
+    const { studioId: studio, deviceId: device } = params;
+    const { memberId } = body;
     const owner = await this.db.member.findFirst({ where: { id: memberId, studioId: studio } });
     if (owner === null) throw new NotFoundException('member not found');
     const row = await this.db.device.upsert({
@@ -56,28 +36,17 @@ export class DevicesController {
   @Delete(':deviceId')
   @HttpCode(204)
   @Route(routes.unpair)
-  async unpair(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Param('deviceId') deviceId: string,
-  ) {
-    const studio = parseParam(routes.unpair, 'studioId', studioId);
-    authorize(caller, studio, 'write', 'studio');
-    const device = parseParam(routes.unpair, 'deviceId', deviceId);
+  async unpair(@Input() { params }: RouteInput<typeof routes.unpair>) {
+    const { studioId: studio, deviceId: device } = params;
     const removed = await this.db.device.deleteMany({ where: { studioId: studio, deviceId: device } });
     if (removed.count === 0) throw new NotFoundException('device not paired');
   }
 
   @Get()
   @Route(routes.list)
-  async list(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Query() raw: unknown,
-  ): Promise<DeviceList> {
-    const studio = parseParam(routes.list, 'studioId', studioId);
-    authorize(caller, studio, 'read', 'studio');
-    const { seenWithinHours } = parseQuery(routes.list, raw);
+  async list(@Input() { params, query }: RouteInput<typeof routes.list>): Promise<DeviceList> {
+    const { studioId: studio } = params;
+    const { seenWithinHours } = query;
     const [rows, statuses] = await Promise.all([
       this.db.device.findMany({
         where: { studioId: studio },

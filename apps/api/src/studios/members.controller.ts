@@ -1,20 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
 import type { Member, MemberList } from '#contracts';
 import type { Db } from '#db';
-import type { Principal } from '#platform';
-import { Caller } from '../auth/auth.guard.js';
-import { authorize } from '../auth/principal.js';
-import { Route, parseBody, parseParam } from '../http/route.js';
+import { Input, type RouteInput } from '../http/route-input.js';
+import { Route } from '../http/route.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
 import { memberRoutes as routes } from './members.routes.js';
@@ -27,14 +15,8 @@ export class MembersController {
   @Post('studios/:studioId/members')
   @HttpCode(201)
   @Route(routes.create)
-  async create(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Body() body: unknown,
-  ): Promise<Member> {
-    const id = parseParam(routes.create, 'studioId', studioId);
-    authorize(caller, id, 'write', 'studio');
-    const input = parseBody(routes.create, body);
+  async create(@Input() { params, body: input }: RouteInput<typeof routes.create>): Promise<Member> {
+    const id = params.studioId;
     await requireStudio(this.db, id);
     const row = await this.db.member.create({
       data: {
@@ -53,9 +35,8 @@ export class MembersController {
 
   @Get('studios/:studioId/members')
   @Route(routes.list)
-  async list(@Caller() caller: Principal, @Param('studioId') studioId: string): Promise<MemberList> {
-    const id = parseParam(routes.list, 'studioId', studioId);
-    authorize(caller, id, 'read', 'studio');
+  async list(@Input() { params }: RouteInput<typeof routes.list>): Promise<MemberList> {
+    const id = params.studioId;
     const rows = await this.db.member.findMany({
       where: { studioId: id },
       orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
@@ -69,16 +50,7 @@ export class MembersController {
    */
   @Patch('members/:memberId')
   @Route(routes.update)
-  async update(
-    @Caller() caller: Principal,
-    @Param('memberId') memberId: string,
-    @Body() body: unknown,
-  ): Promise<Member> {
-    const id = parseParam(routes.update, 'memberId', memberId);
-    const existing = await this.db.member.findUnique({ where: { id }, select: { studioId: true } });
-    if (existing === null) throw new NotFoundException('member not found');
-    authorize(caller, existing.studioId, 'write', 'member');
-    const input = parseBody(routes.update, body);
-    return toMember(await this.db.member.update({ where: { id }, data: input }));
+  async update(@Input() { member, body }: RouteInput<typeof routes.update>): Promise<Member> {
+    return toMember(await this.db.member.update({ where: { id: member.id }, data: body }));
   }
 }

@@ -8,6 +8,7 @@ export const memberRoutes = {
   create: memberRoute({
     summary: 'Add an athlete to the studio',
     access: 'write',
+    scope: 'studio',
     params: { studioId: entityId },
     body: createMemberBody,
     response: member,
@@ -16,6 +17,7 @@ export const memberRoutes = {
   list: memberRoute({
     summary: "The studio's athletes, by name",
     access: 'read',
+    scope: 'studio',
     params: { studioId: entityId },
     response: memberList,
   }),
@@ -25,6 +27,7 @@ export const memberRoutes = {
       'A partial change; null clears an optional field. Classes the athlete already joined keep ' +
       'the profile they copied.',
     access: 'write',
+    scope: 'member',
     params: { memberId: entityId },
     body: updateMemberBody,
     response: member,

@@ -1,23 +1,11 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Patch, Post } from '@nestjs/common';
 import { customZonesMissing, type IssuedToken, type Studio } from '#contracts';
 import type { Db } from '#db';
 import { StudioRegistry } from '#eventstore';
-import { generateToken, hashToken, type Principal } from '#platform';
-import { Caller } from '../auth/auth.guard.js';
-import { authorize, requireAdmin } from '../auth/principal.js';
+import { generateToken, hashToken } from '#platform';
 import { BadInputError } from '../http/errors.js';
-import { Route, parseBody, parseParam } from '../http/route.js';
+import { Input, type RouteInput } from '../http/route-input.js';
+import { Route } from '../http/route.js';
 import { newId } from '../ids.js';
 import { DB } from '../tokens.js';
 import { studioRoutes as routes } from './studios.routes.js';
@@ -33,9 +21,7 @@ export class StudiosController {
   @Post()
   @HttpCode(201)
   @Route(routes.create)
-  async create(@Caller() caller: Principal, @Body() body: unknown): Promise<Studio> {
-    requireAdmin(caller);
-    const input = parseBody(routes.create, body);
+  async create(@Input() { body: input }: RouteInput<typeof routes.create>): Promise<Studio> {
     const id = newId('st');
     const createdAt = new Date();
     // Known to ingest before the studio exists here: its gateways may publish as soon as
@@ -62,9 +48,8 @@ export class StudiosController {
 
   @Get(':studioId')
   @Route(routes.get)
-  async get(@Caller() caller: Principal, @Param('studioId') studioId: string): Promise<Studio> {
-    const id = parseParam(routes.get, 'studioId', studioId);
-    authorize(caller, id, 'read', 'studio');
+  async get(@Input() { params }: RouteInput<typeof routes.get>): Promise<Studio> {
+    const id = params.studioId;
     const row = await this.db.studio.findUnique({ where: { id } });
     if (row === null) throw new NotFoundException('studio not found');
     return toStudio(row);
@@ -72,14 +57,8 @@ export class StudiosController {
 
   @Patch(':studioId')
   @Route(routes.update)
-  async update(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Body() body: unknown,
-  ): Promise<Studio> {
-    const id = parseParam(routes.update, 'studioId', studioId);
-    authorize(caller, id, 'operate', 'studio');
-    const input = parseBody(routes.update, body);
+  async update(@Input() { params, body: input }: RouteInput<typeof routes.update>): Promise<Studio> {
+    const id = params.studioId;
     const current = await this.db.studio.findUnique({ where: { id } });
     if (current === null) throw new NotFoundException('studio not found');
     const customZones = input.customZones ?? current.customZones;
@@ -96,13 +75,9 @@ export class StudiosController {
   @HttpCode(201)
   @Route(routes.issueToken)
   async issueToken(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Body() body: unknown,
+    @Input() { params, body: input }: RouteInput<typeof routes.issueToken>,
   ): Promise<IssuedToken> {
-    const id = parseParam(routes.issueToken, 'studioId', studioId);
-    authorize(caller, id, 'operate', 'studio');
-    const input = parseBody(routes.issueToken, body);
+    const id = params.studioId;
     await requireStudio(this.db, id);
     const token = generateToken();
     const row = await this.db.apiToken.create({
@@ -128,9 +103,8 @@ export class StudiosController {
   /** The studio's tokens, never their secrets. */
   @Get(':studioId/tokens')
   @Route(routes.listTokens)
-  async listTokens(@Caller() caller: Principal, @Param('studioId') studioId: string) {
-    const id = parseParam(routes.listTokens, 'studioId', studioId);
-    authorize(caller, id, 'operate', 'studio');
+  async listTokens(@Input() { params }: RouteInput<typeof routes.listTokens>) {
+    const id = params.studioId;
     await requireStudio(this.db, id);
     const rows = await this.db.apiToken.findMany({
       where: { studioId: id },
@@ -152,14 +126,8 @@ export class StudiosController {
   @Delete(':studioId/tokens/:tokenId')
   @HttpCode(204)
   @Route(routes.revokeToken)
-  async revokeToken(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Param('tokenId') tokenId: string,
-  ): Promise<void> {
-    const id = parseParam(routes.revokeToken, 'studioId', studioId);
-    authorize(caller, id, 'operate', 'studio');
-    const token = parseParam(routes.revokeToken, 'tokenId', tokenId);
+  async revokeToken(@Input() { params }: RouteInput<typeof routes.revokeToken>): Promise<void> {
+    const { studioId: id, tokenId: token } = params;
     const revoked = await this.db.apiToken.updateMany({
       where: { id: token, studioId: id, revokedAt: null },
       data: { revokedAt: new Date() },

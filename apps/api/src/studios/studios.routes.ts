@@ -23,13 +23,20 @@ export const studioRoutes = {
     response: studio,
     location: '/api/v1/studios/:id',
   }),
-  get: studioRoute({ summary: 'Read a studio', access: 'read', params: studioPath, response: studio }),
+  get: studioRoute({
+    summary: 'Read a studio',
+    access: 'read',
+    scope: 'studio',
+    params: studioPath,
+    response: studio,
+  }),
   update: studioRoute({
     summary: "Change a studio's settings",
     description:
       'At least one field. New settings apply to athletes who join a class from then on; ' +
       '`timezone` must be an IANA zone, and the `custom` zone model needs five `customZones`.',
     access: 'operate',
+    scope: 'studio',
     params: studioPath,
     body: updateStudioBody,
     response: studio,
@@ -38,6 +45,7 @@ export const studioRoutes = {
     summary: 'Issue a display, coach or operator token for the studio',
     description: 'The answer is the only time the token is shown: the API keeps its hash.',
     access: 'operate',
+    scope: 'studio',
     params: studioPath,
     body: createTokenBody,
     response: issuedToken,
@@ -46,6 +54,7 @@ export const studioRoutes = {
   listTokens: tokenRoute({
     summary: "The studio's tokens, newest first, never their secrets",
     access: 'operate',
+    scope: 'studio',
     params: studioPath,
     response: studioTokenList,
   }),
@@ -53,6 +62,7 @@ export const studioRoutes = {
     summary: 'Revoke a token',
     description: 'From then on the token answers 401; 404 for a token already revoked.',
     access: 'operate',
+    scope: 'studio',
     params: { ...studioPath, tokenId: entityId },
   }),
 };

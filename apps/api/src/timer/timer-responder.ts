@@ -1,6 +1,6 @@
 // The owner of timer commands over NATS: realtime forwards a coach's
 // `timer:command` on cmd.timer.<sessionId>; one API instance (queue group
-// api-timer) checks the actor like the REST route does, runs the same decider
+// api-timer) checks the actor as the REST route does (`authorize`), runs the same decider
 // through TimerCommands, and replies with the timer's state or an error whose
 // code matches the REST problem (rule:<code>, conflict, forbidden, not-found,
 // unauthorized: the actor's token was revoked or expired since its socket connected).
@@ -15,17 +15,12 @@ import {
 } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import crypto from 'node:crypto';
-import {
-  commandSubjects,
-  forwardedTimerCommand,
-  parseWith,
-  type CommandActor,
-  type CommandReply,
-} from '#contracts';
+import { commandSubjects, forwardedTimerCommand, parseWith, type CommandReply } from '#contracts';
 import type { Logger } from '#config';
 import type { Db } from '#db';
 import { TimerRuleError } from '#domain';
 import { isTokenActive } from '#platform';
+import { authorize } from '../auth/principal.js';
 import { BadInputError, PreconditionFailedError } from '../http/errors.js';
 import { DB, LOGGER, NATS } from '../tokens.js';
 import { TimerCommands } from './timer-commands.js';
@@ -84,7 +79,7 @@ export class TimerResponder implements OnApplicationBootstrap, OnApplicationShut
       }
       const session = await this.db.session.findUnique({ where: { id: command.sessionId } });
       if (session === null) return refuse('not-found', 'session not found');
-      authorizeActor(actor, session.studioId);
+      authorize(actor, session.studioId, 'write', 'session');
       const state = await this.commands.execute(
         command.sessionId,
         { type: command.action },
@@ -106,13 +101,6 @@ function parseJson(data: Uint8Array): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** As `authorize` for REST: another studio's class is not found, a display token cannot write. */
-function authorizeActor(actor: CommandActor, studioId: string): void {
-  if (actor.kind === 'admin') return;
-  if (actor.studioId !== studioId) throw new NotFoundException('session not found');
-  if (actor.role === 'display') throw new ForbiddenException('a display token cannot change anything');
 }
 
 const refuse = (code: string, message: string) => ({ ok: false as const, error: { code, message } });

@@ -1,33 +1,24 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Post, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import crypto from 'node:crypto';
 import type { TimerProgram, TimerProgramInput, TimerState } from '#contracts';
 import { normalizeTimerProgram } from '#domain';
-import type { Db } from '#db';
-import type { Principal } from '#platform';
-import { Caller } from '../auth/auth.guard.js';
 import { BadInputError, parseIfMatch } from '../http/errors.js';
-import { Route, parseBody, parseParam } from '../http/route.js';
-import { sessionInScope } from '../sessions/session-scope.js';
-import { DB } from '../tokens.js';
+import { Input, type RouteInput } from '../http/route-input.js';
+import { Route } from '../http/route.js';
 import { TimerCommands } from './timer-commands.js';
 import { timerRoutes as routes } from './timer.routes.js';
 
 @Controller('api/v1/sessions/:sessionId/timer')
 export class TimerController {
-  constructor(
-    @Inject(DB) private readonly db: Db,
-    @Inject(TimerCommands) private readonly commands: TimerCommands,
-  ) {}
+  constructor(@Inject(TimerCommands) private readonly commands: TimerCommands) {}
 
   @Get()
   @Route(routes.get)
   async get(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
+    @Input() { session }: RouteInput<typeof routes.get>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TimerState> {
-    const session = await sessionInScope(this.db, caller, sessionId, 'read');
     return withETag(await this.commands.state(session.id), response);
   }
 
@@ -35,14 +26,11 @@ export class TimerController {
   @HttpCode(200)
   @Route(routes.setProgram)
   async setProgram(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
-    @Body() body: unknown,
+    @Input() { session, body }: RouteInput<typeof routes.setProgram>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TimerState> {
-    const session = await sessionInScope(this.db, caller, sessionId, 'write');
-    const program = programOf(parseBody(routes.setProgram, body));
+    const program = programOf(body);
     const state = await this.commands.execute(session.id, { type: 'setProgram', program }, context(ifMatch));
     return withETag(state, response);
   }
@@ -51,14 +39,11 @@ export class TimerController {
   @HttpCode(200)
   @Route(routes.command)
   async command(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
-    @Param('action') action: string,
+    @Input() { session, params }: RouteInput<typeof routes.command>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TimerState> {
-    const session = await sessionInScope(this.db, caller, sessionId, 'write');
-    const type = parseParam(routes.command, 'action', action);
+    const type = params.action;
     return withETag(await this.commands.execute(session.id, { type }, context(ifMatch)), response);
   }
 }

@@ -4,7 +4,14 @@ import { routesTagged } from '../http/route.js';
 import { sessionPath } from '../sessions/session-scope.js';
 
 const timerRoute = routesTagged('timer');
-const command = { access: 'write', ifMatch: true, rules: true, response: timerState, etag: true } as const;
+const command = {
+  access: 'write',
+  scope: 'session',
+  ifMatch: true,
+  rules: true,
+  response: timerState,
+  etag: true,
+} as const;
 
 export const timerRoutes = {
   get: timerRoute({
@@ -12,6 +19,7 @@ export const timerRoutes = {
     description:
       "`ETag` is the timer's own version (not the class's): pass it as `If-Match` to the timer commands.",
     access: 'read',
+    scope: 'session',
     params: sessionPath,
     response: timerState,
     etag: true,
