@@ -101,7 +101,13 @@ export class ApiModule {
           { name: 'nats', check: () => !nats.isClosed() },
           // The projections: down, with the reason, while one of them cannot read the log.
           readersCheck('log', () => store.readers),
-          { name: 'postgres', check: async () => (await db.$queryRaw<unknown[]>`SELECT 1`).length === 1 },
+          {
+            name: 'postgres',
+            check: async () => {
+              const rows: unknown = await db.$queryRaw`SELECT 1`;
+              return Array.isArray(rows) && rows.length === 1;
+            },
+          },
         ]),
       ],
     };

@@ -1,5 +1,4 @@
 /** Injection tokens for values created before Nest starts. */
 export const DB = Symbol('Db');
 export const LOGGER = Symbol('Logger');
-export const API_ENV = Symbol('ApiEnv');
 export const NATS = Symbol('NatsConnection');

@@ -11,8 +11,6 @@ export interface RateLimit {
   disconnectAfter: number;
 }
 
-export const defaultRateLimit: RateLimit = { burst: 20, perSecond: 10, disconnectAfter: 20 };
-
 export interface Bucket {
   tokens: number;
   refilledAt: number;

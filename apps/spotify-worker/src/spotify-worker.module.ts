@@ -14,7 +14,13 @@ export class SpotifyWorkerModule {
       providers: [
         ...healthProviders('spotify-worker', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },
-          { name: 'postgres', check: async () => (await db.$queryRaw<unknown[]>`SELECT 1`).length === 1 },
+          {
+            name: 'postgres',
+            check: async () => {
+              const rows: unknown = await db.$queryRaw`SELECT 1`;
+              return Array.isArray(rows) && rows.length === 1;
+            },
+          },
           readersCheck('log', readers),
         ]),
       ],

@@ -11,3 +11,4 @@ export type {
   ProjectionFailure,
 } from './generated/client.js';
 export * from './errors.js';
+export * from './rows.js';

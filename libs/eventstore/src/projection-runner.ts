@@ -17,7 +17,8 @@
 // never stops the others. An outage is thrown to the run loop, which waits
 // and reads again from the checkpoint, parking nothing.
 import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
-import { describeDbError, type Db, type DbErrorInfo, type Prisma } from '#db';
+import { z } from 'zod';
+import { describeDbError, parseRows, wholeNumber, type Db, type DbErrorInfo, type Prisma } from '#db';
 import type { Logger } from '#config';
 import type { Metrics } from '#platform';
 import { decodeEvent, type StoredEvent } from './codec.js';
@@ -324,13 +325,16 @@ export class ProjectionRunner implements LogReader {
 const isOutage = (error: unknown): boolean =>
   error instanceof LogUnavailableError || describeDbError(error).transient;
 
+const checkpointRow = z.object({ position: wholeNumber });
+
 /** Creates the checkpoint row if needed and locks it for this transaction. */
 async function lockCheckpoint(tx: Tx, name: string): Promise<number> {
   await tx.$executeRaw`INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (${name}, 0, now()) ON CONFLICT (name) DO NOTHING`;
-  const rows = await tx.$queryRaw<
-    Array<{ position: bigint }>
-  >`SELECT position FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`;
-  return Number(rows[0]?.position ?? 0n);
+  const [row] = parseRows(
+    checkpointRow,
+    await tx.$queryRaw`SELECT position FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`,
+  );
+  return row?.position ?? 0;
 }
 
 /** A request to JetStream whose failure means the log cannot be read right now. */

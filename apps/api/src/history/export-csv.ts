@@ -3,7 +3,8 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { sampleCsvColumns } from '#contracts';
-import { Prisma, type Db } from '#db';
+import { z } from 'zod';
+import { parseRows, Prisma, wholeNumber, type Db } from '#db';
 
 const PAGE_SIZE = 5000;
 
@@ -18,15 +19,15 @@ export function csvLine(fields: ReadonlyArray<string | number | boolean | null>)
   return `${fields.map(csvField).join(',')}\r\n`;
 }
 
-type SampleRow = {
-  participant_id: string;
-  t: bigint;
-  bpm: number;
-  zone: number;
-  rr: string;
-  contact: boolean | null;
-  battery: number | null;
-};
+const sampleRow = z.object({
+  participant_id: z.string(),
+  t: wholeNumber,
+  bpm: z.int(),
+  zone: z.int(),
+  rr: z.string(),
+  contact: z.boolean().nullable(),
+  battery: z.int().nullable(),
+});
 
 /** Writes the header and every stored sample, by participant then ts; stops early if `out` closes. */
 export async function writeSamplesCsv(
@@ -40,20 +41,23 @@ export async function writeSamplesCsv(
   let keyset = Prisma.empty;
   while (!out.destroyed) {
     // Postgres prints real[] in its shortest exact form, e.g. 412.1, not 412.100006.
-    const rows = await db.$queryRaw<SampleRow[]>`
+    const rows = parseRows(
+      sampleRow,
+      await db.$queryRaw`
       SELECT participant_id, (extract(epoch FROM ts) * 1000)::bigint AS t,
              bpm, zone, array_to_string(rr_ms, ';') AS rr, contact, battery
       FROM hr_samples
       WHERE session_id = ${sessionId} ${keyset}
       ORDER BY participant_id, ts
-      LIMIT ${pageSize}`;
+      LIMIT ${pageSize}`,
+    );
     if (rows.length > 0) {
       const lines = rows.map((row) =>
         csvLine([
           row.participant_id,
           displayNames.get(row.participant_id) ?? '',
-          new Date(Number(row.t)).toISOString(),
-          Number(row.t),
+          new Date(row.t).toISOString(),
+          row.t,
           row.bpm,
           row.zone,
           row.rr,
@@ -65,7 +69,7 @@ export async function writeSamplesCsv(
     }
     const last = rows.at(-1);
     if (rows.length < pageSize || last === undefined) return;
-    const lastTs = new Date(Number(last.t)).toISOString();
+    const lastTs = new Date(last.t).toISOString();
     keyset = Prisma.sql`AND (participant_id, ts) > (${last.participant_id}, ${lastTs}::timestamptz)`;
   }
 }

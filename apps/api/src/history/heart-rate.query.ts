@@ -1,7 +1,8 @@
 // A class's heart-rate history: raw samples, or buckets with mean, min, max
 // and count. A bucket's zone is the zone of its mean under the thresholds the
 // athlete had in that class. Samples with bpm 0 (no reading) are left out of buckets.
-import { Prisma, type Db } from '#db';
+import { z } from 'zod';
+import { parseRows, Prisma, wholeNumber, type Db } from '#db';
 import { zoneOf } from '#domain';
 import { readSamples, type PackedSample } from '../projections/sample-chunks.js';
 import type { HeartRateBucket, HeartRateSeries } from '#contracts';
@@ -14,6 +15,8 @@ const bucketMs: Record<Exclude<HeartRateBucket, 'raw'>, number> = {
 };
 
 type Point = HeartRateSeries['participants'][number]['points'][number];
+
+const sampleRow = z.object({ participant_id: z.string(), t: wholeNumber, bpm: z.int(), zone: z.int() });
 
 export async function heartRateSeries(
   db: Db,
@@ -29,12 +32,12 @@ export async function heartRateSeries(
   const points = new Map<string, Point[]>(participants.map((participant) => [participant.id, []]));
   const only = participantId === undefined ? Prisma.empty : Prisma.sql`AND participant_id = ${participantId}`;
   if (bucket === 'raw') {
-    const rows = await db.$queryRaw<Array<{ participant_id: string; t: bigint; bpm: number; zone: number }>>`
+    const rows = await db.$queryRaw`
       SELECT participant_id, (extract(epoch FROM ts) * 1000)::bigint AS t, bpm, zone
       FROM hr_samples WHERE session_id = ${sessionId} ${only}
       ORDER BY participant_id, ts`;
-    for (const row of rows)
-      points.get(row.participant_id)?.push({ t: Number(row.t), bpm: row.bpm, zone: row.zone });
+    for (const row of parseRows(sampleRow, rows))
+      points.get(row.participant_id)?.push({ t: row.t, bpm: row.bpm, zone: row.zone });
   } else {
     // From the packed minutes (sample-chunks.ts): a bucket starts at a multiple
     // of its width from the Unix epoch; its bpm is the mean of its readings.

@@ -7,7 +7,8 @@
 // and nothing stays in the default partition for long. Months exist from year
 // 1 to 9999 only (a four-digit name, bounds Postgres and toISOString agree on);
 // a sample outside them (an old log's bad clock) stays in the default partition.
-import { Prisma } from '#db';
+import { z } from 'zod';
+import { parseRows, Prisma } from '#db';
 import type { Tx } from '#eventstore';
 
 export const DEFAULT_PARTITION = 'hr_samples_default';
@@ -24,6 +25,10 @@ export const MONTHS_FROM = utcMonthStart(1, 0);
 export const MONTHS_TO = utcMonthStart(10000, 0);
 // Literals, not parameters: Prisma refuses a Date parameter past year 9999 (its ISO string is `+010000-…`).
 const coveredByMonths = Prisma.sql`ts >= '0001-01-01 00:00:00+00' AND ts < '10000-01-01 00:00:00+00'`;
+
+const probeRow = z.object({ missing: z.array(z.string()), strays: z.boolean() });
+const strayMonth = z.object({ month: z.date() });
+const existsRow = z.object({ exists: z.boolean() });
 
 /**
  * The partition that holds `at`: its calendar month in UTC, [from, to); null
@@ -75,18 +80,24 @@ export function monthPartitionsOf(timestamps: Iterable<Date>): MonthPartition[] 
  */
 export async function ensureMonthPartitions(tx: Tx, timestamps: Iterable<Date>): Promise<string[]> {
   const wanted = monthPartitionsOf(timestamps);
-  const [probe] = await tx.$queryRaw<Array<{ missing: string[]; strays: boolean }>>`
-    SELECT array(SELECT name FROM unnest(${wanted.map((month) => month.name)}::text[]) AS name
-                 WHERE to_regclass(name) IS NULL) AS missing,
-           EXISTS (SELECT FROM hr_samples_default WHERE ${coveredByMonths}) AS strays`;
+  const [probe] = parseRows(
+    probeRow,
+    await tx.$queryRaw`
+      SELECT array(SELECT name FROM unnest(${wanted.map((month) => month.name)}::text[]) AS name
+                   WHERE to_regclass(name) IS NULL) AS missing,
+             EXISTS (SELECT FROM hr_samples_default WHERE ${coveredByMonths}) AS strays`,
+  );
   if (probe === undefined || (probe.missing.length === 0 && !probe.strays)) return [];
   const toCreate = new Map(
     wanted.filter((month) => probe.missing.includes(month.name)).map((month) => [month.name, month]),
   );
   if (probe.strays) {
-    const strays = await tx.$queryRaw<Array<{ month: Date }>>`
-      SELECT DISTINCT date_trunc('month', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month FROM hr_samples_default
-      WHERE ${coveredByMonths}`;
+    const strays = parseRows(
+      strayMonth,
+      await tx.$queryRaw`
+        SELECT DISTINCT date_trunc('month', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month FROM hr_samples_default
+        WHERE ${coveredByMonths}`,
+    );
     for (const { month } of strays) {
       const partition = monthPartition(month);
       if (partition !== null) toCreate.set(partition.name, partition);
@@ -109,9 +120,7 @@ export async function ensureMonthPartitions(tx: Tx, timestamps: Iterable<Date>):
  * PARTITION OF would. False when the partition already exists.
  */
 async function createMonthPartition(tx: Tx, { name, from, to }: MonthPartition): Promise<boolean> {
-  const [found] = await tx.$queryRaw<
-    Array<{ exists: boolean }>
-  >`SELECT to_regclass(${name}) IS NOT NULL AS exists`;
+  const [found] = parseRows(existsRow, await tx.$queryRaw`SELECT to_regclass(${name}) IS NOT NULL AS exists`);
   if (found?.exists !== false) return false;
   // DDL takes no bind parameters: the name is digits and a fixed prefix, the bounds our own literals.
   const [lower, upper] = [boundLiteral(from), boundLiteral(to)];

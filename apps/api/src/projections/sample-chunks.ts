@@ -5,11 +5,15 @@
 // chunk in the same statement (heart-rate.projection.ts), so a chunk holds
 // each stored sample once; the summary and the bucketed series read a whole
 // class as a few rows.
-import type { Db } from '#db';
+import { z } from 'zod';
+import { parseRows, type Db } from '#db';
 
 const BYTES_PER_SAMPLE = 4;
 
 export type PackedSample = { ts: number; bpm: number; maxHr: number | null };
+
+/** A chunk as read: its minute in epoch ms, its samples in base64. */
+const chunkRow = z.object({ participant_id: z.string(), m: z.number(), b: z.string() });
 
 /** Unpacks a chunk, appending its samples to `into`. */
 export function unpackSamples(minute: number, packed: Buffer, into: PackedSample[]): void {
@@ -34,19 +38,19 @@ export async function readSamples(
 ): Promise<Map<string, PackedSample[]>> {
   const rows =
     participantId === undefined
-      ? await db.$queryRaw<Array<{ participant_id: string; m: number; b: string }>>`
+      ? await db.$queryRaw`
           SELECT participant_id, round(date_part('epoch', minute) * 1000) AS m, encode(samples, 'base64') AS b
           FROM hr_sample_chunks WHERE session_id = ${sessionId} ORDER BY participant_id, minute`
-      : await db.$queryRaw<Array<{ participant_id: string; m: number; b: string }>>`
+      : await db.$queryRaw`
           SELECT participant_id, round(date_part('epoch', minute) * 1000) AS m, encode(samples, 'base64') AS b
           FROM hr_sample_chunks WHERE session_id = ${sessionId} AND participant_id = ${participantId}
           ORDER BY minute`;
   const byParticipant = new Map<string, PackedSample[]>();
-  for (const row of rows) {
+  for (const row of parseRows(chunkRow, rows)) {
     let samples = byParticipant.get(row.participant_id);
     if (samples === undefined) byParticipant.set(row.participant_id, (samples = []));
     const from = samples.length;
-    unpackSamples(Number(row.m), Buffer.from(row.b, 'base64'), samples);
+    unpackSamples(row.m, Buffer.from(row.b, 'base64'), samples);
     if (!ascendingFrom(samples, from)) sortTail(samples, from);
   }
   return byParticipant;

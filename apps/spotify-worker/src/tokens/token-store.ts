@@ -4,7 +4,7 @@
 // lock or connection is held while Spotify answers. The result is written only
 // while the claimer still holds the lease: one that outlived it writes nothing.
 import { z } from 'zod';
-import type { Db } from '#db';
+import { parseRows, type Db } from '#db';
 import { TokenCipher } from './token-cipher.js';
 
 export type AccountStatus = 'connected' | 'needs-auth';
@@ -107,7 +107,7 @@ export class PgTokenStore implements TokenStore {
   async claimRefresh(studioId: string, owner: string, leaseMs: number): Promise<StoredTokens | null> {
     // One statement: of two instances claiming at once, one updates the row and the other
     // (blocked for that statement only) sees the new lease and matches nothing.
-    const rows = await this.db.$queryRaw<unknown[]>`
+    const rows = await this.db.$queryRaw`
       UPDATE spotify_accounts
       SET refresh_lease_owner = ${owner},
           refresh_lease_until = now() + make_interval(secs => ${leaseMs / 1000})
@@ -115,8 +115,8 @@ export class PgTokenStore implements TokenStore {
         AND (refresh_lease_until IS NULL OR refresh_lease_until < now())
       RETURNING studio_id AS "studioId", access_token AS "accessToken", refresh_token AS "refreshToken",
                 expires_at AS "expiresAt", scope, status`;
-    const row = rows[0];
-    return row === undefined ? null : this.decode(accountRow.parse(row));
+    const [row] = parseRows(accountRow, rows);
+    return row === undefined ? null : this.decode(row);
   }
 
   async finishRefresh(owner: string, tokens: StoredTokens): Promise<boolean> {
