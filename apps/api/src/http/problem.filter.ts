@@ -16,7 +16,7 @@ import type { Problem } from '#contracts';
 import type { Logger } from '#config';
 import { describeDbError } from '#db';
 import { isNatsOutage } from '#eventstore';
-import { SessionRuleError, TimerRuleError } from '#domain';
+import { RuleError } from '#domain';
 import { LOGGER } from '../tokens.js';
 import {
   BadInputError,
@@ -137,7 +137,7 @@ export class ProblemFilter implements ExceptionFilter {
         errors: exception.fieldErrors,
       };
     }
-    if (exception instanceof SessionRuleError || exception instanceof TimerRuleError) {
+    if (exception instanceof RuleError) {
       return {
         type: `urn:hrm:rule:${exception.code}`,
         title: titles[409] ?? '',

@@ -11,7 +11,7 @@ import {
   type MemberSessionStats,
   type SessionPage,
 } from '#contracts';
-import { Prisma, type Db } from '#db';
+import { Prisma, parseRows, wholeNumber, type Db } from '#db';
 import { afterCursor, cursorKey, page, sessionOrder } from './cursor.js';
 import { sessionFields } from './session-views.js';
 
@@ -67,7 +67,6 @@ export async function listSessions(
   };
 }
 
-const wholeNumber = z.union([z.bigint(), z.int()]).transform(Number);
 const statsRow = z.object({
   session_id: z.string(),
   samples: wholeNumber,
@@ -104,19 +103,16 @@ async function statsBySession(
       AND participant_id IN (${Prisma.join(participantIds)})
     GROUP BY session_id`;
   return new Map(
-    z
-      .array(statsRow)
-      .parse(rows)
-      .map((row) => [
-        row.session_id,
-        {
-          samples: row.samples,
-          avgBpm: row.avg_bpm === null ? null : Math.round(row.avg_bpm * 10) / 10,
-          maxBpm: row.max_bpm,
-          firstSampleAt: row.first_at,
-          lastSampleAt: row.last_at,
-        },
-      ]),
+    parseRows(statsRow, rows).map((row) => [
+      row.session_id,
+      {
+        samples: row.samples,
+        avgBpm: row.avg_bpm === null ? null : Math.round(row.avg_bpm * 10) / 10,
+        maxBpm: row.max_bpm,
+        firstSampleAt: row.first_at,
+        lastSampleAt: row.last_at,
+      },
+    ]),
   );
 }
 

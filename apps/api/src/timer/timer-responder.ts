@@ -18,7 +18,7 @@ import crypto from 'node:crypto';
 import { commandSubjects, forwardedTimerCommand, parseWith, type CommandReply } from '#contracts';
 import type { Logger } from '#config';
 import type { Db } from '#db';
-import { TimerRuleError } from '#domain';
+import { RuleError } from '#domain';
 import { isTokenActive } from '#platform';
 import { authorize } from '../auth/principal.js';
 import { BadInputError, PreconditionFailedError } from '../http/errors.js';
@@ -107,7 +107,7 @@ const refuse = (code: string, message: string) => ({ ok: false as const, error: 
 
 /** The same distinctions as the REST problem types. */
 export function replyFor(error: unknown): { ok: false; error: { code: string; message: string } } {
-  if (error instanceof TimerRuleError) return refuse(`rule:${error.code}`, error.message);
+  if (error instanceof RuleError) return refuse(`rule:${error.code}`, error.message);
   if (error instanceof PreconditionFailedError) return refuse('conflict', error.message);
   if (error instanceof BadInputError) return refuse('bad-request', error.message);
   if (error instanceof NotFoundException) return refuse('not-found', error.message);

@@ -35,9 +35,3 @@ export class RuleError extends Error {
     super(message);
   }
 }
-
-/** The names the API still imports (apps/api/src/http/problem.filter.ts, timer-responder.ts): the same class. */
-export const SessionRuleError = RuleError;
-export type SessionRuleError = RuleError;
-export const TimerRuleError = RuleError;
-export type TimerRuleError = RuleError;
