@@ -11,7 +11,9 @@ export type SessionCommand =
   | { type: 'removeParticipant'; data: { participantId: string } }
   /** `at` defaults to `now`: given only when the time is known better elsewhere (an import, a replay). */
   | { type: 'start'; data: { at?: number } }
-  | { type: 'end'; data: { at?: number } };
+  | { type: 'end'; data: { at?: number } }
+  /** Adaptive max HR (ingest's fold): raise a participant's max from `previousMaxHr`, once. */
+  | { type: 'raiseMaxHr'; data: Omit<SessionEventOf<'session.max-hr-raised'>['data'], 'sessionId'> };
 
 /** A class's rules in the one shape of libs/domain/src/decider/decider.ts. */
 export const sessionDecider: Decider<SessionState, SessionCommand, SessionEventBody> = {
@@ -34,6 +36,8 @@ export function decide(command: SessionCommand, state: SessionState, now: number
       return [start(command.data.at ?? now, state)];
     case 'end':
       return [end(command.data.at ?? now, state)];
+    case 'raiseMaxHr':
+      return raiseMaxHr(command.data, state);
   }
 }
 
@@ -117,4 +121,30 @@ function end(at: number, state: SessionState): SessionEventOf<'session.ended'> {
         data: { sessionId: state.sessionId, endedAt: Math.max(at, state.startedAt) },
       };
   }
+}
+
+/**
+ * A raise is decided from the heart rate every ingest instance folds alike, so
+ * the same raise may come twice: one already in the log (`raisedFrom`), or
+ * from a max the participant no longer holds, decides nothing rather than
+ * refusing. Only a class that never went live has no heart rate to raise from.
+ */
+function raiseMaxHr(
+  data: Omit<SessionEventOf<'session.max-hr-raised'>['data'], 'sessionId'>,
+  state: SessionState,
+): SessionEventOf<'session.max-hr-raised'>[] {
+  if (state.status === 'initial') throw new RuleError('not-scheduled', 'no such session is scheduled');
+  if (state.status === 'scheduled') {
+    throw new RuleError('not-live', `session ${state.sessionId} has not started`);
+  }
+  const participant = state.participants.get(data.participantId);
+  if (
+    participant === undefined ||
+    participant.raisedFrom.includes(data.previousMaxHr) ||
+    participant.maxHr !== data.previousMaxHr ||
+    data.maxHr <= data.previousMaxHr
+  ) {
+    return [];
+  }
+  return [{ type: 'session.max-hr-raised', data: { ...data, sessionId: state.sessionId } }];
 }
