@@ -14,6 +14,26 @@ const schedule = (sessionId: string): SessionCommand => ({
   data: { sessionId, studioId: 'studio-1', title: 'Spin 45', startsAt: null },
 });
 const start: SessionCommand = { type: 'start', data: {} };
+const join: SessionCommand = {
+  type: 'addParticipant',
+  data: {
+    participantId: 'p-ana',
+    memberId: 'ana',
+    displayName: 'Ana',
+    deviceId: null,
+    maxHr: 180,
+    maxHrAssumed: false,
+    restingHr: 60,
+    zoneThresholds: [90, 108, 126, 144, 162],
+    sex: 'female',
+    weightKg: 62,
+    age: 40,
+  },
+};
+const raiseFor = (participantId: string): SessionCommand => ({
+  type: 'raiseMaxHr',
+  data: { participantId, previousMaxHr: 180, maxHr: 190, zoneThresholds: [95, 114, 133, 152, 171], at: 42 },
+});
 
 describe('handleCommand', () => {
   let connection: NatsConnection;
@@ -31,7 +51,7 @@ describe('handleCommand', () => {
   const run = (
     sessionId: string,
     command: SessionCommand,
-    options: { ifMatch?: number; append?: Parameters<typeof handleCommand>[4]['append'] } = {},
+    options: Pick<Parameters<typeof handleCommand>[4], 'ifMatch' | 'append' | 'envelope'> = {},
   ) =>
     handleCommand(store, eventSubjects.session(sessionId), sessionDecider, command, {
       correlationId: 'test',
@@ -72,29 +92,41 @@ describe('handleCommand', () => {
     expect(await typesOf(sessionId)).toEqual(['session.scheduled']);
   });
 
+  it('appends nothing and succeeds when the rules decide nothing', async () => {
+    const sessionId = uniqueId();
+    await run(sessionId, schedule(sessionId));
+    await run(sessionId, join);
+    const started = await run(sessionId, start);
+    const version = started.ok ? started.version : -1;
+    // Only Ana joined: a raise for anyone else is a no-op, not a refusal.
+    expect(await run(sessionId, raiseFor('p-nobody'))).toMatchObject({ ok: true, version, events: [] });
+    expect(await typesOf(sessionId)).toEqual([
+      'session.scheduled',
+      'session.participant-joined',
+      'session.started',
+    ]);
+  });
+
+  it("gives a decided event the caller's envelope id and time", async () => {
+    const sessionId = uniqueId();
+    await run(sessionId, schedule(sessionId));
+    await run(sessionId, join);
+    await run(sessionId, start);
+    await run(sessionId, raiseFor('p-ana'), {
+      envelope: () => ({ id: `${sessionId}:raise`, occurredAt: 42 }),
+    });
+    const { events } = await store.readAggregate(streams.events.name, eventSubjects.session(sessionId));
+    expect(events.at(-1)?.event).toMatchObject({ id: `${sessionId}:raise`, occurredAt: 42 });
+  });
+
   describe('when another writer appends while the command runs', () => {
     /** Appends like another instance would, just before this command's own append, once. */
-    const interleaved = (sessionId: string) => {
+    const interleaved = (sessionId: string, interference: SessionCommand = join) => {
       let interfered = false;
       return async (_state: unknown, events: Enveloped<DomainEventBody>[], expected: ExpectedVersion) => {
         if (!interfered) {
           interfered = true;
-          await run(sessionId, {
-            type: 'addParticipant',
-            data: {
-              participantId: 'p-ana',
-              memberId: 'ana',
-              displayName: 'Ana',
-              deviceId: null,
-              maxHr: 180,
-              maxHrAssumed: false,
-              restingHr: 60,
-              zoneThresholds: [90, 108, 126, 144, 162],
-              sex: 'female',
-              weightKg: 62,
-              age: 40,
-            },
-          });
+          await run(sessionId, interference);
         }
         return store.append(eventSubjects.session(sessionId), events.filter(isSessionEvent), { expected });
       };
@@ -112,6 +144,22 @@ describe('handleCommand', () => {
         'session.scheduled',
         'session.participant-joined',
         'session.started',
+      ]);
+    });
+
+    it('decides nothing on the retry when the other writer appended the same raise', async () => {
+      const sessionId = uniqueId();
+      await run(sessionId, schedule(sessionId));
+      await run(sessionId, join);
+      await run(sessionId, start);
+      const raise = raiseFor('p-ana');
+      const raised = await run(sessionId, raise, { append: interleaved(sessionId, raise) });
+      expect(raised).toMatchObject({ ok: true, events: [] });
+      expect(await typesOf(sessionId)).toEqual([
+        'session.scheduled',
+        'session.participant-joined',
+        'session.started',
+        'session.max-hr-raised',
       ]);
     });
 

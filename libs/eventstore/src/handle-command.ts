@@ -2,6 +2,8 @@
 // them with the decider, decide, append with the version read (optimistic
 // concurrency). A concurrent writer is retried on fresh state when the caller
 // gave no If-Match; with one, the caller's version must be the aggregate's.
+// A decision of no events (an idempotent command already applied) appends
+// nothing and succeeds.
 import crypto from 'node:crypto';
 import { domainEvent, streams, type DomainEvent } from '#contracts';
 import { foldWith, type Decider } from '#domain';
@@ -26,6 +28,12 @@ export interface HandleCommandOptions<State, Event extends DomainEventBody> {
   maxAttempts?: number;
   /** Called on the state read, after the If-Match check, before deciding: throws to refuse (not found, say). */
   refuse?: (state: State) => void;
+  /**
+   * The caller's own envelope fields for a decided event, when it has them: a
+   * deterministic id (JetStream dedupes copies from several instances on it),
+   * when it occurred, what caused it. A random id and now otherwise.
+   */
+  envelope?: (event: Event) => Partial<Pick<DomainEvent, 'id' | 'occurredAt' | 'causationId'>>;
   /** Appends the decided events; the store's append to the subject unless said (the class index writes its entry with them). */
   append?: (state: State, events: Enveloped<Event>[], expected: ExpectedVersion) => Promise<AppendResult>;
 }
@@ -64,7 +72,10 @@ export async function handleCommand<State, Command, Event extends DomainEventBod
     if (ifMatch !== undefined && ifMatch !== version) return { ok: false, reason: 'stale', version, ifMatch };
     options.refuse?.(state);
     const now = Date.now();
-    const events = decider.decide(command, state, now).map((body) => envelope(body, now, correlationId));
+    const events = decider
+      .decide(command, state, now)
+      .map((body) => ({ ...envelope(body, now, correlationId), ...options.envelope?.(body) }));
+    if (events.length === 0) return { ok: true, version, state, events };
     const result = await append(state, events, version === 0 ? 'none' : version);
     if (result.ok) {
       return { ok: true, version: result.version, state: events.reduce(decider.evolve, state), events };
