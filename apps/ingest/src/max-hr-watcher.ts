@@ -1,14 +1,16 @@
 // Adaptive max HR, the I/O around the fold (max-hr-fold.ts): for each live
 // class, a reader of its heart-rate subjects from the start of the class;
 // every `intervalMs`, the events of the gateway messages that are stored
-// (the ingest consumer's ack floor) are folded, and each raise that the
-// class's log does not hold yet is appended. Every ingest instance does the
-// same from the same log, so they append the same raises (JetStream keeps one
-// of two copies; the directory's check keeps a restarted instance, re-folding
-// the class, from appending again after the dedupe window).
-import { eventSubjects, isHeartRateEvent, streams, type MaxHrRaised } from '#contracts';
+// (the ingest consumer's ack floor) are folded, and each raise is decided
+// against the class (the session decider's `raiseMaxHr`) and appended with
+// the version read. Every ingest instance folds the same raises from the same
+// log: one appends, the others' append conflicts and, on fresh state, decides
+// nothing (the raise is in the log); the raise keeps the fold's deterministic
+// id, so JetStream also keeps one copy when two appends pass at once.
+import { eventSubjects, isHeartRateEvent, isSessionEvent, streams, type MaxHrRaised } from '#contracts';
 import type { Logger } from '#config';
-import type { EventStore, Tail } from '#eventstore';
+import { RuleError, sessionDecider } from '#domain';
+import { handleCommand, type EventStore, type Tail } from '#eventstore';
 import { classMaxHr, foldMaxHr, hasFoldable, receiveHeartRate, type ClassMaxHr } from './max-hr-fold.js';
 import type { SessionDirectory } from './session-directory.js';
 
@@ -178,12 +180,37 @@ export class MaxHrWatcher {
     }
     while (watched.unlogged[0] !== undefined) {
       const raise = watched.unlogged[0];
-      const { participantId, previousMaxHr, maxHr } = raise.data;
-      if (!this.directory.hasRaise(sessionId, participantId, previousMaxHr)) {
-        await this.store.append(eventSubjects.session(sessionId), [raise], { expected: 'any' });
-        this.logger.info('max HR raised', { sessionId, participantId, previousMaxHr, maxHr });
+      const { participantId, previousMaxHr } = raise.data;
+      // The directory has read the raise already (a restarted instance re-folding): no need to read the class.
+      if (!this.directory.hasRaise(sessionId, participantId, previousMaxHr) && !(await this.decide(raise))) {
+        return;
       }
       watched.unlogged.shift();
+    }
+  }
+
+  /** Decides and appends one raise; false when it is to be tried again next round (writers kept conflicting). */
+  private async decide(raise: MaxHrRaised): Promise<boolean> {
+    const { sessionId, participantId, previousMaxHr, maxHr, zoneThresholds, at } = raise.data;
+    const { id, occurredAt, causationId, correlationId } = raise;
+    try {
+      const handled = await handleCommand(
+        this.store,
+        eventSubjects.session(sessionId),
+        sessionDecider,
+        { type: 'raiseMaxHr', data: { participantId, previousMaxHr, maxHr, zoneThresholds, at } },
+        { correlationId, accepts: isSessionEvent, envelope: () => ({ id, occurredAt, causationId }) },
+      );
+      if (!handled.ok) return false;
+      if (handled.events.length > 0) {
+        this.logger.info('max HR raised', { sessionId, participantId, previousMaxHr, maxHr });
+      }
+      return true;
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      // Never so for a class ingest watches (it went live): nothing to raise, and no use trying again.
+      this.logger.warn('max HR raise refused', { sessionId, participantId, code: error.code });
+      return true;
     }
   }
 
