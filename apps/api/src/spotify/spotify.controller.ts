@@ -24,7 +24,7 @@ import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route, parseBody, parseParam } from '../http/route.js';
-import { NATS } from '../tokens.js';
+import { NATS } from '../injection.js';
 import { spotifyRefusal } from './spotify-errors.js';
 import { spotifyRoutes as routes } from './spotify.routes.js';
 
