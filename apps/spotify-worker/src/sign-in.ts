@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Db } from '#db';
 import type { SpotifyEvents } from './playback/spotify-events.js';
 import type { SpotifyClient } from './spotify/spotify-client.js';
-import type { TokenStore } from './tokens/token-store.js';
+import type { CredentialStore } from './credentials/credential-store.js';
 
 export const STATE_TTL_MS = 10 * 60_000;
 
@@ -22,7 +22,7 @@ export class SignIn {
   constructor(
     private readonly db: Db,
     private readonly spotify: SpotifyClient | null,
-    private readonly store: TokenStore,
+    private readonly store: CredentialStore,
     private readonly events: SpotifyEvents,
     private readonly onConnected: (studioId: string) => void,
   ) {}

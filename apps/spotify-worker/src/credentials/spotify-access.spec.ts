@@ -1,4 +1,4 @@
-// Tokens against real Postgres and the fake Spotify: one refresh across four
+// Spotify credentials against real Postgres and the fake Spotify: one refresh across four
 // instances, rotation or not, invalid_grant, nothing lost on a restart, and no
 // lock or connection held while Spotify answers (the refresh lease).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -6,33 +6,33 @@ import { createDb, type Db } from '#db';
 import { FakeSpotify, TEST_SECRET_KEY, createTestDatabase, eventually, sleep } from '#testing';
 import { secretKey } from '#config';
 import { SpotifyClient } from '../spotify/spotify-client.js';
-import { AccessTokens } from './access-tokens.js';
-import { PgTokenStore } from './token-store.js';
+import { SpotifyAccess } from './spotify-access.js';
+import { PgCredentialStore } from './credential-store.js';
 
 const key = secretKey.parse(TEST_SECRET_KEY);
 const studioId = 'st_tokens';
 
-describe('AccessTokens over PgTokenStore', () => {
+describe('SpotifyAccess over PgCredentialStore', () => {
   let fake: FakeSpotify;
   let databaseUrl: string;
   let db: Db;
   let spotify: SpotifyClient;
   const extraDbs: Db[] = [];
 
-  /** One worker instance: its own pool, store and token service. */
+  /** One worker instance: its own pool, store and Spotify access. */
   function instance(onNeedsAuth: (studioId: string) => Promise<void> = async () => undefined) {
     const ownDb = createDb(databaseUrl, 2);
     extraDbs.push(ownDb);
-    const store = new PgTokenStore(ownDb, key);
+    const store = new PgCredentialStore(ownDb, key);
     return {
       store,
-      tokens: new AccessTokens(store, spotify, onNeedsAuth, Date.now, { leaseMs: 20_000, pollMs: 50 }),
+      tokens: new SpotifyAccess(store, spotify, onNeedsAuth, Date.now, { leaseMs: 20_000, pollMs: 50 }),
     };
   }
 
   async function seed(expiresInMs: number) {
     const issued = fake.issueTokens();
-    await new PgTokenStore(db, key).save({
+    await new PgCredentialStore(db, key).save({
       studioId,
       accessToken: issued.accessToken,
       refreshToken: issued.refreshToken,
@@ -129,13 +129,13 @@ describe('AccessTokens over PgTokenStore', () => {
     const issued = await seed(3_600_000);
     const restarted = createDb(databaseUrl, 1);
     extraDbs.push(restarted);
-    const loaded = await new PgTokenStore(restarted, key).load(studioId);
+    const loaded = await new PgCredentialStore(restarted, key).load(studioId);
     expect(loaded).toMatchObject({ accessToken: issued.accessToken, refreshToken: issued.refreshToken });
     const raw = await restarted.spotifyAccount.findUniqueOrThrow({ where: { studioId } });
     expect(raw.accessToken).not.toContain(issued.accessToken);
     expect(raw.refreshToken).toMatch(/^v1\./);
     // Another key cannot read them.
-    await expect(new PgTokenStore(restarted, Buffer.alloc(32, 7)).load(studioId)).rejects.toThrow(
+    await expect(new PgCredentialStore(restarted, Buffer.alloc(32, 7)).load(studioId)).rejects.toThrow(
       /refresh token|access token/,
     );
   });
@@ -167,7 +167,7 @@ describe('AccessTokens over PgTokenStore', () => {
   it('takes over the lease of a refresh whose holder died, and still refreshes once', async () => {
     const issued = await seed(10_000);
     // An instance claimed the refresh for 1 s and was killed before calling Spotify.
-    expect(await new PgTokenStore(db, key).claimRefresh(studioId, 'dead-instance', 1000)).not.toBeNull();
+    expect(await new PgCredentialStore(db, key).claimRefresh(studioId, 'dead-instance', 1000)).not.toBeNull();
     const instances = [instance(), instance(), instance(), instance()];
     const results = await Promise.all(instances.map(({ tokens }) => tokens.get(studioId)));
     const tokens = results.map((result) => (result.ok ? result.accessToken : result.error.kind));
@@ -180,7 +180,7 @@ describe('AccessTokens over PgTokenStore', () => {
 
   it('writes nothing for a holder that outlived its lease once another took it over', async () => {
     const issued = await seed(10_000);
-    const store = new PgTokenStore(db, key);
+    const store = new PgCredentialStore(db, key);
     const late = await store.claimRefresh(studioId, 'late-instance', 200);
     expect(late).not.toBeNull();
     expect(await store.claimRefresh(studioId, 'other-instance', 20_000)).toBeNull(); // held
