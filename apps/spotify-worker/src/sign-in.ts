@@ -1,5 +1,5 @@
 // Sign-in with Spotify's authorization code flow. The API asks for the URL and
-// hands over the callback; the worker keeps the client secret and the tokens.
+// hands over the callback; the worker keeps the client secret and the Spotify credentials.
 // `state` is random, single use and expires: the callback is only accepted for
 // a sign-in this platform started, once.
 import crypto from 'node:crypto';

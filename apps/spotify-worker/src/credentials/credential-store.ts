@@ -69,7 +69,8 @@ export class PgCredentialStore implements CredentialStore {
     const refresh = this.cipher.decrypt(row.refreshToken, `${row.studioId}:refresh`);
     // Never the token itself in the message: only which studio and why.
     if (!access.ok) throw new UnreadableCredentialError(`access token of ${row.studioId}: ${access.reason}`);
-    if (!refresh.ok) throw new UnreadableCredentialError(`refresh token of ${row.studioId}: ${refresh.reason}`);
+    if (!refresh.ok)
+      throw new UnreadableCredentialError(`refresh token of ${row.studioId}: ${refresh.reason}`);
     return {
       studioId: row.studioId,
       accessToken: access.plaintext,

@@ -26,7 +26,7 @@ describe('SpotifyAccess over PgCredentialStore', () => {
     const store = new PgCredentialStore(ownDb, key);
     return {
       store,
-      tokens: new SpotifyAccess(store, spotify, onNeedsAuth, Date.now, { leaseMs: 20_000, pollMs: 50 }),
+      access: new SpotifyAccess(store, spotify, onNeedsAuth, Date.now, { leaseMs: 20_000, pollMs: 50 }),
     };
   }
 
@@ -71,7 +71,7 @@ describe('SpotifyAccess over PgCredentialStore', () => {
     const issued = await seed(10_000); // inside the refresh margin
     fake.switches.tokenDelayMs = 300; // the refresh is slow: the others arrive while it runs
     const instances = [instance(), instance(), instance(), instance()];
-    const results = await Promise.all(instances.map(({ tokens }) => tokens.get(studioId)));
+    const results = await Promise.all(instances.map(({ access }) => access.get(studioId)));
     expect(fake.refreshCalls()).toBe(1);
     const tokens = results.map((result) => (result.ok ? result.accessToken : result.error.kind));
     expect(new Set(tokens).size).toBe(1);
@@ -82,20 +82,20 @@ describe('SpotifyAccess over PgCredentialStore', () => {
 
   it('keeps the old refresh token when Spotify returns none, and stores the new one when it rotates', async () => {
     const issued = await seed(0);
-    const { store, tokens } = instance();
-    expect((await tokens.get(studioId)).ok).toBe(true);
+    const { store, access } = instance();
+    expect((await access.get(studioId)).ok).toBe(true);
     expect((await store.load(studioId))?.refreshToken).toBe(issued.refreshToken);
 
     fake.switches.rotateRefreshToken = true;
     await db.spotifyAccount.update({ where: { studioId }, data: { expiresAt: new Date() } });
-    expect((await tokens.get(studioId)).ok).toBe(true);
+    expect((await access.get(studioId)).ok).toBe(true);
     const rotated = (await store.load(studioId))?.refreshToken;
     expect(rotated).toBeDefined();
     expect(rotated).not.toBe(issued.refreshToken);
 
     // The rotated one works for the next refresh (the old one is gone at Spotify).
     await db.spotifyAccount.update({ where: { studioId }, data: { expiresAt: new Date() } });
-    expect((await tokens.get(studioId)).ok).toBe(true);
+    expect((await access.get(studioId)).ok).toBe(true);
     expect(fake.refreshCalls()).toBe(3);
   });
 
@@ -103,8 +103,8 @@ describe('SpotifyAccess over PgCredentialStore', () => {
     const issued = await seed(3_600_000);
     const [a, b] = [instance(), instance()];
     const [first, second] = await Promise.all([
-      a.tokens.afterUnauthorized(studioId, issued.accessToken),
-      b.tokens.afterUnauthorized(studioId, issued.accessToken),
+      a.access.afterUnauthorized(studioId, issued.accessToken),
+      b.access.afterUnauthorized(studioId, issued.accessToken),
     ]);
     expect(fake.refreshCalls()).toBe(1);
     expect(first).toEqual(second);
@@ -115,12 +115,12 @@ describe('SpotifyAccess over PgCredentialStore', () => {
     fake.switches.invalidGrant = true;
     const told: string[] = [];
     const instances = [1, 2, 3].map(() => instance(async (id) => void told.push(id)));
-    const results = await Promise.all(instances.map(({ tokens }) => tokens.get(studioId)));
+    const results = await Promise.all(instances.map(({ access }) => access.get(studioId)));
     expect(results.every((result) => !result.ok && result.error.kind === 'needs-auth')).toBe(true);
     expect(fake.refreshCalls()).toBe(1);
     expect(told).toEqual([studioId]);
     // Later calls do not reach Spotify at all.
-    await instances[0]?.tokens.get(studioId);
+    await instances[0]?.access.get(studioId);
     expect(fake.refreshCalls()).toBe(1);
     expect((await instances[0]?.store.connectedStudios())?.includes(studioId)).toBe(false);
   });
@@ -143,8 +143,8 @@ describe('SpotifyAccess over PgCredentialStore', () => {
   it('holds no row lock and no open transaction while Spotify answers a refresh', async () => {
     await seed(10_000);
     fake.switches.tokenDelayMs = 1500;
-    const { tokens } = instance();
-    const pending = tokens.get(studioId);
+    const { access } = instance();
+    const pending = access.get(studioId);
     await eventually(() => (fake.refreshCalls() === 1 ? true : undefined), 'the refresh to reach Spotify');
 
     // Anyone may lock the row at once (the sign-in's upsert, an operator's query)...
@@ -169,7 +169,7 @@ describe('SpotifyAccess over PgCredentialStore', () => {
     // An instance claimed the refresh for 1 s and was killed before calling Spotify.
     expect(await new PgCredentialStore(db, key).claimRefresh(studioId, 'dead-instance', 1000)).not.toBeNull();
     const instances = [instance(), instance(), instance(), instance()];
-    const results = await Promise.all(instances.map(({ tokens }) => tokens.get(studioId)));
+    const results = await Promise.all(instances.map(({ access }) => access.get(studioId)));
     const tokens = results.map((result) => (result.ok ? result.accessToken : result.error.kind));
     expect(new Set(tokens).size).toBe(1);
     expect(tokens[0]).not.toBe(issued.accessToken);

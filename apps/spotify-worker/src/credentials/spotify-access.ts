@@ -25,7 +25,8 @@ export const REFRESH_TIMING: RefreshTiming = { leaseMs: 2 * SPOTIFY_HTTP_TIMEOUT
 export type SpotifyAccessError =
   { kind: 'not-connected' } | { kind: 'needs-auth' } | { kind: 'refresh-failed'; failure: SpotifyFailure };
 
-export type SpotifyAccessResult = { ok: true; accessToken: string } | { ok: false; error: SpotifyAccessError };
+export type SpotifyAccessResult =
+  { ok: true; accessToken: string } | { ok: false; error: SpotifyAccessError };
 
 const notConnected: SpotifyAccessResult = { ok: false, error: { kind: 'not-connected' } };
 const needsAuth: SpotifyAccessResult = { ok: false, error: { kind: 'needs-auth' } };
