@@ -28,7 +28,7 @@ import { StudiosController } from './studios/studios.controller.js';
 import { TimerCommands } from './timer/timer-commands.js';
 import { TimerController } from './timer/timer.controller.js';
 import { TimerResponder } from './timer/timer-responder.js';
-import { DB, LOGGER, NATS } from './tokens.js';
+import { DB, LOGGER, NATS } from './injection.js';
 
 export interface ApiDependencies {
   nats: NatsConnection;

@@ -4,7 +4,7 @@
 import type { CommandActor, CommandReply, SpotifyCommandRequest } from '#contracts';
 import { may } from '#platform';
 import type { SpotifyClient, SpotifyFailure } from './spotify/spotify-client.js';
-import type { AccessTokens, AccessTokenError } from './tokens/access-tokens.js';
+import type { SpotifyAccess, SpotifyAccessError } from './credentials/spotify-access.js';
 
 function failure(code: string, message: string): CommandReply {
   return { ok: false, error: { code, message } };
@@ -31,7 +31,7 @@ export function replyForSpotifyFailure(error: SpotifyFailure): CommandReply {
   }
 }
 
-function replyForTokenError(error: AccessTokenError): CommandReply {
+function replyForAccessError(error: SpotifyAccessError): CommandReply {
   if (error.kind === 'not-connected')
     return failure('not-connected', 'the studio has not signed in to Spotify');
   if (error.kind === 'needs-auth') return failure('needs-auth', 'the studio must sign in to Spotify again');
@@ -44,7 +44,7 @@ export type TokenActive = (tokenId: string) => Promise<boolean>;
 export class PlaybackCommands {
   constructor(
     private readonly tokenActive: TokenActive,
-    private readonly tokens: AccessTokens,
+    private readonly access: SpotifyAccess,
     private readonly spotify: SpotifyClient | null,
     private readonly afterCommand: (studioId: string) => void,
   ) {}
@@ -56,12 +56,12 @@ export class PlaybackCommands {
     if (actor.kind === 'studio' && !(await this.tokenActive(actor.tokenId)))
       return failure('unauthorized', 'the token was revoked or has expired');
     if (this.spotify === null) return failure('not-configured', 'Spotify is not configured on this platform');
-    const token = await this.tokens.get(studioId);
-    if (!token.ok) return replyForTokenError(token.error);
+    const token = await this.access.get(studioId);
+    if (!token.ok) return replyForAccessError(token.error);
     let result = await this.spotify.command(token.accessToken, command);
     if (!result.ok && result.error.kind === 'unauthorized') {
-      const renewed = await this.tokens.afterUnauthorized(studioId, token.accessToken);
-      if (!renewed.ok) return replyForTokenError(renewed.error);
+      const renewed = await this.access.afterUnauthorized(studioId, token.accessToken);
+      if (!renewed.ok) return replyForAccessError(renewed.error);
       result = await this.spotify.command(renewed.accessToken, command);
     }
     if (!result.ok) return replyForSpotifyFailure(result.error);

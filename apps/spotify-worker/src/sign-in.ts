@@ -1,12 +1,12 @@
 // Sign-in with Spotify's authorization code flow. The API asks for the URL and
-// hands over the callback; the worker keeps the client secret and the tokens.
+// hands over the callback; the worker keeps the client secret and the Spotify credentials.
 // `state` is random, single use and expires: the callback is only accepted for
 // a sign-in this platform started, once.
 import crypto from 'node:crypto';
 import type { Db } from '#db';
 import type { SpotifyEvents } from './playback/spotify-events.js';
 import type { SpotifyClient } from './spotify/spotify-client.js';
-import type { TokenStore } from './tokens/token-store.js';
+import type { CredentialStore } from './credentials/credential-store.js';
 
 export const STATE_TTL_MS = 10 * 60_000;
 
@@ -22,7 +22,7 @@ export class SignIn {
   constructor(
     private readonly db: Db,
     private readonly spotify: SpotifyClient | null,
-    private readonly store: TokenStore,
+    private readonly store: CredentialStore,
     private readonly events: SpotifyEvents,
     private readonly onConnected: (studioId: string) => void,
   ) {}

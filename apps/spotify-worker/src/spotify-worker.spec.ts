@@ -23,7 +23,7 @@ import {
   testLogger,
   testNatsUrl,
 } from '#testing';
-import { PgTokenStore } from './tokens/token-store.js';
+import { PgCredentialStore } from './credentials/credential-store.js';
 import { startSpotifyWorker, type RunningSpotifyWorker } from './spotify-worker.js';
 
 const key = secretKey.parse(TEST_SECRET_KEY);
@@ -73,7 +73,7 @@ describe('Spotify worker', () => {
       ].map((token) => ({ ...token, studioId, tokenHash: `hash-of-${token.id}` })),
     });
     const issued = fake.issueTokens();
-    await new PgTokenStore(db, key).save({
+    await new PgCredentialStore(db, key).save({
       studioId,
       accessToken: issued.accessToken,
       refreshToken: issued.refreshToken,

@@ -1,4 +1,4 @@
-// The worker's parts, wired: tokens, sign-in, commands, polling. main.ts runs
+// The worker's parts, wired: Spotify credentials, sign-in, commands, polling. main.ts runs
 // one; tests run several in one process, as several instances.
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger, SpotifyWorkerEnv } from '#config';
@@ -13,8 +13,8 @@ import { StudioActivity } from './playback/studio-activity.js';
 import { SignIn } from './sign-in.js';
 import { SpotifyClient, type SpotifyCallObserver } from './spotify/spotify-client.js';
 import { SpotifyRpc } from './spotify-rpc.js';
-import { AccessTokens } from './tokens/access-tokens.js';
-import { PgTokenStore } from './tokens/token-store.js';
+import { SpotifyAccess } from './credentials/spotify-access.js';
+import { PgCredentialStore } from './credentials/credential-store.js';
 
 export type SpotifyWorkerConfig = Pick<
   SpotifyWorkerEnv,
@@ -89,7 +89,7 @@ export async function startSpotifyWorker(
         )
       : null;
   if (spotify === null) logger.warn('SPOTIFY_CLIENT_ID or SPOTIFY_CLIENT_SECRET unset: Spotify is off');
-  const tokenStore = new PgTokenStore(db, config.HRM_SECRET_KEY);
+  const credentialStore = new PgCredentialStore(db, config.HRM_SECRET_KEY);
   const events = new SpotifyEvents(store);
   const onNeedsAuth = async (studioId: string) => {
     logger.warn('spotify refused the refresh token: the studio must sign in again', { studioId });
@@ -101,14 +101,14 @@ export async function startSpotifyWorker(
   const noSpotify: Pick<SpotifyClient, 'refresh'> = {
     refresh: async () => ({ ok: false, error: { kind: 'network', message: 'Spotify is not configured' } }),
   };
-  const tokens = new AccessTokens(tokenStore, spotify ?? noSpotify, onNeedsAuth);
+  const access = new SpotifyAccess(credentialStore, spotify ?? noSpotify, onNeedsAuth);
   const commands = new PlaybackCommands(
     (tokenId) => isTokenActive(db, tokenId),
-    tokens,
+    access,
     spotify,
     (studioId) => poller?.pollSoon(studioId),
   );
-  const signIn = new SignIn(db, spotify, tokenStore, events, (studioId) => poller?.pollSoon(studioId));
+  const signIn = new SignIn(db, spotify, credentialStore, events, (studioId) => poller?.pollSoon(studioId));
   const rpc = new SpotifyRpc(nats, commands, signIn, logger);
   rpc.start();
   let activity: StudioActivity | null = null;
@@ -117,8 +117,8 @@ export async function startSpotifyWorker(
     activity = new StudioActivity(store, logger);
     await activity.start(nats);
     poller = new PlaybackPoller(
-      tokens,
-      tokenStore,
+      access,
+      credentialStore,
       spotify,
       events,
       new PollLeases(db, instance, Math.max(10_000, 3 * config.SPOTIFY_POLL_FAST_MS)),

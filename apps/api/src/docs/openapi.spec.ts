@@ -24,7 +24,7 @@ import { memberRoutes } from '../studios/members.routes.js';
 import { studioRoutes } from '../studios/studios.routes.js';
 import { TimerCommands } from '../timer/timer-commands.js';
 import { timerRoutes } from '../timer/timer.routes.js';
-import { DB, NATS } from '../tokens.js';
+import { DB, NATS } from '../injection.js';
 import { OpenApi } from './docs.controller.js';
 import {
   documentedPrefix,

@@ -8,7 +8,7 @@ import { Caller } from '../auth/auth.guard.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route, parseQuery } from '../http/route.js';
 import { sessionInScope } from '../sessions/session-scope.js';
-import { DB } from '../tokens.js';
+import { DB } from '../injection.js';
 import { sessionEventsPage } from './events.query.js';
 import { writeSamplesCsv } from './export-csv.js';
 import { heartRateSeries } from './heart-rate.query.js';

@@ -17,7 +17,7 @@ import type { Logger } from '#config';
 import { describeDbError } from '#db';
 import { isNatsOutage } from '#eventstore';
 import { RuleError } from '#domain';
-import { LOGGER } from '../tokens.js';
+import { LOGGER } from '../injection.js';
 import {
   BadInputError,
   OwnerRefusedError,

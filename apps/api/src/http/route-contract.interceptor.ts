@@ -13,7 +13,7 @@ import type { Request, Response } from 'express';
 import { from, switchMap, tap, type Observable } from 'rxjs';
 import { z } from 'zod';
 import type { Db } from '#db';
-import { DB } from '../tokens.js';
+import { DB } from '../injection.js';
 import { BadInputError, UnsupportedMediaTypeError } from './errors.js';
 import { hasBody, isJsonMediaType } from './json-body.js';
 import { declaresInput, parseRoute } from './route-input.js';

@@ -21,7 +21,7 @@ import type { Db } from '#db';
 import { EventStore, type Projection } from '#eventstore';
 import { openInstanceRegistry } from '#platform';
 import { apiProjections } from '../projections/projector.js';
-import { DB, NATS } from '../tokens.js';
+import { DB, NATS } from '../injection.js';
 import { assessHealth, servicesHealthOf } from './health-assessment.js';
 
 /** How long each part may take to answer before it counts as down. */

@@ -5,7 +5,7 @@ import { OwnerRefusedError } from '../http/errors.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route } from '../http/route.js';
 import { Projector } from '../projections/projector.js';
-import { DB } from '../tokens.js';
+import { DB } from '../injection.js';
 import { projectionFailureRoutes as routes } from './projection-failures.routes.js';
 
 /** Failures span every studio: only the platform operator (bootstrap token, `access: 'admin'`) sees and replays them. */

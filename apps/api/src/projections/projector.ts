@@ -3,7 +3,7 @@ import type { Logger } from '#config';
 import type { Db } from '#db';
 import { EventStore, ProjectionRunner, type Projection, type ReplayResult } from '#eventstore';
 import { Metrics } from '#platform';
-import { DB, LOGGER } from '../tokens.js';
+import { DB, LOGGER } from '../injection.js';
 import { heartRateProjection } from './heart-rate.projection.js';
 import { SessionsProjection, sessionsProjection } from './sessions.projection.js';
 

@@ -5,7 +5,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '#config';
 import { ClassIndex } from '#eventstore';
-import { LOGGER } from '../tokens.js';
+import { LOGGER } from '../injection.js';
 
 const SWEEP_EVERY_MS = 5 * 60_000;
 

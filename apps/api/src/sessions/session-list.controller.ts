@@ -8,7 +8,7 @@ import { authorize } from '../auth/principal.js';
 import { BadInputError } from '../http/errors.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route, parseQuery } from '../http/route.js';
-import { DB } from '../tokens.js';
+import { DB } from '../injection.js';
 import { requireStudio } from '../studios/views.js';
 import { listSessions, memberSessions } from './session-list.query.js';
 import { sessionRoutes as routes } from './sessions.routes.js';

@@ -17,7 +17,7 @@ import { parseIfMatch } from '../http/errors.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route } from '../http/route.js';
 import { newId } from '../ids.js';
-import { DB } from '../tokens.js';
+import { DB } from '../injection.js';
 import { requireStudio } from '../studios/views.js';
 import { TimerCommands } from '../timer/timer-commands.js';
 import { programOf } from '../timer/timer.controller.js';

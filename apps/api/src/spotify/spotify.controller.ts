@@ -1,5 +1,5 @@
 // Spotify for operators and coaches: sign-in, the studio's playback, commands.
-// The Spotify worker owns the tokens and the client secret; this forwards to it
+// The Spotify worker owns the studio's Spotify credentials and the client secret; this forwards to it
 // over NATS request-reply and reads the playback from the event log.
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -24,7 +24,7 @@ import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route, parseBody, parseParam } from '../http/route.js';
-import { NATS } from '../tokens.js';
+import { NATS } from '../injection.js';
 import { spotifyRefusal } from './spotify-errors.js';
 import { spotifyRoutes as routes } from './spotify.routes.js';
 

@@ -4,7 +4,7 @@ import type { Db } from '#db';
 import { DeviceStatusStore } from '#eventstore';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route } from '../http/route.js';
-import { DB } from '../tokens.js';
+import { DB } from '../injection.js';
 import { deviceListView } from './device-list.js';
 import { deviceRoutes as routes } from './devices.routes.js';
 

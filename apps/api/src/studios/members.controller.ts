@@ -4,7 +4,7 @@ import type { Db } from '#db';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route } from '../http/route.js';
 import { newId } from '../ids.js';
-import { DB } from '../tokens.js';
+import { DB } from '../injection.js';
 import { memberRoutes as routes } from './members.routes.js';
 import { requireStudio, toMember } from './views.js';
 

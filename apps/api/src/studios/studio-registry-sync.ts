@@ -7,7 +7,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from '#config';
 import type { Db } from '#db';
 import { StudioRegistry } from '#eventstore';
-import { DB, LOGGER } from '../tokens.js';
+import { DB, LOGGER } from '../injection.js';
 
 const RETRY_MS = 2000;
 

@@ -7,7 +7,7 @@ import { BadInputError } from '../http/errors.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route } from '../http/route.js';
 import { newId } from '../ids.js';
-import { DB } from '../tokens.js';
+import { DB } from '../injection.js';
 import { studioRoutes as routes } from './studios.routes.js';
 import { requireStudio, toStudio } from './views.js';
 

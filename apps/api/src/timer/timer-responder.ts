@@ -22,7 +22,7 @@ import { RuleError } from '#domain';
 import { isTokenActive } from '#platform';
 import { authorize } from '../auth/principal.js';
 import { BadInputError, PreconditionFailedError } from '../http/errors.js';
-import { DB, LOGGER, NATS } from '../tokens.js';
+import { DB, LOGGER, NATS } from '../injection.js';
 import { TimerCommands } from './timer-commands.js';
 
 export const TIMER_QUEUE = 'api-timer';

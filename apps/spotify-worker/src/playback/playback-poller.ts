@@ -7,8 +7,8 @@ import { playbackChanged, type PlaybackView } from '#domain';
 import type { Logger } from '#config';
 import type { SpotifyClient, SpotifyFailure, SpotifyResult } from '../spotify/spotify-client.js';
 import type { Playback } from '../spotify/spotify-json.js';
-import type { AccessTokens } from '../tokens/access-tokens.js';
-import type { TokenStore } from '../tokens/token-store.js';
+import type { SpotifyAccess } from '../credentials/spotify-access.js';
+import type { CredentialStore } from '../credentials/credential-store.js';
 import type { PollLeases } from './poll-lease.js';
 import type { SpotifyEvents } from './spotify-events.js';
 import type { StudioActivity } from './studio-activity.js';
@@ -43,8 +43,8 @@ export class PlaybackPoller {
   private busy: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly tokens: AccessTokens,
-    private readonly store: TokenStore,
+    private readonly access: SpotifyAccess,
+    private readonly store: CredentialStore,
     private readonly spotify: SpotifyClient,
     private readonly events: SpotifyEvents,
     private readonly leases: PollLeases,
@@ -144,14 +144,14 @@ export class PlaybackPoller {
 
   /** The player's answer, with one refresh after a 401; 'stop' when the studio cannot be polled (needs auth). */
   private async callPlayer(studioId: string): Promise<SpotifyResult<Playback | null> | 'stop'> {
-    const token = await this.tokens.get(studioId);
+    const token = await this.access.get(studioId);
     if (!token.ok) {
       if (token.error.kind === 'refresh-failed') return { ok: false, error: token.error.failure };
       return 'stop';
     }
     const first = await this.spotify.playback(token.accessToken);
     if (first.ok || first.error.kind !== 'unauthorized') return first;
-    const renewed = await this.tokens.afterUnauthorized(studioId, token.accessToken);
+    const renewed = await this.access.afterUnauthorized(studioId, token.accessToken);
     if (!renewed.ok)
       return renewed.error.kind === 'refresh-failed' ? { ok: false, error: renewed.error.failure } : 'stop';
     return this.spotify.playback(renewed.accessToken);

@@ -1,6 +1,6 @@
 // A usable access token for a studio: the stored one while it has more than a
 // minute left, else one refresh across every instance, claimed with the row's
-// lease (see token-store.ts); the others poll the row until it has the new
+// lease (see credential-store.ts); the others poll the row until it has the new
 // token or the lease has expired (its holder died), then take it over.
 // `invalid_grant` marks the studio needs-auth and stops every call for it until
 // someone signs in again: no retry storm against Spotify's accounts service.
@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SpotifyClient, SpotifyFailure } from '../spotify/spotify-client.js';
 import { SPOTIFY_HTTP_TIMEOUT_MS } from '../spotify/spotify-hosts.js';
-import type { StoredTokens, TokenStore } from './token-store.js';
+import type { StoredCredentials, CredentialStore } from './credential-store.js';
 
 /** Refresh this long before expiry, so a token never expires mid-call. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -22,21 +22,22 @@ export interface RefreshTiming {
 
 export const REFRESH_TIMING: RefreshTiming = { leaseMs: 2 * SPOTIFY_HTTP_TIMEOUT_MS, pollMs: 100 };
 
-export type AccessTokenError =
+export type SpotifyAccessError =
   { kind: 'not-connected' } | { kind: 'needs-auth' } | { kind: 'refresh-failed'; failure: SpotifyFailure };
 
-export type AccessTokenResult = { ok: true; accessToken: string } | { ok: false; error: AccessTokenError };
+export type SpotifyAccessResult =
+  { ok: true; accessToken: string } | { ok: false; error: SpotifyAccessError };
 
-const notConnected: AccessTokenResult = { ok: false, error: { kind: 'not-connected' } };
-const needsAuth: AccessTokenResult = { ok: false, error: { kind: 'needs-auth' } };
-const failed = (failure: SpotifyFailure): AccessTokenResult => ({
+const notConnected: SpotifyAccessResult = { ok: false, error: { kind: 'not-connected' } };
+const needsAuth: SpotifyAccessResult = { ok: false, error: { kind: 'needs-auth' } };
+const failed = (failure: SpotifyFailure): SpotifyAccessResult => ({
   ok: false,
   error: { kind: 'refresh-failed', failure },
 });
 
-export class AccessTokens {
+export class SpotifyAccess {
   constructor(
-    private readonly store: TokenStore,
+    private readonly store: CredentialStore,
     private readonly spotify: Pick<SpotifyClient, 'refresh'>,
     /** Called once, by the instance whose refresh got invalid_grant, after it is recorded. */
     private readonly onNeedsAuth: (studioId: string) => Promise<void>,
@@ -44,11 +45,11 @@ export class AccessTokens {
     private readonly timing: RefreshTiming = REFRESH_TIMING,
   ) {}
 
-  private fresh(tokens: StoredTokens): boolean {
+  private fresh(tokens: StoredCredentials): boolean {
     return tokens.expiresAt - REFRESH_MARGIN_MS > this.now();
   }
 
-  async get(studioId: string): Promise<AccessTokenResult> {
+  async get(studioId: string): Promise<SpotifyAccessResult> {
     const stored = await this.store.load(studioId);
     if (stored === null) return notConnected;
     if (stored.status === 'needs-auth') return needsAuth;
@@ -57,19 +58,19 @@ export class AccessTokens {
   }
 
   /** Spotify refused `rejected` (401): refresh, unless another instance already replaced it. */
-  afterUnauthorized(studioId: string, rejected: string): Promise<AccessTokenResult> {
+  afterUnauthorized(studioId: string, rejected: string): Promise<SpotifyAccessResult> {
     return this.refresh(studioId, rejected);
   }
 
   /** The answer the stored tokens already give, or null when they need a refresh. */
-  private settled(current: StoredTokens | null, rejected: string | null): AccessTokenResult | null {
+  private settled(current: StoredCredentials | null, rejected: string | null): SpotifyAccessResult | null {
     if (current === null) return notConnected;
     if (current.status === 'needs-auth') return needsAuth;
     const usable = rejected === null ? this.fresh(current) : current.accessToken !== rejected;
     return usable ? { ok: true, accessToken: current.accessToken } : null;
   }
 
-  private async refresh(studioId: string, rejected: string | null): Promise<AccessTokenResult> {
+  private async refresh(studioId: string, rejected: string | null): Promise<SpotifyAccessResult> {
     const owner = crypto.randomUUID();
     // A holder's lease ends within leaseMs, and then this caller takes it: the wait is bounded.
     const giveUpAt = this.now() + this.timing.leaseMs + 10 * this.timing.pollMs;
@@ -86,10 +87,10 @@ export class AccessTokens {
 
   /** Calls Spotify holding the lease only: no transaction and no connection while it answers. */
   private async refreshClaimed(
-    current: StoredTokens,
+    current: StoredCredentials,
     owner: string,
     rejected: string | null,
-  ): Promise<AccessTokenResult> {
+  ): Promise<SpotifyAccessResult> {
     const { studioId } = current;
     // Another refresh finished between our read and our claim: use its tokens.
     const settled = this.settled(current, rejected);
@@ -107,7 +108,7 @@ export class AccessTokens {
         await this.onNeedsAuth(studioId);
       return needsAuth;
     }
-    const next: StoredTokens = {
+    const next: StoredCredentials = {
       ...current,
       accessToken: grant.value.accessToken,
       // Spotify may not rotate it: then the old one stays valid.

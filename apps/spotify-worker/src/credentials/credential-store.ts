@@ -1,15 +1,16 @@
-// Where a studio's Spotify tokens live: Postgres, encrypted. A refresh is
-// claimed with a lease in the account row (one conditional UPDATE), so across
-// every worker instance one refreshes and the others read its result, and no
-// lock or connection is held while Spotify answers. The result is written only
-// while the claimer still holds the lease: one that outlived it writes nothing.
+// Where a studio's Spotify credentials (its OAuth access and refresh tokens)
+// live: Postgres, encrypted. A refresh is claimed with a lease in the account
+// row (one conditional UPDATE), so across every worker instance one refreshes
+// and the others read its result, and no lock or connection is held while
+// Spotify answers. The result is written only while the claimer still holds
+// the lease: one that outlived it writes nothing.
 import { z } from 'zod';
 import { parseRows, type Db } from '#db';
-import { TokenCipher } from './token-cipher.js';
+import { CredentialCipher } from './credential-cipher.js';
 
 export type AccountStatus = 'connected' | 'needs-auth';
 
-export interface StoredTokens {
+export interface StoredCredentials {
   studioId: string;
   accessToken: string;
   refreshToken: string;
@@ -19,18 +20,18 @@ export interface StoredTokens {
   status: AccountStatus;
 }
 
-export interface TokenStore {
-  load(studioId: string): Promise<StoredTokens | null>;
+export interface CredentialStore {
+  load(studioId: string): Promise<StoredCredentials | null>;
   /** A sign-in's tokens: replace whatever is stored, and void any refresh in flight. */
-  save(tokens: StoredTokens): Promise<void>;
+  save(tokens: StoredCredentials): Promise<void>;
   /**
    * Takes the studio's refresh lease for `leaseMs` when nobody holds it (or its
    * holder's lease expired) and the account is connected; the tokens as they
    * are now, or null when someone else holds it (or there is nothing to refresh).
    */
-  claimRefresh(studioId: string, owner: string, leaseMs: number): Promise<StoredTokens | null>;
+  claimRefresh(studioId: string, owner: string, leaseMs: number): Promise<StoredCredentials | null>;
   /** Writes a refresh's result and frees the lease, only while `owner` still holds it. */
-  finishRefresh(owner: string, tokens: StoredTokens): Promise<boolean>;
+  finishRefresh(owner: string, tokens: StoredCredentials): Promise<boolean>;
   /** Frees the lease without writing (the refresh failed for a passing reason). */
   releaseRefresh(studioId: string, owner: string): Promise<void>;
   /** Studios whose account is connected (the ones to poll). */
@@ -49,26 +50,27 @@ const accountRow = z.object({
 
 type AccountRow = z.infer<typeof accountRow>;
 
-export class UnreadableTokenError extends Error {
-  override readonly name = 'UnreadableTokenError';
+export class UnreadableCredentialError extends Error {
+  override readonly name = 'UnreadableCredentialError';
 }
 
-export class PgTokenStore implements TokenStore {
-  private readonly cipher: TokenCipher;
+export class PgCredentialStore implements CredentialStore {
+  private readonly cipher: CredentialCipher;
 
   constructor(
     private readonly db: Db,
     key: Buffer,
   ) {
-    this.cipher = new TokenCipher(key);
+    this.cipher = new CredentialCipher(key);
   }
 
-  private decode(row: AccountRow): StoredTokens {
+  private decode(row: AccountRow): StoredCredentials {
     const access = this.cipher.decrypt(row.accessToken, `${row.studioId}:access`);
     const refresh = this.cipher.decrypt(row.refreshToken, `${row.studioId}:refresh`);
     // Never the token itself in the message: only which studio and why.
-    if (!access.ok) throw new UnreadableTokenError(`access token of ${row.studioId}: ${access.reason}`);
-    if (!refresh.ok) throw new UnreadableTokenError(`refresh token of ${row.studioId}: ${refresh.reason}`);
+    if (!access.ok) throw new UnreadableCredentialError(`access token of ${row.studioId}: ${access.reason}`);
+    if (!refresh.ok)
+      throw new UnreadableCredentialError(`refresh token of ${row.studioId}: ${refresh.reason}`);
     return {
       studioId: row.studioId,
       accessToken: access.plaintext,
@@ -79,7 +81,7 @@ export class PgTokenStore implements TokenStore {
     };
   }
 
-  private encode(tokens: StoredTokens) {
+  private encode(tokens: StoredCredentials) {
     return {
       accessToken: this.cipher.encrypt(tokens.accessToken, `${tokens.studioId}:access`),
       refreshToken: this.cipher.encrypt(tokens.refreshToken, `${tokens.studioId}:refresh`),
@@ -90,12 +92,12 @@ export class PgTokenStore implements TokenStore {
     };
   }
 
-  async load(studioId: string): Promise<StoredTokens | null> {
+  async load(studioId: string): Promise<StoredCredentials | null> {
     const row = await this.db.spotifyAccount.findUnique({ where: { studioId } });
     return row === null ? null : this.decode(row);
   }
 
-  async save(tokens: StoredTokens): Promise<void> {
+  async save(tokens: StoredCredentials): Promise<void> {
     const data = { ...this.encode(tokens), refreshLeaseOwner: null, refreshLeaseUntil: null };
     await this.db.spotifyAccount.upsert({
       where: { studioId: tokens.studioId },
@@ -104,7 +106,7 @@ export class PgTokenStore implements TokenStore {
     });
   }
 
-  async claimRefresh(studioId: string, owner: string, leaseMs: number): Promise<StoredTokens | null> {
+  async claimRefresh(studioId: string, owner: string, leaseMs: number): Promise<StoredCredentials | null> {
     // One statement: of two instances claiming at once, one updates the row and the other
     // (blocked for that statement only) sees the new lease and matches nothing.
     const rows = await this.db.$queryRaw`
@@ -119,7 +121,7 @@ export class PgTokenStore implements TokenStore {
     return row === undefined ? null : this.decode(row);
   }
 
-  async finishRefresh(owner: string, tokens: StoredTokens): Promise<boolean> {
+  async finishRefresh(owner: string, tokens: StoredCredentials): Promise<boolean> {
     const written = await this.db.spotifyAccount.updateMany({
       where: { studioId: tokens.studioId, refreshLeaseOwner: owner },
       data: {

@@ -1,4 +1,4 @@
-// Tokens at rest: AES-256-GCM under HRM_SECRET_KEY, a fresh 96-bit IV each
+// Spotify credentials at rest: AES-256-GCM under HRM_SECRET_KEY, a fresh 96-bit IV each
 // time, and the studio and field as associated data, so a ciphertext copied to
 // another row or column does not decrypt. Stored as `v1.<iv>.<tag>.<data>`.
 import crypto from 'node:crypto';
@@ -6,9 +6,9 @@ import crypto from 'node:crypto';
 export type DecryptResult =
   { ok: true; plaintext: string } | { ok: false; reason: 'malformed' | 'wrong-key-or-tampered' };
 
-export class TokenCipher {
+export class CredentialCipher {
   constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new Error('the token key must be 32 bytes');
+    if (key.length !== 32) throw new Error('the credential key must be 32 bytes');
   }
 
   encrypt(plaintext: string, context: string): string {

@@ -1,4 +1,4 @@
-/** Injection tokens for values created before Nest starts. */
+/** Nest injection keys (what `@Inject` names) for values created before Nest starts. */
 export const DB = Symbol('Db');
 export const LOGGER = Symbol('Logger');
 export const NATS = Symbol('NatsConnection');
