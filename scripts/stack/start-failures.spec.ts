@@ -28,23 +28,36 @@ afterEach(async () => {
   for (const pid of processesUnder(dir)) process.kill(pid, 'SIGKILL');
   // A killed process is gone a moment later: until then it may still write into the data directory.
   await until(() => processesUnder(dir).length === 0, 5000);
-  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
-/** Processes whose command line names `root` (our Postgres, the fake nats-server). */
+/**
+ * Processes whose command line names `root` (our Postgres, the fake nats-server) or that work
+ * inside it: Postgres's own children (checkpointer, startup, backends) are titled
+ * "postgres: checkpointer" and name no path, but run in the data directory.
+ */
 function processesUnder(root: string): number[] {
   if (root === '') return [];
   return fs.readdirSync('/proc').flatMap((entry) => {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) return [];
     try {
-      const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-      return commandLine.includes(root) && state !== 'Z' ? [pid] : [];
+      if (state === 'Z') return [];
+      const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return commandLine.includes(root) || workingDirectory(pid).startsWith(root) ? [pid] : [];
     } catch {
       return [];
     }
   });
+}
+
+function workingDirectory(pid: number): string {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
+  }
 }
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
