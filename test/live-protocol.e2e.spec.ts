@@ -166,16 +166,17 @@ describe('the live protocol', () => {
 
     // A stand-in owner: the command arrives with who sent it, and its reply is the ack.
     const received: unknown[] = [];
+    const playback = { studioId: live.studioId, status: 'connected', isPlaying: false, at: Date.now() };
     const owner = nats.subscribe(commandSubjects.allSpotify, {
       callback: (_error, message) => {
         received.push(forwardedSpotifyCommand.parse(message.json()));
-        message.respond(JSON.stringify({ ok: true, state: { isPlaying: false } }));
+        message.respond(JSON.stringify({ ok: true, state: playback }));
       },
     });
     await nats.flush();
     const ack = await coach.emitWithAck('spotify:command', { studioId: live.studioId, action: 'pause' });
     owner.unsubscribe();
-    expect(ack).toEqual({ ok: true, state: { isPlaying: false } });
+    expect(ack).toEqual({ ok: true, state: playback });
     expect(received).toEqual([
       {
         command: { studioId: live.studioId, action: 'pause' },

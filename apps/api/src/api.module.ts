@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import type { Db } from '#db';
 import { ClassIndex, DeviceStatusStore, EventStore, StudioRegistry, readersCheck } from '#eventstore';
-import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
+import { HealthController, Metrics, NatsRequestClient, TokenVerifier, healthProviders } from '#platform';
 import { AuthGuard } from './auth/auth.guard.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
 import { HistoryController } from './history/history.controller.js';
@@ -28,7 +28,7 @@ import { StudiosController } from './studios/studios.controller.js';
 import { TimerCommands } from './timer/timer-commands.js';
 import { TimerController } from './timer/timer.controller.js';
 import { TimerResponder } from './timer/timer-responder.js';
-import { DB, LOGGER, NATS } from './injection.js';
+import { DB, LOGGER, NATS, SPOTIFY_WORKER } from './injection.js';
 
 export interface ApiDependencies {
   nats: NatsConnection;
@@ -75,10 +75,12 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DiscoveryModule],
-      controllers: apiControllers,
+      // The timer's NATS requests are answered by a message handler (main.ts connects the transport).
+      controllers: [...apiControllers, TimerResponder],
       providers: [
         { provide: DB, useValue: db },
         { provide: NATS, useValue: nats },
+        { provide: SPOTIFY_WORKER, useValue: new NatsRequestClient(nats) },
         { provide: LOGGER, useValue: logger },
         { provide: EventStore, useValue: store },
         { provide: ClassIndex, useValue: classIndex },
@@ -95,7 +97,6 @@ export class ApiModule {
         SessionCommands,
         ClassIndexSweeper,
         TimerCommands,
-        TimerResponder,
         OpenApi,
         ...healthProviders('api', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },

@@ -2,3 +2,5 @@
 export const DB = Symbol('Db');
 export const LOGGER = Symbol('Logger');
 export const NATS = Symbol('NatsConnection');
+/** Nest's NATS client for asking the Spotify worker (sign-in, playback commands). */
+export const SPOTIFY_WORKER = Symbol('SpotifyWorker');

@@ -4,7 +4,15 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { apiEnv, loadEnv } from '#config';
 import { createDb } from '#db';
 import { ClassIndex, DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
-import { Metrics, connectNats, instanceName, nestLogger, serve, serviceLogger } from '#platform';
+import {
+  Metrics,
+  NatsRequestServer,
+  connectNats,
+  instanceName,
+  nestLogger,
+  serve,
+  serviceLogger,
+} from '#platform';
 import { ApiModule } from './api.module.js';
 import { useJsonBodies } from './http/json-body.js';
 import { requestLog } from './http/request-log.js';
@@ -37,6 +45,11 @@ const app = await NestFactory.create<NestExpressApplication>(module, {
 });
 app.use(requestLog(logger, metrics));
 useJsonBodies(app);
+// The timer commands realtime forwards (cmd.timer.<sessionId>): Nest's NATS transport, on our connection.
+app.connectMicroservice({
+  strategy: new NatsRequestServer(nats, { code: 'internal', message: 'internal error' }),
+});
+await app.startAllMicroservices();
 await serve(app, env.API_PORT, logger, [() => nats.drain(), () => db.$disconnect()], {
   nats,
   service: 'api',

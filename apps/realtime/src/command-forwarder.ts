@@ -1,15 +1,12 @@
 // Hands timer and playback commands to the service that owns that state, over
-// NATS request-reply, and turns its silence into `not-available`.
-import { NoRespondersError, RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
-import { commandReply, type CommandActor, type CommandReply } from '#contracts';
-import type { Principal } from '#platform';
+// NATS request-reply with Nest's client (a `ClientProxy` speaking the contracts' JSON,
+// libs/platform's requests.ts), and turns its silence into `not-available`.
+import type { ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { commandReply, type CommandReply } from '#contracts';
+import { NoResponders, RequestFailed } from '#platform';
 
 export const COMMAND_TIMEOUT_MS = 3000;
-
-export const actorOf = (principal: Principal): CommandActor =>
-  principal.kind === 'admin'
-    ? { kind: 'admin' }
-    : { kind: 'studio', studioId: principal.studioId, role: principal.role, tokenId: principal.tokenId };
 
 const notAvailable = (message: string): CommandReply => ({
   ok: false,
@@ -18,7 +15,7 @@ const notAvailable = (message: string): CommandReply => ({
 
 export class CommandForwarder {
   constructor(
-    private readonly nats: NatsConnection,
+    private readonly owners: Pick<ClientProxy, 'send'>,
     private readonly timeoutMs = COMMAND_TIMEOUT_MS,
   ) {}
 
@@ -26,19 +23,11 @@ export class CommandForwarder {
   async forward(subject: string, forwarded: object): Promise<CommandReply> {
     let body: unknown;
     try {
-      const reply = await this.nats.request(subject, JSON.stringify(forwarded), { timeout: this.timeoutMs });
-      body = reply.json();
+      body = await firstValueFrom(this.owners.send(subject, forwarded).pipe(timeout(this.timeoutMs)));
     } catch (error) {
-      if (error instanceof RequestError && error.isNoResponders())
-        return notAvailable('no service handles these commands right now');
-      if (error instanceof NoRespondersError)
-        return notAvailable('no service handles these commands right now');
-      if (
-        error instanceof TimeoutError ||
-        (error instanceof RequestError && error.cause instanceof TimeoutError)
-      )
-        return notAvailable(`no answer within ${this.timeoutMs} ms`);
-      if (error instanceof SyntaxError) return notAvailable('the owner answered something that is not JSON');
+      if (error instanceof TimeoutError) return notAvailable(`no answer within ${this.timeoutMs} ms`);
+      if (error instanceof NoResponders) return notAvailable('no service handles these commands right now');
+      if (error instanceof RequestFailed) return notAvailable(error.message);
       return notAvailable(`the command could not be delivered: ${String(error)}`);
     }
     const parsed = commandReply.safeParse(body);

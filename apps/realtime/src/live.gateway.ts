@@ -42,9 +42,9 @@ import {
   type TimerState,
 } from '#contracts';
 import type { Logger } from '#config';
-import { Metrics, TokenVerifier, may, type Principal } from '#platform';
+import { Metrics, TokenVerifier, actorOf, may, type Principal } from '#platform';
 import { failure, guardSocket } from './client-guard.js';
-import { CommandForwarder, actorOf } from './command-forwarder.js';
+import { CommandForwarder } from './command-forwarder.js';
 import { LiveFeed, type LiveFeedListener } from './live-feed.js';
 import type { LiveSessionState } from './live-session.js';
 import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';

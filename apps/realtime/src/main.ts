@@ -5,6 +5,7 @@ import { createDb } from '#db';
 import { DeviceStatusStore, EventStore } from '#eventstore';
 import {
   Metrics,
+  NatsRequestClient,
   TokenVerifier,
   activeTokenIds,
   connectNats,
@@ -41,7 +42,7 @@ const module = RealtimeModule.register({
   feed,
   verifier,
   directory,
-  forwarder: new CommandForwarder(nats, env.REALTIME_COMMAND_TIMEOUT_MS),
+  forwarder: new CommandForwarder(new NatsRequestClient(nats), env.REALTIME_COMMAND_TIMEOUT_MS),
   tokenWatch: new TokenWatch(
     (tokenIds, now) => activeTokenIds(db, tokenIds, now),
     (error) => logger.warn('cannot check the connected tokens; open sockets stay until it can', { error }),

@@ -12,7 +12,7 @@ import { SpotifyEvents } from './playback/spotify-events.js';
 import { StudioActivity } from './playback/studio-activity.js';
 import { SignIn } from './sign-in.js';
 import { SpotifyClient, type SpotifyCallObserver } from './spotify/spotify-client.js';
-import { SpotifyRpc } from './spotify-rpc.js';
+import { serveSpotifyRequests } from './spotify-requests.js';
 import { SpotifyAccess } from './credentials/spotify-access.js';
 import { PgCredentialStore } from './credentials/credential-store.js';
 
@@ -109,8 +109,7 @@ export async function startSpotifyWorker(
     (studioId) => poller?.pollSoon(studioId),
   );
   const signIn = new SignIn(db, spotify, credentialStore, events, (studioId) => poller?.pollSoon(studioId));
-  const rpc = new SpotifyRpc(nats, commands, signIn, logger);
-  rpc.start();
+  const requests = await serveSpotifyRequests(nats, commands, signIn, logger);
   let activity: StudioActivity | null = null;
   if (spotify !== null) {
     // Its reader of the class subjects counts among store.readers (/healthz): ready once it has caught up.
@@ -132,7 +131,7 @@ export async function startSpotifyWorker(
     poller,
     activity,
     async stop() {
-      await rpc.stop();
+      await requests.close();
       await poller?.stop();
       await activity?.stop();
     },

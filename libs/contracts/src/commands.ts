@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { entityId } from './common.js';
 import { tokenRole } from './rest.js';
+import { spotifyState } from './spotify.js';
+import { timerState } from './timer.js';
 
 export const commandSubjects = {
   timer: (sessionId: string) => `cmd.timer.${sessionId}`,
@@ -64,16 +66,27 @@ export type ForwardedSpotifyCommand = z.infer<typeof forwardedSpotifyCommand>;
 
 export const commandError = z.strictObject({ code: z.string().min(1), message: z.string() });
 
+/** The owner's answer: its view after the command, or why it refused. */
+function ownerReply<S extends z.ZodType>(state: S) {
+  return z.discriminatedUnion('ok', [
+    z.strictObject({ ok: z.literal(true), state: state.optional() }),
+    z.strictObject({ ok: z.literal(false), error: commandError }),
+  ]);
+}
+
 /**
- * The owner's answer. `state` is the owner's view after the command (a
- * `timer:state` payload for the timer); an owner narrows it with its own schema.
+ * The owner's answer. `state` is the owner's view after the command: the
+ * timer's `timer:state` (the API always sends it), the studio's playback (the
+ * Spotify worker sends none today: the next poll publishes it).
  * Every owner checks the actor's token against the database again and answers
  * `unauthorized` when it was revoked or has expired since the socket connected.
  * When nobody answers (no owner running), the forwarder answers
  * `{ ok: false, error: { code: 'not-available' } }` itself.
  */
-export const commandReply = z.discriminatedUnion('ok', [
-  z.strictObject({ ok: z.literal(true), state: z.unknown().optional() }),
-  z.strictObject({ ok: z.literal(false), error: commandError }),
-]);
+export const timerCommandReply = ownerReply(timerState);
+export type TimerCommandReply = z.infer<typeof timerCommandReply>;
+export const spotifyCommandReply = ownerReply(spotifyState);
+export type SpotifyCommandReply = z.infer<typeof spotifyCommandReply>;
+/** Either owner's answer, as realtime hands it on in the ack. */
+export const commandReply = ownerReply(z.union([timerState, spotifyState]));
 export type CommandReply = z.infer<typeof commandReply>;

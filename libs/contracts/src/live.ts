@@ -208,7 +208,7 @@ export const timePingAck = ackSchema({ serverTime: epochMs });
 export const studioSubscribeAck = ackSchema({ snapshot: studioSnapshot });
 export type StudioSubscribeAck = z.infer<typeof studioSubscribeAck>;
 /** `timer:command` and `spotify:command`: the owner's view after the command, when it gives one. */
-export const liveCommandAck = ackSchema({ state: z.unknown().optional() });
+export const liveCommandAck = ackSchema({ state: z.union([timerState, spotifyState]).optional() });
 export type LiveCommandAck = z.infer<typeof liveCommandAck>;
 
 /** Every `code` an ack's error may carry (docs/contracts/live.md). */

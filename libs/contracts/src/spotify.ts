@@ -55,10 +55,12 @@ export const spotifySubjects = {
 } as const;
 
 export const spotifyAuthorizeRequest = z.strictObject({ studioId: entityId });
+export type SpotifyAuthorizeRequest = z.infer<typeof spotifyAuthorizeRequest>;
 export const spotifyCallbackRequest = z.strictObject({
   state: z.string().min(16).max(128),
   code: z.string().min(1).max(2048),
 });
+export type SpotifyCallbackRequest = z.infer<typeof spotifyCallbackRequest>;
 
 const rpcError = z.strictObject({ code: z.string().min(1), message: z.string() });
 

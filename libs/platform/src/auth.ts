@@ -1,13 +1,19 @@
 // Bearer tokens, shared by the API and the realtime gateway: the bootstrap
 // operator token from the environment, or a studio token stored hashed.
 import crypto from 'node:crypto';
-import type { TokenRole } from '#contracts';
+import type { CommandActor, TokenRole } from '#contracts';
 import type { Db } from '#db';
 
 /** Who is calling: the bootstrap admin (every studio), or a token scoped to one studio. */
 export type Principal =
   | { kind: 'admin'; tokenId: 'admin' }
   | { kind: 'studio'; tokenId: string; studioId: string; role: TokenRole; expiresAt: Date | null };
+
+/** The caller as a command's owner sees it (it checks the token again when the command arrives). */
+export const actorOf = (principal: Principal): CommandActor =>
+  principal.kind === 'admin'
+    ? { kind: 'admin' }
+    : { kind: 'studio', studioId: principal.studioId, role: principal.role, tokenId: principal.tokenId };
 
 /** Tokens are stored as SHA-256 hashes: a leaked table reveals no usable token. */
 export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');

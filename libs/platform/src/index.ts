@@ -4,3 +4,4 @@ export * from './runtime.js';
 export * from './auth.js';
 export * from './access.js';
 export * from './announce.js';
+export * from './requests.js';

@@ -1,56 +1,51 @@
 // Spotify for operators and coaches: sign-in, the studio's playback, commands.
-// The Spotify worker owns the studio's Spotify credentials and the client secret; this forwards to it
-// over NATS request-reply and reads the playback from the event log.
+// The Spotify worker owns the studio's Spotify credentials and the client secret; this asks it
+// over NATS request-reply (Nest's client, libs/platform's requests.ts) and reads the playback
+// from the event log.
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import {
-  commandReply,
   commandSubjects,
   eventSubjects,
   isSpotifyEvent,
   spotifyAuthorizeReply,
   spotifyCallbackReply,
+  spotifyCommandReply,
   spotifySubjects,
   streams,
-  type CommandActor,
   type SpotifyState,
 } from '#contracts';
 import { evolveSpotifyState } from '#domain';
 import { EventStore } from '#eventstore';
-import type { Principal } from '#platform';
+import { actorOf, type Principal } from '#platform';
 import { Caller } from '../auth/auth.guard.js';
 import { authorize } from '../auth/principal.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route, parseBody, parseParam } from '../http/route.js';
-import { NATS } from '../injection.js';
+import { SPOTIFY_WORKER } from '../injection.js';
 import { spotifyRefusal } from './spotify-errors.js';
 import { spotifyRoutes as routes } from './spotify.routes.js';
 
 const WORKER_TIMEOUT_MS = 10_000;
 const notAvailable = { code: 'not-available', message: 'the Spotify worker is not running' };
 
-function actorOf(principal: Principal): CommandActor {
-  return principal.kind === 'admin'
-    ? { kind: 'admin' }
-    : { kind: 'studio', studioId: principal.studioId, role: principal.role, tokenId: principal.tokenId };
-}
-
 @Controller('api/v1')
 export class SpotifyController {
   constructor(
-    @Inject(NATS) private readonly nats: NatsConnection,
+    @Inject(SPOTIFY_WORKER) private readonly worker: Pick<ClientProxy, 'send'>,
     @Inject(EventStore) private readonly store: EventStore,
   ) {}
 
   /** Asks the worker; no worker answering is `not-available`. */
   private async ask<S extends z.ZodType>(subject: string, payload: unknown, reply: S): Promise<z.output<S>> {
     try {
-      const message = await this.nats.request(subject, JSON.stringify(payload), {
-        timeout: WORKER_TIMEOUT_MS,
-      });
-      return reply.parse(message.json());
+      const answer: unknown = await firstValueFrom(
+        this.worker.send(subject, payload).pipe(timeout(WORKER_TIMEOUT_MS)),
+      );
+      return reply.parse(answer);
     } catch {
       throw spotifyRefusal(notAvailable);
     }
@@ -117,7 +112,7 @@ export class SpotifyController {
     const answer = await this.ask(
       commandSubjects.spotify(id),
       { command, actor: actorOf(caller) },
-      commandReply,
+      spotifyCommandReply,
     );
     if (!answer.ok) throw spotifyRefusal(answer.error);
   }

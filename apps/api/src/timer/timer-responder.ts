@@ -1,76 +1,47 @@
 // The owner of timer commands over NATS: realtime forwards a coach's
 // `timer:command` on cmd.timer.<sessionId>; one API instance (queue group
-// api-timer) checks the actor as the REST route does (`authorize`), runs the same decider
+// api-timer) answers, as a Nest message handler on the NATS transport (libs/platform's
+// requests.ts). It checks the actor as the REST route does (`authorize`), runs the same decider
 // through TimerCommands, and replies with the timer's state or an error whose
-// code matches the REST problem (rule:<code>, conflict, forbidden, not-found,
+// code matches the REST problem (rule:<code>, conflict, forbidden, not-found, bad-request,
 // unauthorized: the actor's token was revoked or expired since its socket connected).
-import {
-  ForbiddenException,
-  HttpException,
-  Inject,
-  Injectable,
-  NotFoundException,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Controller, ForbiddenException, HttpException, Inject, NotFoundException } from '@nestjs/common';
+import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import crypto from 'node:crypto';
-import { commandSubjects, forwardedTimerCommand, parseWith, type CommandReply } from '#contracts';
+import {
+  commandSubjects,
+  forwardedTimerCommand,
+  type ForwardedTimerCommand,
+  type TimerCommandReply,
+} from '#contracts';
 import type { Logger } from '#config';
 import type { Db } from '#db';
 import { RuleError } from '#domain';
-import { isTokenActive } from '#platform';
+import { ParsedBy, isTokenActive } from '#platform';
 import { authorize } from '../auth/principal.js';
 import { BadInputError, PreconditionFailedError } from '../http/errors.js';
-import { DB, LOGGER, NATS } from '../injection.js';
+import { DB, LOGGER } from '../injection.js';
 import { TimerCommands } from './timer-commands.js';
 
 export const TIMER_QUEUE = 'api-timer';
 
-const decoder = new TextDecoder();
-
-@Injectable()
-export class TimerResponder implements OnApplicationBootstrap, OnApplicationShutdown {
-  private subscription: Subscription | null = null;
-
+@Controller()
+export class TimerResponder {
   constructor(
-    @Inject(NATS) private readonly nats: NatsConnection,
     @Inject(DB) private readonly db: Db,
     @Inject(TimerCommands) private readonly commands: TimerCommands,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.subscription = this.nats.subscribe(commandSubjects.allTimer, {
-      queue: TIMER_QUEUE,
-      callback: (error, message) => {
-        if (error !== null) this.logger.warn('timer command subscription', { error });
-        else void this.respond(message);
-      },
-    });
-  }
-
-  onApplicationShutdown(): void {
-    this.subscription?.unsubscribe();
-  }
-
-  private async respond(message: Msg): Promise<void> {
-    const reply = await this.answer(message.subject, message.data);
-    if (message.reply === undefined) return;
-    try {
-      message.respond(JSON.stringify(reply));
-    } catch (error) {
-      this.logger.warn('cannot reply to a timer command', { subject: message.subject, error });
-    }
-  }
-
   /** Never throws: every failure is an error reply. */
-  async answer(subject: string, data: Uint8Array): Promise<CommandReply> {
+  @MessagePattern(commandSubjects.allTimer, { queue: TIMER_QUEUE })
+  async answer(
+    @Payload(new ParsedBy(forwardedTimerCommand, 'bad-request')) { command, actor }: ForwardedTimerCommand,
+    @Ctx() context: NatsContext,
+  ): Promise<TimerCommandReply> {
+    const subject = context.getSubject();
     const correlationId = crypto.randomUUID();
     try {
-      const parsed = parseWith(forwardedTimerCommand, parseJson(data));
-      if (!parsed.ok) return refuse('bad-request', parsed.error);
-      const { command, actor } = parsed.value;
       if (subject !== commandSubjects.timer(command.sessionId)) {
         return refuse('bad-request', `subject ${subject} does not name session ${command.sessionId}`);
       }
@@ -92,14 +63,6 @@ export class TimerResponder implements OnApplicationBootstrap, OnApplicationShut
         this.logger.error('timer command failed', { subject, correlationId, error });
       return reply;
     }
-  }
-}
-
-function parseJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(decoder.decode(data));
-  } catch {
-    return undefined;
   }
 }
 
