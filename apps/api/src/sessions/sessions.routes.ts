@@ -64,6 +64,8 @@ export const sessionRoutes = {
       '`from` and `to` (not before `from`) filter on the start time. ' +
       'Pass `next` back as `cursor`, with the same filters.',
     access: 'read',
+    scope: 'studio',
+    scopeIn: 'query',
     query: listSessionsQuery,
     response: sessionPage,
   }),
