@@ -11,6 +11,7 @@ import {
   sessionView,
 } from '#contracts';
 import { routesTagged } from '../http/route.js';
+import { studioPath } from '../studios/studios.routes.js';
 import { sessionPath } from './session-scope.js';
 
 const sessionRoute = routesTagged('sessions');
@@ -27,7 +28,7 @@ export const sessionRoutes = {
     summary: 'Schedule a class',
     access: 'write',
     scope: 'studio',
-    params: { studioId: entityId },
+    params: studioPath,
     body: createSessionBody,
     response: sessionView,
     etag: true,
