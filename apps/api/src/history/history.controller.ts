@@ -1,13 +1,10 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { HeartRateSeries, SessionEventsPage, SessionSummary } from '#contracts';
 import type { Db } from '#db';
 import { EventStore } from '#eventstore';
-import type { Principal } from '#platform';
-import { Caller } from '../auth/auth.guard.js';
 import { Input, type RouteInput } from '../http/route-input.js';
-import { Route, parseQuery } from '../http/route.js';
-import { sessionInScope } from '../sessions/session-scope.js';
+import { Route } from '../http/route.js';
 import { DB } from '../injection.js';
 import { sessionEventsPage } from './events.query.js';
 import { writeSamplesCsv } from './export-csv.js';
@@ -22,19 +19,12 @@ export class HistoryController {
     @Inject(EventStore) private readonly store: EventStore,
   ) {}
 
-  // heart-rate and events parse their query before they look the class up (a bad query is a 400
-  // even for a class that is not found), so they keep their own checks: the declaration checks
-  // the scope first.
   @Get('heart-rate')
   @Route(routes.heartRate)
   async heartRate(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
-    @Query() query: unknown,
+    @Input() { session, query }: RouteInput<typeof routes.heartRate>,
   ): Promise<HeartRateSeries> {
-    const { participantId, bucket } = parseQuery(routes.heartRate, query);
-    const id = (await sessionInScope(this.db, caller, sessionId, 'read')).id;
-    return heartRateSeries(this.db, id, bucket, participantId);
+    return heartRateSeries(this.db, session.id, query.bucket, query.participantId);
   }
 
   @Get('summary')
@@ -45,13 +35,8 @@ export class HistoryController {
 
   @Get('events')
   @Route(routes.events)
-  async events(
-    @Caller() caller: Principal,
-    @Param('sessionId') sessionId: string,
-    @Query() query: unknown,
-  ): Promise<SessionEventsPage> {
-    const page = parseQuery(routes.events, query);
-    return sessionEventsPage(this.store, (await sessionInScope(this.db, caller, sessionId, 'read')).id, page);
+  async events(@Input() { session, query }: RouteInput<typeof routes.events>): Promise<SessionEventsPage> {
+    return sessionEventsPage(this.store, session.id, query);
   }
 
   @Get('export.csv')

@@ -1,16 +1,16 @@
 // What a route's declaration (`@Route`, route.ts) checks and parses before its
 // handler runs, so that handlers start from their input: the caller's scope
-// (the studio of the path, or the class or athlete of the path and its studio) checked
-// with `access`, then each path parameter, the query and the body parsed by
+// (the studio of the path or the query, or the class or athlete of the path and its studio)
+// checked with `access`, then each path parameter, the query and the body parsed by
 // their schemas. The handler takes it all with `@Input()`.
 import { NotFoundException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { z } from 'zod';
 import type { Db, Session } from '#db';
-import type { Principal } from '#platform';
+import { may, type Principal } from '#platform';
 import { principalOf } from '../auth/auth.guard.js';
 import { authorize, requireAdmin } from '../auth/principal.js';
-import { parseInput } from './errors.js';
+import { BadInputError, parseInput } from './errors.js';
 import { paramWords, type RouteContract, type RouteSpec } from './route.js';
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -49,7 +49,8 @@ export function declaresInput(contract: RouteContract): boolean {
 /**
  * In the order every converted handler followed: the scope's parameter, the
  * access check (another studio's answers 404, as if it did not exist), the
- * other path parameters in declaration order, the query, the body.
+ * other path parameters in declaration order, the query, the body. A route
+ * that declares `queryFirst` or `scopeIn: 'query'` has its query parsed before the scope.
  */
 export async function parseRoute(contract: RouteContract, request: Request, db: Db): Promise<void> {
   const caller = contract.access === 'public' ? undefined : principalOf(request);
@@ -66,13 +67,19 @@ export async function parseRoute(contract: RouteContract, request: Request, db: 
     if (typeof value !== 'string') throw new Error(`route ${request.path}: :${name} is not a string`);
     return value;
   };
+  const parseQuery = () =>
+    contract.query === undefined ? undefined : parseInput(contract.query, request.query, 'query');
+  const queryFirst = contract.queryFirst === true || contract.scopeIn === 'query';
+  const firstQuery = queryFirst ? parseQuery() : undefined;
   let session: Session | undefined;
   let member: ScopeMember | undefined;
   if (caller === undefined) {
     // A public route authenticates its caller otherwise (route.ts): nothing to check here.
   } else if (contract.access === 'admin') requireAdmin(caller);
   else if (contract.scope === 'studio') {
-    authorize(caller, idParam('studioId'), readOrMore(contract), 'studio');
+    const studioId =
+      contract.scopeIn === 'query' ? studioOfQuery(contract, caller, firstQuery) : idParam('studioId');
+    if (studioId !== undefined) authorize(caller, studioId, readOrMore(contract), 'studio');
   } else if (contract.scope === 'session') {
     session = (await db.session.findUnique({ where: { id: idParam('sessionId') } })) ?? undefined;
     if (session === undefined) throw new NotFoundException('session not found');
@@ -84,9 +91,25 @@ export async function parseRoute(contract: RouteContract, request: Request, db: 
     authorize(caller, member.studioId, readOrMore(contract), 'member');
   }
   for (const name of Object.keys(contract.params ?? {})) if (!(name in params)) param(name);
-  const query = contract.query === undefined ? undefined : parseInput(contract.query, request.query, 'query');
+  const query = queryFirst ? firstQuery : parseQuery();
   const body = contract.body === undefined ? undefined : parseInput(contract.body, request.body);
   inputs.set(request, { caller, params, query, body, session, member });
+}
+
+/**
+ * The studio the parsed query names (`scopeIn: 'query'`): a studio token must name one, the
+ * bootstrap operator may name none (undefined: every studio).
+ */
+function studioOfQuery(contract: RouteContract, caller: Principal, query: unknown): string | undefined {
+  if (contract.query?.shape.studioId === undefined) {
+    throw new Error(`a route with scopeIn: 'query' declares no studioId in its query`);
+  }
+  const studioId =
+    typeof query === 'object' && query !== null && 'studioId' in query ? query.studioId : undefined;
+  if (typeof studioId === 'string') return studioId;
+  if (studioId !== undefined) throw new Error('the query schema parses studioId to a non-string');
+  if (may(caller, 'admin').ok) return undefined;
+  throw new BadInputError('invalid query', [{ path: 'studioId', message: 'required for a studio token' }]);
 }
 
 function readOrMore(contract: RouteContract): 'read' | 'write' | 'operate' {

@@ -22,6 +22,17 @@ export interface RouteSpec {
    * handler takes them with `@Input()`.
    */
   scope?: 'studio' | 'session' | 'member';
+  /**
+   * Where `scope: 'studio'` finds its studio: the path's `:studioId` (the default), or the query's
+   * `studioId`, which the bootstrap operator may leave out (every studio) and a studio token must
+   * name (400 otherwise). The query holds the scope, so it is parsed first.
+   */
+  scopeIn?: 'path' | 'query';
+  /**
+   * Parses the query before the scope is looked up: a bad query answers 400 even where the scope
+   * would answer 404 (a class's history reads kept this order when they were written by hand).
+   */
+  queryFirst?: boolean;
   /** One schema per `:param` of the path. */
   params?: Readonly<Record<string, z.ZodType>>;
   /**

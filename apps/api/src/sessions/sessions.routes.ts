@@ -11,6 +11,7 @@ import {
   sessionView,
 } from '#contracts';
 import { routesTagged } from '../http/route.js';
+import { studioPath } from '../studios/studios.routes.js';
 import { sessionPath } from './session-scope.js';
 
 const sessionRoute = routesTagged('sessions');
@@ -27,7 +28,7 @@ export const sessionRoutes = {
     summary: 'Schedule a class',
     access: 'write',
     scope: 'studio',
-    params: { studioId: entityId },
+    params: studioPath,
     body: createSessionBody,
     response: sessionView,
     etag: true,
@@ -64,6 +65,8 @@ export const sessionRoutes = {
       '`from` and `to` (not before `from`) filter on the start time. ' +
       'Pass `next` back as `cursor`, with the same filters.',
     access: 'read',
+    scope: 'studio',
+    scopeIn: 'query',
     query: listSessionsQuery,
     response: sessionPage,
   }),

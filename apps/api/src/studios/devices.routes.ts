@@ -1,16 +1,10 @@
 // Contracts of the strap routes: they validate the requests and describe them in /api/docs.
-import {
-  devicePairing,
-  deviceIdParam,
-  deviceList,
-  deviceListQuery,
-  entityId,
-  pairDeviceBody,
-} from '#contracts';
+import { devicePairing, deviceIdParam, deviceList, deviceListQuery, pairDeviceBody } from '#contracts';
 import { routesTagged } from '../http/route.js';
+import { studioPath } from './studios.routes.js';
 
 const deviceRoute = routesTagged('devices');
-const devicePath = { studioId: entityId, deviceId: deviceIdParam };
+const devicePath = { ...studioPath, deviceId: deviceIdParam };
 
 export const deviceRoutes = {
   pair: deviceRoute({
@@ -27,7 +21,7 @@ export const deviceRoutes = {
     summary: "The studio's paired straps with their status, and the straps heard but paired with nobody",
     access: 'read',
     scope: 'studio',
-    params: { studioId: entityId },
+    params: studioPath,
     query: deviceListQuery,
     response: deviceList,
   }),

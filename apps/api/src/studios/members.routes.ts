@@ -1,6 +1,7 @@
 // Contracts of the athlete routes: they validate the requests and describe them in /api/docs.
 import { createMemberBody, entityId, member, memberList, updateMemberBody } from '#contracts';
 import { routesTagged } from '../http/route.js';
+import { studioPath } from './studios.routes.js';
 
 const memberRoute = routesTagged('members');
 
@@ -9,7 +10,7 @@ export const memberRoutes = {
     summary: 'Add an athlete to the studio',
     access: 'write',
     scope: 'studio',
-    params: { studioId: entityId },
+    params: studioPath,
     body: createMemberBody,
     response: member,
     location: '/api/v1/members/:id',
@@ -18,7 +19,7 @@ export const memberRoutes = {
     summary: "The studio's athletes, by name",
     access: 'read',
     scope: 'studio',
-    params: { studioId: entityId },
+    params: studioPath,
     response: memberList,
   }),
   update: memberRoute({

@@ -12,7 +12,8 @@ import { routesTagged } from '../http/route.js';
 
 const studioRoute = routesTagged('studios');
 const tokenRoute = routesTagged('tokens');
-const studioPath = { studioId: entityId };
+/** The path of a studio's routes, which their declarations parse and check the caller's access to. */
+export const studioPath = { studioId: entityId };
 
 export const studioRoutes = {
   create: studioRoute({
