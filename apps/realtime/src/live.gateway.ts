@@ -151,8 +151,9 @@ export class LiveGateway
           next(new Error('unavailable'));
         });
     });
-    namespace.adapter.on('delete-room', (room: string) => {
-      if (room.startsWith('studio:')) this.directory.unwatch(room.slice('studio:'.length));
+    namespace.adapter.on('delete-room', (name: string) => {
+      const room = rooms.parse(name);
+      if (room?.kind === 'studio') this.directory.unwatch(room.studioId);
     });
     this.feed.listen(this);
     this.directory.listen((devices) => this.studioDevices(devices));
@@ -389,11 +390,12 @@ export class LiveGateway
     const roomsNow = this.namespace?.adapter.rooms;
     if (!roomsNow) return;
     const studios = new Set<string>();
-    for (const [room, members] of roomsNow) {
+    for (const [name, members] of roomsNow) {
       if (members.size === 0) continue;
-      if (room.startsWith('studio:')) studios.add(room.slice('studio:'.length));
-      else if (room.startsWith('session:')) {
-        const session = this.feed.sessions.get(room.slice('session:'.length));
+      const room = rooms.parse(name);
+      if (room?.kind === 'studio') studios.add(room.studioId);
+      else if (room?.kind === 'session') {
+        const session = this.feed.sessions.get(room.sessionId);
         if (session?.session.status === 'live') studios.add(session.session.studioId);
       }
     }
@@ -442,9 +444,8 @@ export class LiveGateway
 
 /** The classes whose room a socket is in (its compact rooms aside). */
 function sessionRoomsOf(socket: Socket): string[] {
-  const prefix = rooms.session('');
-  const compactSuffix = rooms.sessionCompact('').slice(prefix.length);
-  return [...socket.rooms]
-    .filter((room) => room.startsWith(prefix) && !room.endsWith(compactSuffix))
-    .map((room) => room.slice(prefix.length));
+  return [...socket.rooms].flatMap((name) => {
+    const room = rooms.parse(name);
+    return room?.kind === 'session' ? [room.sessionId] : [];
+  });
 }

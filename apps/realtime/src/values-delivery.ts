@@ -91,9 +91,9 @@ export class ValuesDelivery {
 
   /** Marks every class room of a socket as missed (a recovered connection lost its frames). */
   static markBehind(socket: Socket, state: SocketState): void {
-    for (const room of socket.rooms) {
-      if (room.startsWith('session:') && !room.includes('#'))
-        (state.behind ??= new Set()).add(room.slice('session:'.length));
+    for (const name of socket.rooms) {
+      const room = rooms.parse(name);
+      if (room?.kind === 'session') (state.behind ??= new Set()).add(room.sessionId);
     }
   }
 
