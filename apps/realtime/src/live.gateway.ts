@@ -51,7 +51,7 @@ import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';
 import { StudioDirectory } from './studio-directory.js';
 import { TIMER_RESYNC_MS } from './timer-board.js';
 import { TokenWatch, type TokenEndReason } from './token-watch.js';
-import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
+import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './injection.js';
 import { releaseConnectionRequest, releaseUpgradeResponse } from './upgrade-request.js';
 import { ValuesDelivery, type SocketState } from './values-delivery.js';
 

@@ -10,7 +10,7 @@ import { StudioDirectory } from './studio-directory.js';
 import { TokenWatch } from './token-watch.js';
 import { spotifySubjects } from '#contracts';
 import { readersHealth, type LogReader } from '#eventstore';
-import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
+import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './injection.js';
 
 export interface RealtimeDependencies {
   nats: NatsConnection;
