@@ -6,7 +6,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import { LIVE_NAMESPACE, encodeCompactValues, liveEvents, rooms, type HrmValues } from '#contracts';
 import type { Metrics } from '#platform';
-import type { LiveSessionState } from './live-session.js';
+import type { LiveSessionState } from '../state/live-session.js';
 
 /** What the gateway keeps per socket: small, and no timer. */
 export interface SocketState {

@@ -44,14 +44,14 @@ import {
 import type { Logger } from '#config';
 import { Metrics, TokenVerifier, may, type Principal } from '#platform';
 import { failure, guardSocket } from './client-guard.js';
-import { CommandForwarder, actorOf } from './command-forwarder.js';
-import { LiveFeed, type LiveFeedListener } from './live-feed.js';
-import type { LiveSessionState } from './live-session.js';
+import { CommandForwarder, actorOf } from '../command-forwarder.js';
+import { LiveFeed, type LiveFeedListener } from '../state/live-feed.js';
+import type { LiveSessionState } from '../state/live-session.js';
 import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';
-import { StudioDirectory } from './studio-directory.js';
-import { TIMER_RESYNC_MS } from './timer-board.js';
+import { StudioDirectory } from '../state/studio-directory.js';
+import { TIMER_RESYNC_MS } from '../state/timer-board.js';
 import { TokenWatch, type TokenEndReason } from './token-watch.js';
-import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './injection.js';
+import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from '../injection.js';
 import { releaseConnectionRequest, releaseUpgradeResponse } from './upgrade-request.js';
 import { ValuesDelivery, type SocketState } from './values-delivery.js';
 
