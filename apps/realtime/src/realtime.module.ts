@@ -4,7 +4,11 @@ import type { Logger } from '#config';
 import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
 import { CommandForwarder } from './command-forwarder.js';
 import { LiveFeed } from './state/live-feed.js';
+import { LiveAlerts } from './screens/live-alerts.js';
+import { LiveMetrics } from './screens/live-metrics.js';
+import { LiveTick } from './screens/live-tick.js';
 import { LiveGateway } from './screens/live.gateway.js';
+import { PlaybackWatch } from './screens/playback-watch.js';
 import type { RateLimit } from './screens/rate-limit.js';
 import { StudioDirectory } from './state/studio-directory.js';
 import { TokenWatch } from './screens/token-watch.js';
@@ -59,6 +63,10 @@ export class RealtimeModule {
           provide: SPOTIFY_WATCH,
           useValue: (studioId: string) => nats.publish(spotifySubjects.watch(studioId)),
         },
+        LiveMetrics,
+        LiveAlerts,
+        LiveTick,
+        PlaybackWatch,
         LiveGateway,
         ...healthProviders('realtime', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },
