@@ -9,7 +9,7 @@ import type { LiveSessionState } from '../state/live-session.js';
 
 @Injectable()
 export class LiveAlerts {
-  constructor(@Inject(LiveFeed) private readonly feed: LiveFeed) {}
+  constructor(@Inject(LiveFeed) private readonly feed: Pick<LiveFeed, 'sessions'>) {}
 
   /** Every class's alerts that came due by `now` (only a live class has any). */
   emitDue(namespace: Namespace, now: number): void {

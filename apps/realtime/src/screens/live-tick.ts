@@ -21,7 +21,7 @@ export class LiveTick implements OnApplicationShutdown {
   private readonly delivery: ValuesDelivery;
 
   constructor(
-    @Inject(LiveFeed) private readonly feed: LiveFeed,
+    @Inject(LiveFeed) private readonly feed: Pick<LiveFeed, 'sessions' | 'timers'>,
     @Inject(LiveAlerts) private readonly alerts: LiveAlerts,
     @Inject(LiveMetrics) private readonly metrics: LiveMetrics,
     @Inject(Metrics) registry: Metrics,

@@ -20,7 +20,7 @@ export class PlaybackWatch implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(LiveFeed) private readonly feed: LiveFeed,
+    @Inject(LiveFeed) private readonly feed: Pick<LiveFeed, 'sessions'>,
     @Inject(SPOTIFY_WATCH) private readonly spotifyWatch: SpotifyWatch,
   ) {}
 
