@@ -18,7 +18,9 @@ describe('LiveTick', () => {
   });
 
   // Never attached to an HTTP server: nothing to close.
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   function tickOf(registry: Metrics): LiveTick {
     const feed = { sessions: new Map(), timers: new TimerBoard({ send: () => undefined }) };

@@ -46,7 +46,9 @@ describe('PlaybackWatch', () => {
   });
 
   // Never attached to an HTTP server: nothing to close.
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('names the studios screens watch, directly or through a live class, at start and every round', () => {
     const namespace = server.of(LIVE_NAMESPACE);
