@@ -8,7 +8,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 
 const expectingFailures = [
-  'apps/realtime/src/lean-io-adapter.spec.ts',
+  'apps/realtime/src/screens/lean-io-adapter.spec.ts',
   'libs/eventstore/src/event-store.spec.ts',
 ];
 

@@ -15,11 +15,11 @@ import {
   serviceLogger,
 } from '#platform';
 import { CommandForwarder } from './command-forwarder.js';
-import { LeanIoAdapter } from './lean-io-adapter.js';
-import { LiveFeed } from './live-feed.js';
+import { LeanIoAdapter } from './screens/lean-io-adapter.js';
+import { LiveFeed } from './state/live-feed.js';
 import { RealtimeModule } from './realtime.module.js';
-import { StudioDirectory } from './studio-directory.js';
-import { TokenWatch } from './token-watch.js';
+import { StudioDirectory } from './state/studio-directory.js';
+import { TokenWatch } from './screens/token-watch.js';
 
 const env = loadEnv(realtimeEnv);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);

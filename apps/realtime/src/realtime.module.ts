@@ -3,14 +3,18 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
 import { HealthController, Metrics, TokenVerifier, healthProviders } from '#platform';
 import { CommandForwarder } from './command-forwarder.js';
-import { LiveFeed } from './live-feed.js';
-import { LiveGateway } from './live.gateway.js';
-import type { RateLimit } from './rate-limit.js';
-import { StudioDirectory } from './studio-directory.js';
-import { TokenWatch } from './token-watch.js';
+import { LiveFeed } from './state/live-feed.js';
+import { LiveAlerts } from './screens/live-alerts.js';
+import { LiveMetrics } from './screens/live-metrics.js';
+import { LiveTick } from './screens/live-tick.js';
+import { LiveGateway } from './screens/live.gateway.js';
+import { PlaybackWatch } from './screens/playback-watch.js';
+import type { RateLimit } from './screens/rate-limit.js';
+import { StudioDirectory } from './state/studio-directory.js';
+import { TokenWatch } from './screens/token-watch.js';
 import { spotifySubjects } from '#contracts';
 import { readersHealth, type LogReader } from '#eventstore';
-import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
+import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './injection.js';
 
 export interface RealtimeDependencies {
   nats: NatsConnection;
@@ -59,6 +63,10 @@ export class RealtimeModule {
           provide: SPOTIFY_WATCH,
           useValue: (studioId: string) => nats.publish(spotifySubjects.watch(studioId)),
         },
+        LiveMetrics,
+        LiveAlerts,
+        LiveTick,
+        PlaybackWatch,
         LiveGateway,
         ...healthProviders('realtime', metrics, [
           { name: 'nats', check: () => !nats.isClosed() },

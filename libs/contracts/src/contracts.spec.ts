@@ -18,6 +18,7 @@ import {
   encodeCompactValues,
   hrmValues,
   hrmValuesCompact,
+  rooms,
 } from './index.js';
 
 // The example of contract 1 (docs/contracts/gateway.md).
@@ -222,5 +223,30 @@ describe('compact values frames', () => {
     expect(compact.rows[0]).toEqual(['p1', 142, 3, 76.8, 12.3, 4.5, 'ok', -400]);
     expect(decodeCompactValues(compact)).toEqual(frame);
     expect(JSON.stringify(compact).length).toBeLessThan(JSON.stringify(frame).length * 0.7);
+  });
+});
+
+describe('room names', () => {
+  it('are read back as what they were built for', () => {
+    expect(rooms.parse(rooms.session('s-1'))).toEqual({ kind: 'session', sessionId: 's-1' });
+    expect(rooms.parse(rooms.sessionCompact('s_1'))).toEqual({ kind: 'session-compact', sessionId: 's_1' });
+    expect(rooms.parse(rooms.studio('studio-A'))).toEqual({ kind: 'studio', studioId: 'studio-A' });
+  });
+
+  it('name nothing else: socket ids, unknown kinds, ids that are not entity ids', () => {
+    for (const name of [
+      'x2Hf8Qk1bZ_9aP0AAAB',
+      'class:s1',
+      'session:',
+      'studio:',
+      'session:s1#full',
+      'session:s1#compact#compact',
+      'studio:st1#compact',
+      'session:a:b',
+      'session:a.b',
+      `studio:${'x'.repeat(65)}`,
+      'Session:s1',
+    ])
+      expect(rooms.parse(name)).toBeNull();
   });
 });

@@ -250,10 +250,34 @@ export const liveEvents = {
 export const authRevoked = z.object({ reason: z.enum(['revoked', 'expired']), at: epochMs });
 export type AuthRevoked = z.infer<typeof authRevoked>;
 
-/** Room names: one per class and one per studio. */
+/** A room of /live, as `rooms.parse` reads its name. */
+export type LiveRoom =
+  | { kind: 'session'; sessionId: string }
+  /** The screens of a class that take compact values frames (they are in its `session` room too). */
+  | { kind: 'session-compact'; sessionId: string }
+  | { kind: 'studio'; studioId: string };
+
+const COMPACT_SUFFIX = '#compact';
+/** `session:<id>`, `session:<id>#compact` or `studio:<id>`; the id is checked by `entityId`. */
+const roomName = /^(session|studio):([^#]*)(#compact)?$/;
+
+/**
+ * Room names: one per class (and one for its compact screens) and one per
+ * studio, built and read back here only, so no caller slices a name.
+ */
 export const rooms = {
   session: (sessionId: string) => `session:${sessionId}`,
   /** The screens of a class that take compact values frames (they are in `session` too). */
-  sessionCompact: (sessionId: string) => `session:${sessionId}#compact`,
+  sessionCompact: (sessionId: string) => `session:${sessionId}${COMPACT_SUFFIX}`,
   studio: (studioId: string) => `studio:${studioId}`,
+  /** What a room is, or null for any other name (Socket.IO puts each socket in a room named after its id). */
+  parse: (name: string): LiveRoom | null => {
+    const match = roomName.exec(name);
+    if (!match) return null;
+    const [, kind, rawId, compact] = match;
+    const id = entityId.safeParse(rawId);
+    if (!id.success) return null;
+    if (kind === 'studio') return compact === undefined ? { kind: 'studio', studioId: id.data } : null;
+    return { kind: compact === undefined ? 'session' : 'session-compact', sessionId: id.data };
+  },
 } as const;

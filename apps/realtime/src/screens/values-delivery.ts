@@ -6,7 +6,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import { LIVE_NAMESPACE, encodeCompactValues, liveEvents, rooms, type HrmValues } from '#contracts';
 import type { Metrics } from '#platform';
-import type { LiveSessionState } from './live-session.js';
+import type { LiveSessionState } from '../state/live-session.js';
 
 /** What the gateway keeps per socket: small, and no timer. */
 export interface SocketState {
@@ -91,9 +91,9 @@ export class ValuesDelivery {
 
   /** Marks every class room of a socket as missed (a recovered connection lost its frames). */
   static markBehind(socket: Socket, state: SocketState): void {
-    for (const room of socket.rooms) {
-      if (room.startsWith('session:') && !room.includes('#'))
-        (state.behind ??= new Set()).add(room.slice('session:'.length));
+    for (const name of socket.rooms) {
+      const room = rooms.parse(name);
+      if (room?.kind === 'session') (state.behind ??= new Set()).add(room.sessionId);
     }
   }
 

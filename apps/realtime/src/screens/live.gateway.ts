@@ -1,10 +1,11 @@
-// Socket.IO namespace /live (contract 2): handshake auth, subscriptions to a
-// class's or a studio's room with a snapshot in the ack, commands forwarded to
-// their owners, metadata on roster change, alerts, and one coalesced values
-// frame per class room per tick. Handlers parse with the contract's schemas
-// and answer in the ack; the logic lives in LiveFeed, LiveSessionState,
-// StudioDirectory, CommandForwarder, ValuesDelivery and TokenWatch (which
-// ends a socket whose token is revoked or expires while it is open).
+// Socket.IO namespace /live (contract 2), the handlers only: handshake auth,
+// connection handling (rate limit, token watch, held classes), subscriptions to
+// a class's or a studio's room with a snapshot in the ack, commands forwarded
+// to their owners, and the feed's changes sent to their rooms. Handlers parse
+// with the contract's schemas and answer in the ack. What runs on a clock is
+// in its own provider, started here once the namespace exists: LiveTick (alerts
+// and gauges, values frames, timer resync) and PlaybackWatch. The state is in
+// ../state/ (LiveFeed, LiveSessionState, StudioDirectory).
 import { Inject, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -42,16 +43,19 @@ import {
   type TimerState,
 } from '#contracts';
 import type { Logger } from '#config';
-import { Metrics, TokenVerifier, actorOf, may, type Principal } from '#platform';
+import { TokenVerifier, actorOf, may, type Principal } from '#platform';
+import { CommandForwarder } from '../command-forwarder.js';
+import { LOGGER, RATE_LIMIT } from '../injection.js';
+import { LiveFeed, type LiveFeedListener } from '../state/live-feed.js';
+import type { LiveSessionState } from '../state/live-session.js';
+import { StudioDirectory } from '../state/studio-directory.js';
 import { failure, guardSocket } from './client-guard.js';
-import { CommandForwarder } from './command-forwarder.js';
-import { LiveFeed, type LiveFeedListener } from './live-feed.js';
-import type { LiveSessionState } from './live-session.js';
+import { LiveAlerts } from './live-alerts.js';
+import { LiveMetrics } from './live-metrics.js';
+import { LiveTick } from './live-tick.js';
+import { PlaybackWatch } from './playback-watch.js';
 import { fullBucket, type Bucket, type RateLimit } from './rate-limit.js';
-import { StudioDirectory } from './studio-directory.js';
-import { TIMER_RESYNC_MS } from './timer-board.js';
 import { TokenWatch, type TokenEndReason } from './token-watch.js';
-import { LOGGER, RATE_LIMIT, SPOTIFY_WATCH, TICK_MS } from './tokens.js';
 import { releaseConnectionRequest, releaseUpgradeResponse } from './upgrade-request.js';
 import { ValuesDelivery, type SocketState } from './values-delivery.js';
 
@@ -65,12 +69,6 @@ interface Client extends SocketState {
 /** How long a disconnected client's rooms and missed events are kept for connection-state recovery. */
 export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
 
-/** How often the studios that screens watch are named to the Spotify worker (it polls them fast for 30 s). */
-export const SPOTIFY_WATCH_EVERY_MS = 10_000;
-
-/** Tells the Spotify worker a screen watches this studio. */
-export type SpotifyWatch = (studioId: string) => void;
-
 @WebSocketGateway({
   namespace: LIVE_NAMESPACE,
   cors: { origin: true },
@@ -83,14 +81,6 @@ export class LiveGateway
 {
   @WebSocketServer() private namespace: Namespace | undefined;
   private readonly clients = new WeakMap<Socket, Client>();
-  private ticker: NodeJS.Timeout | null = null;
-  private slowTicker: NodeJS.Timeout | null = null;
-  private readonly delivery: ValuesDelivery;
-  private readonly floodedTotal;
-  private readonly tokenEndsTotal;
-  private readonly socketsGauge;
-  private readonly memoryGauge;
-  private readonly classesGauge;
 
   constructor(
     @Inject(LiveFeed) private readonly feed: LiveFeed,
@@ -98,32 +88,13 @@ export class LiveGateway
     @Inject(StudioDirectory) private readonly directory: StudioDirectory,
     @Inject(CommandForwarder) private readonly forwarder: CommandForwarder,
     @Inject(TokenWatch) private readonly tokenWatch: TokenWatch,
-    @Inject(Metrics) metrics: Metrics,
+    @Inject(LiveTick) private readonly tick: LiveTick,
+    @Inject(LiveAlerts) private readonly alerts: LiveAlerts,
+    @Inject(LiveMetrics) private readonly metrics: LiveMetrics,
+    @Inject(PlaybackWatch) private readonly playback: PlaybackWatch,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(TICK_MS) private readonly tickMs: number,
     @Inject(RATE_LIMIT) private readonly rateLimit: RateLimit,
-    @Inject(SPOTIFY_WATCH) private readonly spotifyWatch: SpotifyWatch,
-  ) {
-    this.delivery = new ValuesDelivery(metrics);
-    this.floodedTotal = metrics.counter(
-      'hrm_realtime_flooding_disconnects_total',
-      'Sockets disconnected for sending past the rate limit',
-    );
-    this.tokenEndsTotal = metrics.counter(
-      'hrm_realtime_token_disconnects_total',
-      'Sockets disconnected because their token was revoked or expired, by reason',
-    );
-    this.socketsGauge = metrics.gauge('hrm_realtime_sockets', 'Connected sockets on /live');
-    // With the socket count, memory per connected screen (the fan-out bench reads both).
-    this.memoryGauge = metrics.gauge(
-      'hrm_realtime_memory_bytes',
-      'Process memory, by kind (rss, heapTotal, heapUsed, external, arrayBuffers)',
-    );
-    this.classesGauge = metrics.gauge(
-      'hrm_realtime_classes',
-      'Classes in memory, by status (an ended one nobody watches is let go of after the horizon)',
-    );
-  }
+  ) {}
 
   afterInit(namespace: Namespace): void {
     namespace.server.engine.use(releaseUpgradeResponse);
@@ -151,30 +122,22 @@ export class LiveGateway
           next(new Error('unavailable'));
         });
     });
-    namespace.adapter.on('delete-room', (room: string) => {
-      if (room.startsWith('studio:')) this.directory.unwatch(room.slice('studio:'.length));
+    namespace.adapter.on('delete-room', (name: string) => {
+      const room = rooms.parse(name);
+      if (room?.kind === 'studio') this.directory.unwatch(room.studioId);
     });
     this.feed.listen(this);
     this.directory.listen((devices) => this.studioDevices(devices));
-    this.ticker = setInterval(() => this.tick(), this.tickMs);
+    this.tick.start(namespace, (socket) => this.clients.get(socket));
     this.tokenWatch.start();
-    let sinceWatch = 0;
-    this.slowTicker = setInterval(() => {
-      this.feed.timers.resync();
-      sinceWatch += TIMER_RESYNC_MS;
-      if (sinceWatch >= SPOTIFY_WATCH_EVERY_MS) {
-        sinceWatch = 0;
-        this.watchPlayback();
-      }
-    }, TIMER_RESYNC_MS);
-    this.watchPlayback();
+    this.playback.start(namespace);
   }
 
   handleConnection(socket: Socket): void {
     const client = this.clients.get(socket);
     if (!client) return void socket.disconnect(true);
     guardSocket(socket, client.bucket, this.rateLimit, () => {
-      this.floodedTotal();
+      this.metrics.flooded();
       this.logger.warn('client flooded, disconnected', { socket: socket.id });
     });
     // A recovered connection is back in its rooms but missed values frames: full ones next tick.
@@ -208,14 +171,13 @@ export class LiveGateway
 
   /** Tells the client why, then disconnects it (the event is written before the close). */
   private endForToken(socket: Socket, reason: TokenEndReason): void {
-    this.tokenEndsTotal({ reason });
+    this.metrics.tokenEnded(reason);
     socket.emit(liveEvents.authRevoked, { reason, at: Date.now() });
     socket.disconnect(true);
   }
 
+  /** LiveTick and PlaybackWatch stop their own clocks on shutdown. */
   onApplicationShutdown(): void {
-    if (this.ticker) clearInterval(this.ticker);
-    if (this.slowTicker) clearInterval(this.slowTicker);
     this.tokenWatch.stop();
     this.directory.stop();
     this.namespace?.disconnectSockets(true);
@@ -276,7 +238,7 @@ export class LiveGateway
         unassigned,
         spotify: this.feed.playback.state(studioId),
       });
-      this.spotifyWatch(studioId);
+      this.playback.watch(studioId);
       return { ok: true, snapshot };
     } catch (error) {
       this.logger.error('studio snapshot failed', { studioId, error });
@@ -370,7 +332,7 @@ export class LiveGateway
   }
 
   alert(session: LiveSessionState, alert: LiveAlert): void {
-    this.namespace?.to(rooms.session(session.session.sessionId)).emit(liveEvents.alert, alert);
+    if (this.namespace) this.alerts.emit(this.namespace, session, alert);
   }
 
   timerState(state: TimerState): void {
@@ -384,47 +346,8 @@ export class LiveGateway
     this.namespace?.to(targets).emit(liveEvents.spotifyState, state);
   }
 
-  /** Every studio a screen watches, directly or through one of its classes. */
-  private watchPlayback(): void {
-    const roomsNow = this.namespace?.adapter.rooms;
-    if (!roomsNow) return;
-    const studios = new Set<string>();
-    for (const [room, members] of roomsNow) {
-      if (members.size === 0) continue;
-      if (room.startsWith('studio:')) studios.add(room.slice('studio:'.length));
-      else if (room.startsWith('session:')) {
-        const session = this.feed.sessions.get(room.slice('session:'.length));
-        if (session?.session.status === 'live') studios.add(session.session.studioId);
-      }
-    }
-    for (const studioId of studios) this.spotifyWatch(studioId);
-  }
-
   private studioDevices(devices: StudioDevices): void {
     this.namespace?.to(rooms.studio(devices.studioId)).emit(liveEvents.studioDevices, devices);
-  }
-
-  /** Alerts of every live class, and one values frame per class room with subscribers. */
-  private tick(): void {
-    const namespace = this.namespace;
-    if (!namespace) return;
-    const now = Date.now();
-    const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
-    this.memoryGauge(rss, { kind: 'rss' });
-    this.memoryGauge(heapTotal, { kind: 'heapTotal' });
-    this.memoryGauge(heapUsed, { kind: 'heapUsed' });
-    this.memoryGauge(external, { kind: 'external' });
-    this.memoryGauge(arrayBuffers, { kind: 'arrayBuffers' });
-    this.socketsGauge(namespace.sockets.size);
-    const classes = { scheduled: 0, live: 0, ended: 0 };
-    for (const [sessionId, session] of this.feed.sessions) {
-      classes[session.session.status]++;
-      for (const alert of session.dueAlerts(now)) this.alert(session, alert);
-      const members = namespace.adapter.rooms.get(rooms.session(sessionId));
-      if (!members || members.size === 0) continue;
-      this.delivery.deliver(namespace, session, members, (socket) => this.clients.get(socket), now);
-    }
-    for (const [status, count] of Object.entries(classes)) this.classesGauge(count, { status });
   }
 
   private snapshotOf(session: LiveSessionState, metadata: HrmMetadata): SessionSnapshot {
@@ -442,9 +365,8 @@ export class LiveGateway
 
 /** The classes whose room a socket is in (its compact rooms aside). */
 function sessionRoomsOf(socket: Socket): string[] {
-  const prefix = rooms.session('');
-  const compactSuffix = rooms.sessionCompact('').slice(prefix.length);
-  return [...socket.rooms]
-    .filter((room) => room.startsWith(prefix) && !room.endsWith(compactSuffix))
-    .map((room) => room.slice(prefix.length));
+  return [...socket.rooms].flatMap((name) => {
+    const room = rooms.parse(name);
+    return room?.kind === 'session' ? [room.sessionId] : [];
+  });
 }
