@@ -75,7 +75,7 @@ export const spotifyAuthorizeReply = spotifyReply(z.strictObject({ url: z.url() 
 export const spotifyCallbackReply = spotifyReply(z.strictObject({ studioId: entityId }));
 
 /**
- * Error codes of the worker's replies (`commandReply` and the sign-in replies);
+ * Error codes of the worker's replies (`spotifyCommandReply` and the sign-in replies);
  * the API maps each to an HTTP status (apps/api/src/spotify/spotify-errors.ts).
  */
 export const spotifyErrorCode = z.enum([

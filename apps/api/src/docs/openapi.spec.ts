@@ -24,7 +24,7 @@ import { memberRoutes } from '../studios/members.routes.js';
 import { studioRoutes } from '../studios/studios.routes.js';
 import { TimerCommands } from '../timer/timer-commands.js';
 import { timerRoutes } from '../timer/timer.routes.js';
-import { DB, NATS } from '../injection.js';
+import { DB, NATS, SPOTIFY_WORKER } from '../injection.js';
 import { OpenApi } from './docs.controller.js';
 import {
   documentedPrefix,
@@ -84,6 +84,7 @@ describe('OpenAPI document', () => {
       providers: [
         { provide: DB, useValue: {} },
         { provide: NATS, useValue: {} },
+        { provide: SPOTIFY_WORKER, useValue: {} },
         { provide: EventStore, useValue: {} },
         { provide: DeviceStatusStore, useValue: {} },
         { provide: SessionCommands, useValue: {} },
