@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { z } from 'zod';
 
 export type FieldError = { path: string; message: string };
@@ -58,4 +59,9 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (match?.[1] === undefined)
     throw new BadInputError('If-Match must be an ETag this API returned, e.g. "12"');
   return Number(match[1]);
+}
+
+/** What a REST command hands `handleCommand`: the version the caller expects, a new correlation id. */
+export function commandContext(ifMatch: string | undefined) {
+  return { ifMatch: parseIfMatch(ifMatch), correlationId: crypto.randomUUID() };
 }

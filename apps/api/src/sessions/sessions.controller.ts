@@ -13,7 +13,7 @@ import type { Response } from 'express';
 import crypto from 'node:crypto';
 import type { ParticipantAdded, SessionView } from '#contracts';
 import type { Db } from '#db';
-import { parseIfMatch } from '../http/errors.js';
+import { commandContext } from '../http/errors.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route } from '../http/route.js';
 import { newId } from '../ids.js';
@@ -89,7 +89,7 @@ export class SessionsController {
       defaultDevice(input.deviceId, member.devices),
       Date.now(),
     );
-    await this.commands.execute(session.id, { type: 'addParticipant', data }, this.context(ifMatch));
+    await this.commands.execute(session.id, { type: 'addParticipant', data }, commandContext(ifMatch));
     const view = await this.view(session.id, response);
     return { participantId, session: view };
   }
@@ -104,7 +104,7 @@ export class SessionsController {
     await this.commands.execute(
       session.id,
       { type: 'removeParticipant', data: { participantId: params.participantId } },
-      this.context(ifMatch),
+      commandContext(ifMatch),
     );
   }
 
@@ -136,12 +136,8 @@ export class SessionsController {
     ifMatch: string | undefined,
     response: Response,
   ): Promise<SessionView> {
-    await this.commands.execute(sessionId, { type, data: {} }, this.context(ifMatch));
+    await this.commands.execute(sessionId, { type, data: {} }, commandContext(ifMatch));
     return this.view(sessionId, response);
-  }
-
-  private context(ifMatch: string | undefined) {
-    return { ifMatch: parseIfMatch(ifMatch), correlationId: crypto.randomUUID() };
   }
 
   /** The class as the read model has it; every route that answers it has checked its scope. */

@@ -1,9 +1,8 @@
 import { Controller, Get, Headers, HttpCode, Inject, Post, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import crypto from 'node:crypto';
 import type { TimerProgram, TimerProgramInput, TimerState } from '#contracts';
 import { normalizeTimerProgram } from '#domain';
-import { BadInputError, parseIfMatch } from '../http/errors.js';
+import { BadInputError, commandContext } from '../http/errors.js';
 import { Input, type RouteInput } from '../http/route-input.js';
 import { Route } from '../http/route.js';
 import { TimerCommands } from './timer-commands.js';
@@ -31,7 +30,11 @@ export class TimerController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<TimerState> {
     const program = programOf(body);
-    const state = await this.commands.execute(session.id, { type: 'setProgram', program }, context(ifMatch));
+    const state = await this.commands.execute(
+      session.id,
+      { type: 'setProgram', program },
+      commandContext(ifMatch),
+    );
     return withETag(state, response);
   }
 
@@ -44,7 +47,7 @@ export class TimerController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<TimerState> {
     const type = params.action;
-    return withETag(await this.commands.execute(session.id, { type }, context(ifMatch)), response);
+    return withETag(await this.commands.execute(session.id, { type }, commandContext(ifMatch)), response);
   }
 }
 
@@ -59,10 +62,6 @@ export function programOf(input: TimerProgramInput, prefix = ''): TimerProgram {
       message: error.message,
     })),
   );
-}
-
-function context(ifMatch: string | undefined) {
-  return { ifMatch: parseIfMatch(ifMatch), correlationId: crypto.randomUUID() };
 }
 
 function withETag(state: TimerState, response: Response): TimerState {
