@@ -258,7 +258,7 @@ describe('OpenAPI document', () => {
   });
 
   it('leaves the handlers no way to validate but through their declaration', () => {
-    // Controllers parse with parseBody/parseQuery/parseParam(routes.x, ...): never a schema of their own.
+    // Controllers take their input parsed by their declaration (@Input()): never a schema of their own.
     const root = path.resolve(import.meta.dirname, '..');
     const controllers = fs
       .readdirSync(root, { recursive: true, encoding: 'utf8' })

@@ -50,7 +50,8 @@ export function declaresInput(contract: RouteContract): boolean {
  * In the order every converted handler followed: the scope's parameter, the
  * access check (another studio's answers 404, as if it did not exist), the
  * other path parameters in declaration order, the query, the body. A route
- * that declares `queryFirst` or `scopeIn: 'query'` has its query parsed before the scope.
+ * that declares `queryFirst` or `scopeIn: 'query'` has its query parsed before the scope, one
+ * that declares `paramsFirst` its path parameters.
  */
 export async function parseRoute(contract: RouteContract, request: Request, db: Db): Promise<void> {
   const caller = contract.access === 'public' ? undefined : principalOf(request);
@@ -63,7 +64,7 @@ export async function parseRoute(contract: RouteContract, request: Request, db: 
   };
   /** The id the scope is named by: an entity id, so a string once parsed. */
   const idParam = (name: string): string => {
-    const value = param(name);
+    const value = name in params ? params[name] : param(name);
     if (typeof value !== 'string') throw new Error(`route ${request.path}: :${name} is not a string`);
     return value;
   };
@@ -71,6 +72,7 @@ export async function parseRoute(contract: RouteContract, request: Request, db: 
     contract.query === undefined ? undefined : parseInput(contract.query, request.query, 'query');
   const queryFirst = contract.queryFirst === true || contract.scopeIn === 'query';
   const firstQuery = queryFirst ? parseQuery() : undefined;
+  if (contract.paramsFirst === true) for (const name of Object.keys(contract.params ?? {})) param(name);
   let session: Session | undefined;
   let member: ScopeMember | undefined;
   if (caller === undefined) {

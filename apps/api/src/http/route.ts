@@ -2,7 +2,6 @@
 // ones the OpenAPI document is generated from (apps/api/src/docs).
 import type { z } from 'zod';
 import type { Access } from '#platform';
-import { parseInput } from './errors.js';
 
 /**
  * Who may call a route (`may`, libs/platform/src/access.ts): read is any token of the studio.
@@ -33,6 +32,11 @@ export interface RouteSpec {
    * would answer 404 (a class's history reads kept this order when they were written by hand).
    */
   queryFirst?: boolean;
+  /**
+   * Parses every path parameter before the scope is checked: a bad parameter answers 400 even
+   * where the scope would answer 404 (a playback command kept this order when written by hand).
+   */
+  paramsFirst?: boolean;
   /** One schema per `:param` of the path. */
   params?: Readonly<Record<string, z.ZodType>>;
   /**
@@ -84,20 +88,4 @@ export function routeContractOf(handler: unknown): RouteContract | undefined {
 /** `studioId` → `studio id`: the words the 400 detail uses (`invalid studio id`). */
 export function paramWords(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
-}
-
-export function parseBody<S extends z.ZodType>(route: { body: S }, body: unknown): z.output<S> {
-  return parseInput(route.body, body);
-}
-
-export function parseQuery<S extends z.ZodObject>(route: { query: S }, query: unknown): z.output<S> {
-  return parseInput(route.query, query, 'query');
-}
-
-export function parseParam<K extends string, P extends { readonly [N in K]: z.ZodType }>(
-  route: { params: P },
-  name: K,
-  value: unknown,
-): z.output<P[K]> {
-  return parseInput(route.params[name], value, paramWords(name));
 }

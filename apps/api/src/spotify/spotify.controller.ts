@@ -2,7 +2,7 @@
 // The Spotify worker owns the studio's Spotify credentials and the client secret; this asks it
 // over NATS request-reply (Nest's client, libs/platform's requests.ts) and reads the playback
 // from the event log.
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { Response } from 'express';
@@ -20,11 +20,9 @@ import {
 } from '#contracts';
 import { evolveSpotifyState } from '#domain';
 import { EventStore } from '#eventstore';
-import { actorOf, type Principal } from '#platform';
-import { Caller } from '../auth/auth.guard.js';
-import { authorize } from '../auth/principal.js';
+import { actorOf } from '#platform';
 import { Input, type RouteInput } from '../http/route-input.js';
-import { Route, parseBody, parseParam } from '../http/route.js';
+import { Route } from '../http/route.js';
 import { SPOTIFY_WORKER } from '../injection.js';
 import { spotifyRefusal } from './spotify-errors.js';
 import { spotifyRoutes as routes } from './spotify.routes.js';
@@ -97,20 +95,11 @@ export class SpotifyController {
   @Post('studios/:studioId/spotify/:action')
   @HttpCode(204)
   @Route(routes.command)
-  async command(
-    @Caller() caller: Principal,
-    @Param('studioId') studioId: string,
-    @Param('action') action: string,
-    @Body() body: unknown,
-  ): Promise<void> {
-    const id = parseParam(routes.command, 'studioId', studioId);
-    const verb = parseParam(routes.command, 'action', action);
-    authorize(caller, id, 'write', 'studio');
-    const input = parseBody(routes.command, body);
+  async command(@Input() { caller, params, body }: RouteInput<typeof routes.command>): Promise<void> {
     // The worker holds it to spotifyCommandRequest (volume with volume, deviceId with transfer): 400 from there.
-    const command = { studioId: id, action: verb, ...input };
+    const command = { studioId: params.studioId, action: params.action, ...body };
     const answer = await this.ask(
-      commandSubjects.spotify(id),
+      commandSubjects.spotify(params.studioId),
       { command, actor: actorOf(caller) },
       spotifyCommandReply,
     );

@@ -57,6 +57,8 @@ export const spotifyRoutes = {
       '`no-active-device`, `needs-auth`, `not-connected`; 403 `premium-required`; 429 `rate-limited`; ' +
       '503 `not-configured`, `not-available`, `spotify-unavailable`.',
     access: 'write',
+    scope: 'studio',
+    paramsFirst: true,
     params: { ...studioPath, action: spotifyAction },
     body: spotifyCommandBody,
     rules: true,
