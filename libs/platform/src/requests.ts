@@ -25,7 +25,7 @@ import {
 } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription, SubscriptionOptions } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { describeIssues } from '#contracts';
+import { commandError, describeIssues } from '#contracts';
 
 /** An owner's refusal, as every reply on these subjects carries it. */
 export interface ErrorReply {
@@ -34,8 +34,6 @@ export interface ErrorReply {
 }
 
 const errorReply = (error: ErrorReply['error']): ErrorReply => ({ ok: false, error });
-
-const replyError = z.object({ code: z.string().min(1), message: z.string() });
 
 /** A request whose body is not JSON: the handler's pipe refuses it. */
 class NotJson {}
@@ -106,7 +104,7 @@ function replyAsContract(unexpected: ErrorReply['error']): ConsumerSerializer {
     serialize: (packet: OutgoingResponse) => {
       if (packet.err === undefined && packet.response !== undefined)
         return { data: JSON.stringify(packet.response) };
-      const refused = replyError.safeParse(packet.err);
+      const refused = commandError.safeParse(packet.err);
       return { data: JSON.stringify(errorReply(refused.success ? refused.data : unexpected)) };
     },
   };
