@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { freePort } from '#localstack';
 import { issuedToken, platformHealth, type PlatformHealth } from '#contracts';
@@ -56,7 +56,7 @@ describe('the platform health, for the operator', () => {
   beforeAll(async () => {
     stack = await startTestStack(['api', 'ingest', 'realtime', 'spotify-worker']);
     await stack.addService('realtime');
-    nats = await connect({ servers: stack.nats.url });
+    nats = await stack.connectNats();
     live = await setUpLiveClass(stack, deviceIds);
     const gateway = new TestGateway(nats, live.studioId, 'gw-1');
     const now = Date.now();

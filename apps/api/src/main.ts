@@ -20,7 +20,7 @@ import { requestLog } from './http/request-log.js';
 const env = loadEnv(apiEnv);
 const logger = serviceLogger('api', env.LOG_LEVEL);
 const instance = instanceName('api', env.HRM_INSTANCE);
-const nats = await connectNats(env.NATS_URL, instance, logger);
+const nats = await connectNats(env, instance, logger);
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const classIndex = await ClassIndex.open(store);

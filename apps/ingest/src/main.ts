@@ -14,7 +14,7 @@ const env = loadEnv(ingestEnv);
 const logger = serviceLogger('ingest', env.LOG_LEVEL);
 // One JetStream publish per sample: the traces of those requests would cost more than ingest's own work.
 const instance = instanceName('ingest', env.HRM_INSTANCE);
-const nats = await connectNats(env.NATS_URL, instance, logger, {
+const nats = await connectNats(env, instance, logger, {
   noAsyncTraces: true,
 });
 const store = await EventStore.open(nats, { logger });

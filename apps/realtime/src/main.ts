@@ -24,7 +24,7 @@ import { TokenWatch } from './screens/token-watch.js';
 const env = loadEnv(realtimeEnv);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);
 const instance = instanceName('realtime', env.HRM_INSTANCE);
-const nats = await connectNats(env.NATS_URL, instance, logger);
+const nats = await connectNats(env, instance, logger);
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL, 4);

@@ -10,7 +10,7 @@ import { startSpotifyWorker } from './spotify-worker.js';
 const env = loadEnv(spotifyWorkerEnv);
 const logger = serviceLogger('spotify-worker', env.LOG_LEVEL);
 const instance = instanceName('spotify-worker', env.HRM_INSTANCE);
-const nats = await connectNats(env.NATS_URL, instance, logger);
+const nats = await connectNats(env, instance, logger);
 const store = await EventStore.open(nats, { logger });
 await store.ensureStreams();
 // Refreshes hold a connection while they wait for a studio's lock: a few more than 2.

@@ -8,8 +8,18 @@ const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
 
+/** A file's path; compose passes `${VAR:-}` as an empty string, meaning unset. */
+const optionalPath = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.string().min(1).optional(),
+);
+
 export const commonEnv = z.object({
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** This service's NATS credentials file (user JWT and seed); `npm start` and compose issue one per service. */
+  NATS_CREDS: optionalPath,
+  /** The certificate authority of the NATS server's TLS certificate (PEM), when it is not a public one. */
+  NATS_TLS_CA: optionalPath,
   DATABASE_URL: z.string().startsWith('postgres').default('postgresql://postgres@127.0.0.1:5432/hrm'),
   /** Operator token that can do everything; compared in constant time, never logged. */
   HRM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -5,3 +5,4 @@ export * from './postgres-placement.js';
 export * from './migrate.js';
 export * from './service-process.js';
 export * from './tether.js';
+export * from './tls.js';

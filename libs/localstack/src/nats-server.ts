@@ -1,6 +1,8 @@
 // A nats-server child process with JetStream, data on disk, its own port.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { tlsConfig, type TlsFiles } from '#nats-auth';
 import { freePort, isListening, waitUntil } from './ports.js';
 import { spawnTethered, stopChild } from './tether.js';
 
@@ -25,6 +27,10 @@ export interface NatsServerOptions {
   dataDir: string;
   port?: number;
   onLog?: (line: string) => void;
+  /** The auth part of the configuration (`prepareNatsAuth`'s `serverConfig`); anonymous clients without it. */
+  auth?: string;
+  /** Serves the client port over TLS. */
+  tls?: TlsFiles;
 }
 
 export class NatsServer {
@@ -44,7 +50,7 @@ export class NatsServer {
   }
 
   get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'tls' : 'nats'}://127.0.0.1:${this.port}`;
   }
 
   get pid(): number | undefined {
@@ -54,10 +60,16 @@ export class NatsServer {
   async start(): Promise<void> {
     if (this.child !== null) return;
     fs.mkdirSync(this.options.dataDir, { recursive: true });
+    const config = [this.options.auth, this.options.tls && tlsConfig(this.options.tls)].filter(Boolean);
+    const configFile = path.join(this.options.dataDir, 'server.conf');
+    if (config.length > 0) fs.writeFileSync(configFile, config.join('\n') + '\n', { mode: 0o600 });
     // Tethered: a test run or `npm start` that dies never leaves a nats-server behind.
     const child = spawnTethered(
       this.binary,
-      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.options.dataDir],
+      [
+        ...(config.length > 0 ? ['-c', configFile] : []),
+        ...['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.options.dataDir],
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -5,11 +5,19 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import os from 'node:os';
 import type { PlatformService } from '#contracts';
 import { createLogger, type Logger } from '#config';
+import { natsClientOptions } from '#nats-auth';
 import { InstanceAnnouncer } from './announce.js';
 import { HealthController } from './health.js';
 
 export function instanceName(service: string, configured?: string): string {
   return configured ?? `${service}-${os.hostname()}-${process.pid}`;
+}
+
+/** Where NATS is and who the service is there (libs/config's commonEnv). */
+export interface NatsEnv {
+  NATS_URL: string;
+  NATS_CREDS?: string | undefined;
+  NATS_TLS_CA?: string | undefined;
 }
 
 /**
@@ -19,13 +27,14 @@ export function instanceName(service: string, configured?: string): string {
  * per sample spends more on those traces than on its own work.
  */
 export async function connectNats(
-  url: string,
+  env: NatsEnv,
   name: string,
   logger: Logger,
   options: { noAsyncTraces?: boolean } = {},
 ): Promise<NatsConnection> {
   const connection = await connect({
-    servers: url.split(','),
+    ...natsClientOptions({ credsFile: env.NATS_CREDS, caFile: env.NATS_TLS_CA }),
+    servers: env.NATS_URL.split(','),
     name,
     waitOnFirstConnect: true,
     maxReconnectAttempts: -1,

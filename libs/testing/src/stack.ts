@@ -3,13 +3,17 @@
 // built from dist/, each of which can be killed and restarted.
 import fs from 'node:fs';
 import path from 'node:path';
+import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { credsOptions, natsAuthEnv, prepareNatsAuth, type PreparedNatsAuth } from '#nats-auth';
 import {
   LocalPostgres,
   NatsServer,
   ServiceProcess,
   freePort,
+  localCertificate,
   migrateDatabase,
   type AppName,
+  type LocalCertificate,
 } from '#localstack';
 import { createTestDatabase } from './databases.js';
 import { temporaryDirectory } from './environment.js';
@@ -32,10 +36,22 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** A Postgres of this stack's own (instead of a database on the shared one), so a test can kill it. */
   ownPostgres?: boolean;
+  /** Serves NATS over TLS with a certificate the harness makes (the services trust its CA). */
+  tls?: boolean;
 }
 
 export interface TestStack {
   nats: NatsServer;
+  /** The stack's NATS trust chain and every platform user's credentials (NATS auth is always on). */
+  natsAuth: PreparedNatsAuth;
+  /** Present with `tls`. */
+  certificate: LocalCertificate | null;
+  /** Options to connect to this stack's NATS as the `tools` user (or with `creds`, e.g. a gateway's). */
+  natsOptions(creds?: string): NodeConnectionOptions;
+  /** A connection as the `tools` user (or with `creds`); the test closes it. */
+  connectNats(creds?: string, extra?: Partial<NodeConnectionOptions>): Promise<NatsConnection>;
+  /** The lines nats-server logged about refused publishes and subscriptions, so far. */
+  natsViolations(): string[];
   /** Present with `ownPostgres`. */
   postgres: LocalPostgres | null;
   databaseUrl: string;
@@ -59,7 +75,7 @@ export interface TestStack {
 
 export async function startTestStack(
   apps: AppName[] = ['api', 'ingest', 'realtime'],
-  { env: extraEnv = {}, ownPostgres = false }: TestStackOptions = {},
+  { env: extraEnv = {}, ownPostgres = false, tls = false }: TestStackOptions = {},
 ): Promise<TestStack> {
   const dir = temporaryDirectory('hrm-stack');
   const parts: StackParts = { nats: null, postgres: null, services: new Map() };
@@ -70,7 +86,7 @@ export async function startTestStack(
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    return await startParts(dir, parts, apps, extraEnv, ownPostgres, stop);
+    return await startParts(dir, parts, apps, extraEnv, { ownPostgres, tls }, stop);
   } catch (error) {
     // A stack that fails to start leaves nothing running behind the failing test.
     await stop();
@@ -90,10 +106,21 @@ async function startParts(
   parts: StackParts,
   apps: AppName[],
   extraEnv: Record<string, string>,
-  ownPostgres: boolean,
+  { ownPostgres, tls }: { ownPostgres: boolean; tls: boolean },
   stop: () => Promise<void>,
 ): Promise<TestStack> {
-  const nats = await NatsServer.start({ dataDir: path.join(dir, 'nats') });
+  const natsAuth = await prepareNatsAuth(path.join(dir, 'nats-auth'));
+  const certificate = tls ? localCertificate(path.join(dir, 'tls')) : null;
+  const violations: string[] = [];
+  const nats = await NatsServer.start({
+    dataDir: path.join(dir, 'nats'),
+    auth: natsAuth.serverConfig,
+    ...(certificate && { tls: certificate }),
+    onLog: (line) => {
+      if (/Violation/.test(line)) violations.push(line);
+      if (process.env.HRM_TEST_VERBOSE) process.stdout.write(`[nats] ${line}\n`);
+    },
+  });
   parts.nats = nats;
   const postgres = ownPostgres
     ? await LocalPostgres.start({ dataDir: path.join(dir, 'pg'), database: 'hrm' })
@@ -115,6 +142,8 @@ async function startParts(
       port,
       env: {
         NATS_URL: nats.url,
+        ...natsAuthEnv(natsAuth, app),
+        ...(certificate && { NATS_TLS_CA: certificate.ca }),
         DATABASE_URL: databaseUrl,
         HRM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         HRM_SECRET_KEY: TEST_SECRET_KEY,
@@ -139,8 +168,18 @@ async function startParts(
   for (const app of apps) await addService(app);
   const apiUrl = `http://127.0.0.1:${ports.get('api') ?? 0}`;
 
+  const natsOptions = (creds?: string): NodeConnectionOptions => ({
+    servers: nats.url,
+    ...credsOptions(creds ?? fs.readFileSync(natsAuth.creds.tools, 'utf8')),
+    ...(certificate && { tls: { caFile: certificate.ca } }),
+  });
   return {
     nats,
+    natsAuth,
+    certificate,
+    natsOptions,
+    connectNats: (creds, extra = {}) => connect({ ...natsOptions(creds), ...extra }),
+    natsViolations: () => [...violations],
     postgres,
     databaseUrl,
     services,

@@ -1,0 +1,166 @@
+// Who may publish and subscribe to what on NATS: one table, the only source of
+// the users' permissions (the JWTs are signed from it, docs/architecture.md
+// shows it, permissions.nats.spec.ts tries every denial against the server).
+import type { Permissions } from '@nats-io/jwt';
+import {
+  classIndexBucket,
+  commandSubjects,
+  deviceStatusBucket,
+  eventSubjects,
+  gatewaySubjects,
+  instanceRegistry,
+  spotifySubjects,
+  studioRegistryBucket,
+  streams,
+} from '#contracts';
+
+export const natsUserNames = ['ingest', 'realtime', 'api', 'spotify-worker', 'tools'] as const;
+export type NatsUserName = (typeof natsUserNames)[number];
+
+const kvKeys = (bucket: string) => `$KV.${bucket}.>`;
+
+/**
+ * The JetStream API of a service: streams and consumers may be created, read
+ * and acknowledged (every service ensures the streams it uses on start), but
+ * nothing destroyed or rewritten; ingress consumers belong to ingest (and the
+ * API's last-seen lookups), none to the others.
+ */
+const jetStreamAllow = ['$JS.API.>', '$JS.ACK.>'];
+const jetStreamDeny = [
+  '$JS.API.STREAM.DELETE.>',
+  '$JS.API.STREAM.PURGE.>',
+  '$JS.API.STREAM.MSG.DELETE.>',
+  '$JS.API.STREAM.SNAPSHOT.>',
+  '$JS.API.STREAM.RESTORE.>',
+  '$JS.API.STREAM.PEER.>',
+  '$JS.API.STREAM.LEADER.>',
+  '$JS.API.META.>',
+  '$JS.API.SERVER.>',
+  '$JS.API.ACCOUNT.>',
+];
+const ingressConsumers = `$JS.API.CONSUMER.*.${streams.ingress.name}.>`;
+
+export interface UserRow {
+  /** What the user is for, in the docs' words. */
+  role: string;
+  /** Whether it may read the gateways' ingress stream with consumers. */
+  readsIngress: boolean;
+  /** Subjects it publishes, besides the JetStream API and replies (`_INBOX.>`). */
+  publishes: readonly string[];
+  /** Subjects it subscribes to (core NATS), besides `_INBOX.>`. */
+  subscribes: readonly string[];
+  /** Publishes a test tries and the server must refuse. */
+  deniedPublishes: readonly string[];
+  /** Subscriptions a test tries and the server must refuse. */
+  deniedSubscribes: readonly string[];
+}
+
+const instances = kvKeys(instanceRegistry.bucket);
+
+export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
+  ingest: {
+    role: 'consumes the gateways’ ingress, appends heart-rate events, records strap status',
+    readsIngress: true,
+    publishes: [
+      eventSubjects.allHeartRate,
+      gatewaySubjects.deadLetter('*', '*'),
+      kvKeys(deviceStatusBucket.name),
+      instances,
+    ],
+    subscribes: [],
+    deniedPublishes: [
+      eventSubjects.session('s1'),
+      eventSubjects.studioSpotify('st1'),
+      commandSubjects.timer('s1'),
+      commandSubjects.spotify('st1'),
+      gatewaySubjects.samples('st1', 'g1'),
+      kvKeys(classIndexBucket.name).replace('>', 'k'),
+      `$JS.API.STREAM.DELETE.${streams.events.name}`,
+      `$JS.API.STREAM.PURGE.${streams.heartRate.name}`,
+    ],
+    deniedSubscribes: [commandSubjects.allTimer, commandSubjects.allSpotify, 'spotify.signin.>', '>'],
+  },
+  realtime: {
+    role: 'reads the log for screens; forwards coaches’ commands; asks for playback watches',
+    readsIngress: false,
+    publishes: [commandSubjects.allTimer, commandSubjects.allSpotify, spotifySubjects.allWatch, instances],
+    subscribes: [],
+    deniedPublishes: [
+      eventSubjects.session('s1'),
+      eventSubjects.heartRate('s1', 'g1'),
+      eventSubjects.studioSpotify('st1'),
+      gatewaySubjects.samples('st1', 'g1'),
+      spotifySubjects.authorize,
+      kvKeys(classIndexBucket.name).replace('>', 'k'),
+      `$JS.API.STREAM.DELETE.${streams.events.name}`,
+      `$JS.API.STREAM.PURGE.${streams.events.name}`,
+      `$JS.API.CONSUMER.MSG.NEXT.${streams.ingress.name}.ingest`,
+    ],
+    deniedSubscribes: [commandSubjects.allTimer, commandSubjects.allSpotify, 'spotify.signin.>', 'evt.>'],
+  },
+  api: {
+    role: 'appends class and timer events, answers timer commands, forwards playback commands and sign-in',
+    readsIngress: true,
+    publishes: [
+      eventSubjects.allSessions,
+      commandSubjects.allSpotify,
+      spotifySubjects.authorize,
+      spotifySubjects.callback,
+      kvKeys(classIndexBucket.name),
+      kvKeys(studioRegistryBucket.name),
+      instances,
+    ],
+    subscribes: [commandSubjects.allTimer],
+    deniedPublishes: [
+      eventSubjects.heartRate('s1', 'g1'),
+      eventSubjects.studioSpotify('st1'),
+      gatewaySubjects.samples('st1', 'g1'),
+      commandSubjects.timer('s1'),
+      `$JS.API.STREAM.DELETE.${streams.events.name}`,
+      `$JS.API.CONSUMER.MSG.NEXT.${streams.ingress.name}.ingest`,
+    ],
+    deniedSubscribes: [commandSubjects.allSpotify, 'spotify.signin.>', gatewaySubjects.allSamples],
+  },
+  'spotify-worker': {
+    role: 'answers playback commands and sign-in, appends its studios’ Spotify events',
+    readsIngress: false,
+    publishes: [eventSubjects.allStudioSpotify, instances],
+    subscribes: [commandSubjects.allSpotify, 'spotify.signin.*', spotifySubjects.allWatch],
+    deniedPublishes: [
+      eventSubjects.session('s1'),
+      eventSubjects.heartRate('s1', 'g1'),
+      commandSubjects.timer('s1'),
+      commandSubjects.spotify('st1'),
+      gatewaySubjects.samples('st1', 'g1'),
+      `$JS.API.STREAM.DELETE.${streams.events.name}`,
+    ],
+    deniedSubscribes: [commandSubjects.allTimer, gatewaySubjects.allSamples, 'evt.>'],
+  },
+};
+
+/** The NATS permissions of one of the platform's users. `tools` (CLI, bench, tests) may do anything in the account. */
+export function userPermissions(name: NatsUserName): Partial<Permissions> {
+  if (name === 'tools') return {};
+  const row = userTable[name];
+  return {
+    pub: {
+      allow: ['_INBOX.>', ...row.publishes, ...jetStreamAllow],
+      deny: [...jetStreamDeny, ...(row.readsIngress ? [] : [ingressConsumers])],
+    },
+    sub: { allow: ['_INBOX.>', ...row.subscribes] },
+  };
+}
+
+/** The inbox prefix a gateway must use (its replies: JetStream publish acks). */
+export const gatewayInboxPrefix = (studioId: string, gatewayId: string) =>
+  `_INBOX_GW.${studioId}.${gatewayId}`;
+
+/** A gateway: its own two subjects, and replies on its own inbox; nothing else. */
+export function gatewayPermissions(studioId: string, gatewayId: string): Partial<Permissions> {
+  return {
+    pub: {
+      allow: [gatewaySubjects.samples(studioId, gatewayId), gatewaySubjects.status(studioId, gatewayId)],
+    },
+    sub: { allow: [`${gatewayInboxPrefix(studioId, gatewayId)}.>`] },
+  };
+}
