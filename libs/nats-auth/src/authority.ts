@@ -103,14 +103,18 @@ export function systemAccountJwt(authority: NatsAuthority): Promise<string> {
   return encodeAccount('SYS', authority.system, { limits: unlimited }, { signer: authority.operator });
 }
 
-/** The HRM account as first issued: no revocations yet (the API adds them). */
-export function accountJwt(authority: NatsAuthority): Promise<string> {
+/** The HRM account, with the user revocations given (the API adds them while it runs). */
+export function accountJwt(
+  authority: NatsAuthority,
+  revocations: Record<string, number> = {},
+): Promise<string> {
   return encodeAccount(
     ACCOUNT_NAME,
     authority.account,
     {
       limits: { ...unlimited, ...jetStreamUnlimited },
       signing_keys: [authority.accountSigner.getPublicKey()],
+      revocations,
     },
     { signer: authority.operatorSigner },
   );

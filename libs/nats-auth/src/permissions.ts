@@ -25,7 +25,8 @@ const kvKeys = (bucket: string) => `$KV.${bucket}.>`;
  * nothing destroyed or rewritten; ingress consumers belong to ingest (and the
  * API's last-seen lookups), none to the others.
  */
-const jetStreamAllow = ['$JS.API.>', '$JS.ACK.>'];
+// `$JS.FC.>`: an ordered consumer (a KV watch) answers the server's flow control there.
+const jetStreamAllow = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>'];
 const jetStreamDeny = [
   '$JS.API.STREAM.DELETE.>',
   '$JS.API.STREAM.PURGE.>',
@@ -38,13 +39,35 @@ const jetStreamDeny = [
   '$JS.API.SERVER.>',
   '$JS.API.ACCOUNT.>',
 ];
-const ingressConsumers = `$JS.API.CONSUMER.*.${streams.ingress.name}.>`;
+const ingress = streams.ingress.name;
+/** Reading the raw gateway traffic with a consumer (its info and lists stay open, for health). */
+const ingressConsumers = [
+  `$JS.API.CONSUMER.CREATE.${ingress}`,
+  `$JS.API.CONSUMER.CREATE.${ingress}.>`,
+  `$JS.API.CONSUMER.DURABLE.CREATE.${ingress}.>`,
+  `$JS.API.CONSUMER.MSG.NEXT.${ingress}.>`,
+  `$JS.API.CONSUMER.DELETE.${ingress}.>`,
+];
+/** Reading one raw message of it. */
+const ingressMessages = [
+  `$JS.API.STREAM.MSG.GET.${ingress}`,
+  `$JS.API.DIRECT.GET.${ingress}`,
+  `$JS.API.DIRECT.GET.${ingress}.>`,
+];
+
+/** What a user may read of the gateways' raw traffic. */
+export type IngressAccess = 'consumes' | 'last message' | 'none';
+const ingressDeny: Record<IngressAccess, readonly string[]> = {
+  consumes: [],
+  'last message': ingressConsumers,
+  none: [...ingressConsumers, ...ingressMessages],
+};
 
 export interface UserRow {
   /** What the user is for, in the docs' words. */
   role: string;
-  /** Whether it may read the gateways' ingress stream with consumers. */
-  readsIngress: boolean;
+  /** What it may read of the gateways' raw traffic (the ingress stream). */
+  ingress: IngressAccess;
   /** Subjects it publishes, besides the JetStream API and replies (`_INBOX.>`). */
   publishes: readonly string[];
   /** Subjects it subscribes to (core NATS), besides `_INBOX.>`. */
@@ -60,7 +83,7 @@ const instances = kvKeys(instanceRegistry.bucket);
 export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
   ingest: {
     role: 'consumes the gateways’ ingress, appends heart-rate events, records strap status',
-    readsIngress: true,
+    ingress: 'consumes',
     publishes: [
       eventSubjects.allHeartRate,
       gatewaySubjects.deadLetter('*', '*'),
@@ -82,7 +105,7 @@ export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
   },
   realtime: {
     role: 'reads the log for screens; forwards coaches’ commands; asks for playback watches',
-    readsIngress: false,
+    ingress: 'none',
     publishes: [commandSubjects.allTimer, commandSubjects.allSpotify, spotifySubjects.allWatch, instances],
     subscribes: [],
     deniedPublishes: [
@@ -94,13 +117,17 @@ export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
       kvKeys(classIndexBucket.name).replace('>', 'k'),
       `$JS.API.STREAM.DELETE.${streams.events.name}`,
       `$JS.API.STREAM.PURGE.${streams.events.name}`,
-      `$JS.API.CONSUMER.MSG.NEXT.${streams.ingress.name}.ingest`,
+      `$JS.API.CONSUMER.MSG.NEXT.${ingress}.ingest`,
+      `$JS.API.CONSUMER.CREATE.${ingress}`,
+      `$JS.API.CONSUMER.DURABLE.CREATE.${ingress}.spy`,
+      `$JS.API.STREAM.MSG.GET.${ingress}`,
+      `$JS.API.DIRECT.GET.${ingress}`,
     ],
     deniedSubscribes: [commandSubjects.allTimer, commandSubjects.allSpotify, 'spotify.signin.>', 'evt.>'],
   },
   api: {
-    role: 'appends class and timer events, answers timer commands, forwards playback commands and sign-in',
-    readsIngress: true,
+    role: 'appends class and timer events, answers timer commands, forwards playback commands and sign-in, reads a gateway’s last message',
+    ingress: 'last message',
     publishes: [
       eventSubjects.allSessions,
       commandSubjects.allSpotify,
@@ -117,13 +144,15 @@ export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
       gatewaySubjects.samples('st1', 'g1'),
       commandSubjects.timer('s1'),
       `$JS.API.STREAM.DELETE.${streams.events.name}`,
-      `$JS.API.CONSUMER.MSG.NEXT.${streams.ingress.name}.ingest`,
+      `$JS.API.CONSUMER.MSG.NEXT.${ingress}.ingest`,
+      `$JS.API.CONSUMER.CREATE.${ingress}.spy.${gatewaySubjects.allSamples}`,
+      `$JS.API.CONSUMER.DELETE.${ingress}.ingest`,
     ],
     deniedSubscribes: [commandSubjects.allSpotify, 'spotify.signin.>', gatewaySubjects.allSamples],
   },
   'spotify-worker': {
     role: 'answers playback commands and sign-in, appends its studios’ Spotify events',
-    readsIngress: false,
+    ingress: 'none',
     publishes: [eventSubjects.allStudioSpotify, instances],
     subscribes: [commandSubjects.allSpotify, 'spotify.signin.*', spotifySubjects.allWatch],
     deniedPublishes: [
@@ -133,6 +162,8 @@ export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
       commandSubjects.spotify('st1'),
       gatewaySubjects.samples('st1', 'g1'),
       `$JS.API.STREAM.DELETE.${streams.events.name}`,
+      `$JS.API.CONSUMER.CREATE.${ingress}`,
+      `$JS.API.DIRECT.GET.${ingress}.${gatewaySubjects.samples('st1', 'g1')}`,
     ],
     deniedSubscribes: [commandSubjects.allTimer, gatewaySubjects.allSamples, 'evt.>'],
   },
@@ -145,7 +176,7 @@ export function userPermissions(name: NatsUserName): Partial<Permissions> {
   return {
     pub: {
       allow: ['_INBOX.>', ...row.publishes, ...jetStreamAllow],
-      deny: [...jetStreamDeny, ...(row.readsIngress ? [] : [ingressConsumers])],
+      deny: [...jetStreamDeny, ...ingressDeny[row.ingress]],
     },
     sub: { allow: ['_INBOX.>', ...row.subscribes] },
   };
@@ -164,3 +195,37 @@ export function gatewayPermissions(studioId: string, gatewayId: string): Partial
     sub: { allow: [`${gatewayInboxPrefix(studioId, gatewayId)}.>`] },
   };
 }
+
+const code = (subjects: readonly string[]) =>
+  subjects.length === 0 ? 'nothing' : subjects.map((subject) => `\`${subject}\``).join(', ');
+
+/**
+ * The table of docs/architecture.md, made from the one above (a spec checks
+ * the docs show exactly this).
+ */
+export function permissionsMarkdown(): string {
+  const rows = Object.entries(userTable).map(([name, row]) =>
+    [`\`${name}\``, row.role, code(row.publishes), code(row.subscribes), row.ingress].join(' | '),
+  );
+  const gateway = gatewayPermissions('<studioId>', '<gatewayId>');
+  rows.push(
+    [
+      'a gateway (one user each)',
+      'publishes what one gateway hears',
+      code(gateway.pub?.allow ?? []),
+      code(gateway.sub?.allow ?? []),
+      'none (no JetStream API at all)',
+    ].join(' | '),
+  );
+  return [
+    '| User | Role | Publishes | Subscribes | Raw gateway traffic |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}
+
+/** What every platform user (not a gateway) may do besides its row: requests, the JetStream API without its destructive part. */
+export const commonPermissions = {
+  publishes: ['_INBOX.>', ...jetStreamAllow],
+  denied: jetStreamDeny,
+} as const;

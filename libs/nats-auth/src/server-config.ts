@@ -3,6 +3,7 @@
 // (the API's revocations are pushed there and survive restarts).
 import fs from 'node:fs';
 import path from 'node:path';
+import { decode, type Account } from '@nats-io/jwt';
 import { accountJwt, operatorJwt, systemAccountJwt, type NatsAuthority } from './authority.js';
 
 export interface TlsFiles {
@@ -15,28 +16,35 @@ const quoted = (value: string) => JSON.stringify(value);
 
 /**
  * Writes what the server needs under `dir` (operator JWT, resolver directory
- * with the two accounts, unless newer ones are already there) and returns the
- * configuration text to include.
+ * with the two accounts, the revocations already there kept) and returns the
+ * configuration text to include. Run before the server starts.
  */
 export async function writeServerAuth(authority: NatsAuthority, dir: string): Promise<string> {
   const resolverDir = path.join(dir, 'accounts');
   fs.mkdirSync(resolverDir, { recursive: true, mode: 0o700 });
   const operatorFile = path.join(dir, 'operator.jwt');
   fs.writeFileSync(operatorFile, await operatorJwt(authority), { mode: 0o600 });
-  const accounts: Array<[string, () => Promise<string>]> = [
-    [authority.system.getPublicKey(), () => systemAccountJwt(authority)],
-    [authority.account.getPublicKey(), () => accountJwt(authority)],
-  ];
-  for (const [id, issue] of accounts) {
-    const file = path.join(resolverDir, `${id}.jwt`);
-    // An account JWT already there may carry revocations: it is kept.
-    if (!fs.existsSync(file)) fs.writeFileSync(file, await issue(), { mode: 0o600 });
-  }
+  fs.writeFileSync(
+    path.join(resolverDir, `${authority.system.getPublicKey()}.jwt`),
+    await systemAccountJwt(authority),
+    {
+      mode: 0o600,
+    },
+  );
+  // The HRM account is issued afresh (this version's limits), keeping the
+  // revocations the API pushed to the one already there.
+  const accountFile = path.join(resolverDir, `${authority.account.getPublicKey()}.jwt`);
+  const kept = fs.existsSync(accountFile) ? revocationsOf(fs.readFileSync(accountFile, 'utf8')) : {};
+  fs.writeFileSync(accountFile, await accountJwt(authority, kept), { mode: 0o600 });
   return [
     `operator: ${quoted(operatorFile)}`,
     `system_account: ${authority.system.getPublicKey()}`,
     `resolver: { type: full, dir: ${quoted(resolverDir)}, allow_delete: false, interval: "2m" }`,
   ].join('\n');
+}
+
+function revocationsOf(token: string): Record<string, number> {
+  return decode<Account>(token.trim()).nats.revocations ?? {};
 }
 
 /** The client port over TLS. */
