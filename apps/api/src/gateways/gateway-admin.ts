@@ -42,7 +42,10 @@ export class GatewayAdmin {
     const { NATS_ACCOUNT_SIGNER: accountSigner, NATS_OPERATOR_SIGNER: operatorSigner } = env;
     const adminCreds = env.NATS_ACCOUNT_ADMIN_CREDS;
     const missing = adminVariables.filter((name) => env[name] === undefined);
-    if (missing.length === adminVariables.length) return undefined;
+    if (missing.length === adminVariables.length) {
+      logger.warn('gateway registration is off: no NATS signing keys (its routes answer 503)', { missing });
+      return undefined;
+    }
     if (accountSigner === undefined || operatorSigner === undefined || adminCreds === undefined) {
       throw new ConfigError(`invalid configuration: gateway registration also needs ${missing.join(', ')}`);
     }
