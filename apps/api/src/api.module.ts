@@ -7,6 +7,8 @@ import { ClassIndex, DeviceStatusStore, EventStore, StudioRegistry, readersCheck
 import { HealthController, Metrics, NatsRequestClient, TokenVerifier, healthProviders } from '#platform';
 import { AuthGuard } from './auth/auth.guard.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
+import { GatewayAdmin } from './gateways/gateway-admin.js';
+import { GatewaysController } from './gateways/gateways.controller.js';
 import { HistoryController } from './history/history.controller.js';
 import { HomeController } from './http/home.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -40,6 +42,8 @@ export interface ApiDependencies {
   logger: Logger;
   metrics: Metrics;
   adminToken: string;
+  /** Registers and revokes gateways; absent without NATS signing keys (the gateway routes answer 503). */
+  gatewayAdmin?: GatewayAdmin | undefined;
 }
 
 /** Every controller of the API; the OpenAPI document covers each `/api/v1` route of them. */
@@ -48,6 +52,7 @@ export const apiControllers = [
   StudiosController,
   MembersController,
   DevicesController,
+  GatewaysController,
   SessionsController,
   SessionListController,
   TimerController,
@@ -71,6 +76,7 @@ export class ApiModule {
     logger,
     metrics,
     adminToken,
+    gatewayAdmin,
   }: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
@@ -86,6 +92,7 @@ export class ApiModule {
         { provide: ClassIndex, useValue: classIndex },
         { provide: DeviceStatusStore, useValue: deviceStatus },
         { provide: StudioRegistry, useValue: studios },
+        ...(gatewayAdmin ? [{ provide: GatewayAdmin, useValue: gatewayAdmin }] : []),
         StudioRegistrySync,
         { provide: TokenVerifier, useValue: new TokenVerifier(db, adminToken) },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -14,6 +14,7 @@ import {
   serviceLogger,
 } from '#platform';
 import { ApiModule } from './api.module.js';
+import { GatewayAdmin } from './gateways/gateway-admin.js';
 import { useJsonBodies } from './http/json-body.js';
 import { requestLog } from './http/request-log.js';
 
@@ -26,6 +27,7 @@ await store.ensureStreams();
 const classIndex = await ClassIndex.open(store);
 await classIndex.ensureBuilt();
 const db = createDb(env.DATABASE_URL);
+const gateways = await GatewayAdmin.connect(env, instance, logger);
 const metrics = new Metrics();
 const module = ApiModule.register({
   nats,
@@ -37,6 +39,7 @@ const module = ApiModule.register({
   logger,
   metrics,
   adminToken: env.HRM_ADMIN_TOKEN,
+  gatewayAdmin: gateways?.admin,
 });
 // Our own JSON parser (any JSON value, 100 kB), after the request log so that every answer is logged.
 const app = await NestFactory.create<NestExpressApplication>(module, {
@@ -50,7 +53,9 @@ app.connectMicroservice({
   strategy: new NatsRequestServer(nats, { code: 'internal', message: 'internal error' }),
 });
 await app.startAllMicroservices();
-await serve(app, env.API_PORT, logger, [() => nats.drain(), () => db.$disconnect()], {
+const closers = [() => nats.drain(), () => db.$disconnect()];
+if (gateways) closers.push(() => gateways.system.drain());
+await serve(app, env.API_PORT, logger, closers, {
   nats,
   service: 'api',
   instance,

@@ -2,7 +2,7 @@
 // OpenAPI document (GET /api/docs) describes every answer from a schema here or
 // in rest.ts, listing.ts and history.ts.
 import { z } from 'zod';
-import { entityId, epochMs } from './common.js';
+import { entityId, epochMs, subjectToken } from './common.js';
 import { member, sessionView, tokenRole } from './rest.js';
 
 export const memberList = z.object({ members: z.array(member) });
@@ -37,3 +37,30 @@ export type DevicePairing = z.infer<typeof devicePairing>;
 
 export const participantAdded = z.object({ participantId: entityId, session: sessionView });
 export type ParticipantAdded = z.infer<typeof participantAdded>;
+
+/** A gateway of the studio as listed: never its credentials (only its public key is stored). */
+export const registeredGateway = z.object({
+  gatewayId: subjectToken,
+  studioId: entityId,
+  name: z.string().nullable(),
+  createdAt: epochMs,
+});
+
+/**
+ * The answer that registers a gateway: the only time its credentials are shown. `creds` is a
+ * standard NATS credentials file (user JWT and seed) for the NATS CLI and every NATS client.
+ */
+export const issuedGateway = registeredGateway.extend({
+  creds: z.string().meta({ description: 'NATS credentials file text (user JWT and nkey seed), shown once' }),
+});
+export type IssuedGateway = z.infer<typeof issuedGateway>;
+
+export const gatewayList = z.object({
+  gateways: z.array(
+    registeredGateway.extend({
+      /** When HRM_INGRESS last received a message on one of its subjects (it keeps 24 h); null: not since. */
+      lastSeenAt: epochMs.nullable(),
+    }),
+  ),
+});
+export type GatewayList = z.infer<typeof gatewayList>;

@@ -130,6 +130,16 @@ export const createTokenBody = z.strictObject({
 });
 export type CreateTokenBody = z.infer<typeof createTokenBody>;
 
+/**
+ * Registers a gateway of the studio: its id names its NATS subjects
+ * (`hrm.v1.samples.<studioId>.<gatewayId>`), so it is a subject token, as in its messages.
+ */
+export const registerGatewayBody = z.strictObject({
+  gatewayId: subjectToken,
+  name: z.string().trim().min(1).max(120).optional(),
+});
+export type RegisterGatewayBody = z.infer<typeof registerGatewayBody>;
+
 export const sessionParticipant = z.object({
   participantId: entityId,
   memberId: entityId,

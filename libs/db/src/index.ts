@@ -3,6 +3,7 @@ export type {
   Studio,
   Member,
   Device,
+  Gateway,
   ApiToken,
   Session,
   Participant,

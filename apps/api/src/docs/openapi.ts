@@ -84,6 +84,7 @@ const tags = [
   { name: 'tokens', description: 'Display, coach and operator tokens of a studio' },
   { name: 'members', description: 'Athletes of a studio' },
   { name: 'devices', description: 'Heart-rate straps paired with athletes' },
+  { name: 'gateways', description: "A studio's gateways: their NATS credentials, last seen, revocation" },
   { name: 'sessions', description: 'Classes: schedule, roster, start and end, lists' },
   { name: 'timer', description: "A class's interval timer: program, commands, state" },
   { name: 'history', description: "A class's heart rate, summary, event log and CSV export" },
@@ -111,7 +112,11 @@ const problems = {
   401: ['Unauthorized', 'No valid bearer token'],
   403: ['Forbidden', "The token's role may not do this"],
   404: ['NotFound', 'No such resource, or one of another studio'],
-  409: ['Conflict', "The class's (or its timer's) rules refuse the command; `type` is `urn:hrm:rule:<code>`"],
+  409: [
+    'Conflict',
+    "The class's (or its timer's) rules refuse the command (`type` is `urn:hrm:rule:<code>`), " +
+      'or the service that owns the state does (`urn:hrm:<owner>:<code>`, e.g. a gateway id already registered)',
+  ],
   413: [
     'ContentTooLarge',
     `The body is larger than ${BODY_LIMIT_TEXT}; \`type\` is \`urn:hrm:http:body-too-large\``,
