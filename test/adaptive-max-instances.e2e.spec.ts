@@ -3,7 +3,6 @@
 // the queue, and with ingest SIGKILLed and restarted in the middle of a run
 // above max (issue 12, finding 6).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { member, sessionEventsPage, sessionSummary, sessionView, studio } from '#contracts';
 import { eventually, sleep, startTestStack, type TestStack } from '#testing';
@@ -47,7 +46,6 @@ interface Class {
 
 describe('adaptive max HR across ingest instances and restarts', () => {
   let stack: TestStack;
-  let nats: NatsConnection;
   let classes: { one: Class; two: Class; restarted: Class };
   const call = (method: string, route: string, status: number, body?: unknown) =>
     expectStatus(stack.api(method, `/api/v1${route}`, body), status);
@@ -77,7 +75,7 @@ describe('adaptive max HR across ingest instances and restarts', () => {
       sessionId,
       startedAt,
       participantOf,
-      gateway: new TestGateway(nats, studioId, `gw-${name}`),
+      gateway: await TestGateway.connect(stack, studioId, `gw-${name}`),
     };
   }
 
@@ -145,7 +143,6 @@ describe('adaptive max HR across ingest instances and restarts', () => {
     stack = await startTestStack(['api', 'ingest'], {
       env: { INGEST_ACK_WAIT_MS: '2000', INGEST_BATCH: '1' },
     });
-    nats = await connect({ servers: stack.nats.url });
     classes = {
       one: await liveClass('One'),
       two: await liveClass('Two'),
@@ -154,7 +151,6 @@ describe('adaptive max HR across ingest instances and restarts', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await nats?.close();
     await stack?.stop();
   });
 

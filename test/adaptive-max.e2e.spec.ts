@@ -2,7 +2,6 @@
 // has it raised, the class's log says so, zones follow from then on, and the
 // screen's totals still equal the summary's.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { io } from 'socket.io-client';
 import { z } from 'zod';
 import {
@@ -33,7 +32,6 @@ const SECONDS = Array.from({ length: 19 }, (_, index) => index * 5);
 
 describe('adaptive max HR', () => {
   let stack: TestStack;
-  let nats: NatsConnection;
   let sessionId: string;
   let participantId: string;
   let start: number;
@@ -43,7 +41,6 @@ describe('adaptive max HR', () => {
 
   beforeAll(async () => {
     stack = await startTestStack(['api', 'ingest', 'realtime']);
-    nats = await connect({ servers: stack.nats.url });
     const studioId = studio.parse(await call('POST', '/studios', 201, { name: 'Adaptive' })).id;
     sessionId = sessionView.parse(
       await call('POST', `/studios/${studioId}/sessions`, 201, { title: 'S' }),
@@ -63,7 +60,7 @@ describe('adaptive max HR', () => {
     participantId = z.object({ participantId: z.string() }).parse(joined).participantId;
     await call('POST', `/sessions/${sessionId}/start`, 200);
 
-    const gateway = new TestGateway(nats, studioId, 'gw-a');
+    const gateway = await TestGateway.connect(stack, studioId, 'gw-a');
     start = Date.now() + 1000;
     const send = async (seconds: number[]) => {
       for (const second of seconds)
@@ -97,7 +94,6 @@ describe('adaptive max HR', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await nats?.close();
     await stack?.stop();
   });
 

@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { freePort } from '#localstack';
 import { issuedToken, platformHealth, type PlatformHealth } from '#contracts';
@@ -43,7 +42,6 @@ function runStatus(env: Record<string, string>): Promise<{ code: number | null; 
 
 describe('the platform health, for the operator', () => {
   let stack: TestStack;
-  let nats: NatsConnection;
   let live: LiveClass;
   let displayToken: string;
 
@@ -56,9 +54,8 @@ describe('the platform health, for the operator', () => {
   beforeAll(async () => {
     stack = await startTestStack(['api', 'ingest', 'realtime', 'spotify-worker']);
     await stack.addService('realtime');
-    nats = await stack.connectNats();
     live = await setUpLiveClass(stack, deviceIds);
-    const gateway = new TestGateway(nats, live.studioId, 'gw-1');
+    const gateway = await TestGateway.connect(stack, live.studioId, 'gw-1');
     const now = Date.now();
     for (let second = 0; second < 5; second++)
       await gateway.publish(now + second * 1000, deviceIds, () => 120);
@@ -68,7 +65,6 @@ describe('the platform health, for the operator', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await nats?.close();
     await stack?.stop();
   });
 

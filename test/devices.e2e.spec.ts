@@ -2,7 +2,7 @@
 // strap's battery, RSSI and last seen in the device list; a strap nobody is
 // paired with shows up as unassigned until a coach pairs it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import {
   deadLetter,
   deviceList,
@@ -35,9 +35,9 @@ describe('devices with their status, and unassigned devices', () => {
 
   beforeAll(async () => {
     stack = await startTestStack(['api', 'ingest'], { env: { INGEST_DEVICE_STATUS_INTERVAL_MS: '500' } });
-    nats = await connect({ servers: stack.nats.url });
+    nats = await stack.connectNats();
     live = await setUpLiveClass(stack, [PAIRED]);
-    gateway = new TestGateway(nats, live.studioId, 'gw-1');
+    gateway = await TestGateway.connect(stack, live.studioId, 'gw-1');
   }, 120_000);
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
 // and changes nothing (no history, no screen, no device status), and the next
 // good message of the same gateway flows.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   deadLetter,
   deviceList,
@@ -60,7 +60,7 @@ describe('the gateway edge: timestamps out of range and unknown studios', () => 
       // The contract's defaults (the harness otherwise allows test samples far ahead).
       env: { INGEST_MAX_FUTURE_MS: '10000', HRM_TICK_MS: '200', INGEST_DEVICE_STATUS_INTERVAL_MS: '100' },
     });
-    nats = await connect({ servers: stack.nats.url });
+    nats = await stack.connectNats();
     live = await setUpLiveClass(stack, [STRAP]);
   }, 120_000);
 
@@ -70,7 +70,7 @@ describe('the gateway edge: timestamps out of range and unknown studios', () => 
   });
 
   it('dead-letters a sample in the year 10000 and one an hour ahead (ts-out-of-range), changing no history and no screen, and the next good message flows', async () => {
-    const gateway = new TestGateway(nats, live.studioId, 'gw-edge');
+    const gateway = await TestGateway.connect(stack, live.studioId, 'gw-edge');
     const { letters, subscription } = deadLetters(gatewaySubjects.deadLetter(live.studioId, 'gw-edge'));
     const socket = liveSocket(stack.realtimeUrl, TEST_ADMIN_TOKEN);
     await connected(socket);
@@ -119,7 +119,7 @@ describe('the gateway edge: timestamps out of range and unknown studios', () => 
   it('dead-letters samples and status of a studio that does not exist (unknown-studio), recording nothing, and accepts a studio created just before', async () => {
     const nowhere = 'st_doesNotExist';
     const { letters, subscription } = deadLetters(gatewaySubjects.deadLetter(nowhere, 'gw-x'));
-    const stranger = new TestGateway(nats, nowhere, 'gw-x');
+    const stranger = await TestGateway.connect(stack, nowhere, 'gw-x');
     await stranger.publishSamples([{ deviceId: GHOST, ts: Date.now(), bpm: 100, battery: 50 }]);
     await stranger.publishStatus([{ deviceId: GHOST, battery: 50, lastSeen: Date.now() }]);
     await eventually(() => (letters.length >= 2 ? true : undefined), 'two dead letters');
@@ -138,7 +138,7 @@ describe('the gateway edge: timestamps out of range and unknown studios', () => 
       await expectStatus(stack.api('POST', '/api/v1/studios', { name: 'New' }), 201),
     );
     const fresh = deadLetters(gatewaySubjects.deadLetter(created.id, 'gw-new'));
-    const gateway = new TestGateway(nats, created.id, 'gw-new');
+    const gateway = await TestGateway.connect(stack, created.id, 'gw-new');
     await gateway.publishStatus([{ deviceId: 'ant:120:30002', battery: 70, lastSeen: Date.now() }]);
     await gateway.publishSamples([{ deviceId: 'ant:120:30003', ts: Date.now(), bpm: 95, battery: 71 }]);
     await eventually(

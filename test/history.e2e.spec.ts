@@ -1,6 +1,5 @@
 // A scripted class through the gateway contract; its history checked against hand-computed values.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { io } from 'socket.io-client';
 import { z } from 'zod';
 import {
@@ -65,7 +64,6 @@ const byParticipant = (a: Totals, b: Totals) => a.participantId.localeCompare(b.
 
 describe('a class in history: summary, event log and CSV', () => {
   let stack: TestStack;
-  let nats: NatsConnection;
   let sessionId: string;
   /** What a screen showed at the end of the class: its running totals. */
   let screenTotals: Totals[] = [];
@@ -75,7 +73,6 @@ describe('a class in history: summary, event log and CSV', () => {
 
   beforeAll(async () => {
     stack = await startTestStack(['api', 'ingest', 'realtime']);
-    nats = await connect({ servers: stack.nats.url });
     const studioId = studio.parse(await call('POST', '/studios', 201, { name: 'H' })).id;
     sessionId = sessionView.parse(
       await call('POST', `/studios/${studioId}/sessions`, 201, { title: 'S' }),
@@ -90,7 +87,7 @@ describe('a class in history: summary, event log and CSV', () => {
     }
     await call('POST', `/sessions/${sessionId}/start`, 200);
 
-    const gateway = new TestGateway(nats, studioId, 'gw-h');
+    const gateway = await TestGateway.connect(stack, studioId, 'gw-h');
     const start = Date.now() + 1000;
     for (let second = 0; second <= 90; second++) {
       const bpmOf = new Map<string, number>(
@@ -124,7 +121,6 @@ describe('a class in history: summary, event log and CSV', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await nats?.close();
     await stack?.stop();
   });
 

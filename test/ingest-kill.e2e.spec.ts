@@ -2,7 +2,6 @@
 // started again; history ends with every published sample exactly once, and a
 // screen that stayed, /summary and the HR stream's events count each once.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { eventually, sleep, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
 import { expectCountedOnce } from './support/counted-once.js';
@@ -17,7 +16,6 @@ const RESENT_BATCHES = 8;
 
 describe('ingest killed mid-stream', () => {
   let stack: TestStack;
-  let nats: NatsConnection;
   let live: LiveClass;
   let db: pg.Client;
   let screen: Screen;
@@ -26,7 +24,6 @@ describe('ingest killed mid-stream', () => {
     stack = await startTestStack(['api', 'ingest', 'realtime'], {
       env: { INGEST_ACK_WAIT_MS: '2000', INGEST_BATCH: '16' },
     });
-    nats = await connect({ servers: stack.nats.url });
     live = await setUpLiveClass(stack, devices);
     db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
@@ -38,7 +35,6 @@ describe('ingest killed mid-stream', () => {
   afterAll(async () => {
     screen?.socket.close();
     await db?.end();
-    await nats?.close();
     await stack?.stop();
   });
 
@@ -46,7 +42,7 @@ describe('ingest killed mid-stream', () => {
     Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM hr_samples')).rows[0]?.n ?? 0);
 
   it('stores every sample exactly once across a crash and restart', async () => {
-    const gateway = new TestGateway(nats, live.studioId, 'gw-kill');
+    const gateway = await TestGateway.connect(stack, live.studioId, 'gw-kill');
     const start = Date.now();
     const publishing = (async () => {
       for (let batch = 0; batch < BATCHES; batch++) {

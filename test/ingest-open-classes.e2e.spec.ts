@@ -3,8 +3,9 @@
 // gateway buffered during that class, arriving later, is still recorded for it
 // (the class is loaded on demand). Real NATS and a real API; the ingestor runs
 // in this process with a keep time of a second instead of minutes.
+import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { sessionView } from '#contracts';
 import { DeviceStatusStore, EventStore, StudioRegistry } from '#eventstore';
 import { Metrics } from '#platform';
@@ -63,7 +64,8 @@ describe('ingest holds open classes only, and still records the late samples of 
 
   beforeAll(async () => {
     stack = await startTestStack(['api']);
-    nats = await connect({ servers: stack.nats.url });
+    // The ingest in this process connects as the ingest service does: with its user's credentials.
+    nats = await stack.connectNats(fs.readFileSync(stack.natsAuth.creds.ingest, 'utf8'));
     live = await setUpLiveClass(stack, [STRAP]);
   }, 120_000);
 
@@ -80,7 +82,7 @@ describe('ingest holds open classes only, and still records the late samples of 
   const stored = async () => (await storedSamples(stack.databaseUrl, live.sessionId)) ?? 0;
 
   it('lets the ended class go, and a restarted ingest records a sample of its window that comes late', async () => {
-    const gateway = new TestGateway(nats, live.studioId, 'gw-late');
+    const gateway = await TestGateway.connect(stack, live.studioId, 'gw-late');
     ingest = await startIngest(nats);
     expect(ingest.ingestor.classesHeld).toBe(1);
     const during = Date.now();

@@ -3,7 +3,7 @@
 // flooding client, a client that never reads, coalescing, alerts and the
 // studio room's unassigned straps.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import {
@@ -51,9 +51,9 @@ describe('the live protocol', () => {
     stack = await startTestStack(['api', 'ingest', 'realtime'], {
       env: { HRM_TICK_MS: '1000', REALTIME_RATE_BURST: '30', INGEST_DEVICE_STATUS_INTERVAL_MS: '100' },
     });
-    nats = await connect({ servers: stack.nats.url });
+    nats = await stack.connectNats();
     live = await setUpLiveClass(stack, devices);
-    gateway = new TestGateway(nats, live.studioId, 'gw-live');
+    gateway = await TestGateway.connect(stack, live.studioId, 'gw-live');
     for (const role of ['display', 'coach', 'operator'] as const) {
       const issued = issuedToken.parse(
         await expectStatus(stack.api('POST', `/api/v1/studios/${live.studioId}/tokens`, { role }), 201),

@@ -3,7 +3,6 @@
 // mid-class comes back, rebuilds from the log before it takes a screen, and
 // its reconnected screen shows what it had plus what happened since.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Socket } from 'socket.io-client';
 import { eventually, sleep, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
 import { TestGateway } from './support/gateway.js';
@@ -14,7 +13,6 @@ const devices = Array.from({ length: 4 }, (_, index) => `ant:120:4000${index}`);
 
 describe('realtime: two instances, and a restart mid-class', () => {
   let stack: TestStack;
-  let nats: NatsConnection;
   let live: LiveClass;
   let gateway: TestGateway;
   const sockets: Socket[] = [];
@@ -48,17 +46,15 @@ describe('realtime: two instances, and a restart mid-class', () => {
   beforeAll(async () => {
     stack = await startTestStack(['api', 'ingest', 'realtime'], { env: { HRM_TICK_MS: '200' } });
     await stack.addService('realtime');
-    nats = await connect({ servers: stack.nats.url });
     live = await setUpLiveClass(stack, devices);
     // Samples dated before the class started count for nobody: on a loaded machine the stack's start
     // alone can outlast the 20 s of samples the first test sends.
     t0 = Date.now();
-    gateway = new TestGateway(nats, live.studioId, 'gw-scale');
+    gateway = await TestGateway.connect(stack, live.studioId, 'gw-scale');
   }, 120_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await nats?.close();
     await stack?.stop();
   });
 

@@ -2,7 +2,6 @@
 // heart-rate statistics from samples published like a gateway does, and a
 // profile change that leaves the classes already joined as they were.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { member, memberSessionPage, sessionView } from '#contracts';
 import { eventually, startTestStack, type TestStack } from '#testing';
 import { TestGateway } from './support/gateway.js';
@@ -12,14 +11,12 @@ const devices = ['ant:120:20001', 'ant:120:20002'];
 
 describe('GET /members/:id/sessions and PATCH /members/:id', () => {
   let stack: TestStack;
-  let nats: NatsConnection;
   let live: LiveClass;
   let memberId: string;
   let participantId: string;
 
   beforeAll(async () => {
     stack = await startTestStack(['api', 'ingest']);
-    nats = await connect({ servers: stack.nats.url });
     live = await setUpLiveClass(stack, devices);
     const participant = live.session.participants.find((entry) => entry.deviceId === devices[0]);
     if (participant === undefined) throw new Error('the first strap has no athlete');
@@ -28,7 +25,6 @@ describe('GET /members/:id/sessions and PATCH /members/:id', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await nats?.close();
     await stack?.stop();
   });
 
@@ -36,7 +32,7 @@ describe('GET /members/:id/sessions and PATCH /members/:id', () => {
     // The first athlete's bpm: 120, 0 (no reading), 130, 140; the second's: 100 each second.
     const first = [120, 0, 130, 140];
     const start = Date.now();
-    const gateway = new TestGateway(nats, live.studioId, 'gw-1');
+    const gateway = await TestGateway.connect(stack, live.studioId, 'gw-1');
     for (const [second, bpm] of first.entries()) {
       await gateway.publish(start + second * 1000, devices, (deviceId) =>
         deviceId === devices[0] ? bpm : 100,

@@ -3,7 +3,6 @@
 // answering (a class ending and heart rate reach a screen), and /healthz says
 // 503 with a reason while a reader is not following.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Socket } from 'socket.io-client';
 import { healthReport, liveEvents, sessionState } from '#contracts';
 import { FakeSpotify, TEST_ADMIN_TOKEN, eventually, sleep, startTestStack, type TestStack } from '#testing';
@@ -14,11 +13,12 @@ import { Screen, connected, liveSocket } from './support/screen.js';
 const devices = ['ant:120:41001', 'ant:120:41002'];
 /** The issue's bound, plus room for a busy two-core machine running the whole stack. */
 const RESUMED_WITHIN_MS = 5_000 + 2_000;
+/** The test's connections ride out NATS's restart, as the services' do. */
+const reconnectForever = { maxReconnectAttempts: -1, reconnectTimeWait: 100 };
 
 describe('NATS is killed and restarted under running services', () => {
   let fake: FakeSpotify;
   let stack: TestStack;
-  let nats: NatsConnection;
   let live: LiveClass;
   let socket: Socket;
   let screen: Screen;
@@ -34,7 +34,6 @@ describe('NATS is killed and restarted under running services', () => {
         SPOTIFY_API_URL: fake.url,
       },
     });
-    nats = await connect({ servers: stack.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     live = await setUpLiveClass(stack, devices);
     socket = liveSocket(stack.realtimeUrl, TEST_ADMIN_TOKEN, true);
     await connected(socket);
@@ -48,7 +47,6 @@ describe('NATS is killed and restarted under running services', () => {
 
   afterAll(async () => {
     socket?.close();
-    await nats?.close();
     await stack?.stop();
     await fake?.stop();
   });
@@ -76,7 +74,7 @@ describe('NATS is killed and restarted under running services', () => {
     screen.values.size === devices.length && [...screen.values.values()].every((value) => value.bpm === bpm);
 
   it('follows the log again within 5 s, and says it is not following meanwhile', async () => {
-    const gateway = new TestGateway(nats, live.studioId, 'gw-restart');
+    const gateway = await TestGateway.connect(stack, live.studioId, 'gw-restart', reconnectForever);
     await publishBpm(gateway, 101);
     await eventually(() => (shows(101) ? true : undefined), 'the screen to show 101 bpm');
     for (const service of ['api', 'ingest', 'realtime', 'spotify-worker'])
@@ -84,7 +82,7 @@ describe('NATS is killed and restarted under running services', () => {
 
     // NATS dies busy, as under load (a gateway publishing, readers delivering), which is when
     // JetStream takes a moment to answer after the restart and nats.js, asked too early, backs off.
-    const loaded = new TestGateway(nats, live.studioId, 'gw-load');
+    const loaded = await TestGateway.connect(stack, live.studioId, 'gw-load', reconnectForever);
     let loading = true;
     const load = (async () => {
       for (let round = 0; loading; round++)
@@ -118,8 +116,7 @@ describe('NATS is killed and restarted under running services', () => {
     await stack.nats.start();
     const answering = Date.now();
     // Heart rate published after the restart (by a gateway that connects anew) reaches the screen.
-    const reconnected = await connect({ servers: stack.nats.url });
-    await publishBpm(new TestGateway(reconnected, live.studioId, 'gw-after'), 133);
+    await publishBpm(await TestGateway.connect(stack, live.studioId, 'gw-after'), 133);
     await eventually(() => (shows(133) ? true : undefined), 'the screen to show 133 bpm', 60_000);
     const heartRateAfter = Date.now() - answering;
 
@@ -155,6 +152,5 @@ describe('NATS is killed and restarted under running services', () => {
     expect(await expectStatus(stack.api('GET', `/api/v1/sessions/${live.sessionId}`), 200)).toMatchObject({
       status: 'ended',
     });
-    await reconnected.close();
   }, 180_000);
 });

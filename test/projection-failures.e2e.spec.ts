@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import {
   eventSubjects,
   heartRateSeries,
@@ -52,7 +52,7 @@ describe('events a projection cannot apply', () => {
 
   beforeAll(async () => {
     stack = await startTestStack(['api']);
-    nats = await connect({ servers: stack.nats.url });
+    nats = await stack.connectNats();
     store = await EventStore.open(nats);
   }, 120_000);
 

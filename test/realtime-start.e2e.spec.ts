@@ -5,7 +5,6 @@
 // let go of once nobody has watched it for the horizon, and a later screen
 // gets it back from the log exactly as it was.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Socket } from 'socket.io-client';
 import { sessionSubscribeAck, type SessionSnapshot } from '#contracts';
 import { TEST_ADMIN_TOKEN, eventually, sleep, startTestStack, type TestStack } from '#testing';
@@ -30,7 +29,6 @@ function comparable({ session, metadata, values, timer }: SessionSnapshot) {
 
 describe('realtime starts from what is live', () => {
   let stack: TestStack;
-  let nats: NatsConnection;
   let live: LiveClass;
   const sockets: Socket[] = [];
   let lastTs = 0;
@@ -39,13 +37,12 @@ describe('realtime starts from what is live', () => {
     stack = await startTestStack(['api', 'ingest', 'realtime'], {
       env: { REALTIME_KEEP_ENDED_MS: String(HORIZON_MS) },
     });
-    nats = await connect({ servers: stack.nats.url });
     live = await setUpLiveClass(stack, devices);
     const timer = `/api/v1/sessions/${live.sessionId}/timer`;
     await expectStatus(stack.api('PUT', timer, { preset: 'tabata' }), 200);
     await expectStatus(stack.api('POST', `${timer}/start`), 200);
     await expectStatus(stack.api('POST', `${timer}/pause`), 200);
-    const gateway = new TestGateway(nats, live.studioId, 'gw-start');
+    const gateway = await TestGateway.connect(stack, live.studioId, 'gw-start');
     const start = Date.now();
     for (let batch = 0; batch < BATCHES; batch++) {
       lastTs = start + batch * 1000;
@@ -55,7 +52,6 @@ describe('realtime starts from what is live', () => {
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await nats?.close();
     await stack?.stop();
   });
 

@@ -4,7 +4,7 @@
 // stayed, /summary and the HR stream's events count each once.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { eventually, sleep, startTestStack, TEST_ADMIN_TOKEN, type TestStack } from '#testing';
 import { expectCountedOnce } from './support/counted-once.js';
@@ -14,6 +14,8 @@ import { connected, liveSocket, Screen } from './support/screen.js';
 
 const devices = Array.from({ length: 5 }, (_, index) => `ant:120:3000${index}`);
 const BATCHES = 240;
+/** The test's connections ride out NATS's restart, as the services' do. */
+const reconnectForever = { maxReconnectAttempts: -1, reconnectTimeWait: 100 };
 
 describe('NATS, Postgres and the projector crash mid-stream', () => {
   let stack: TestStack;
@@ -26,7 +28,7 @@ describe('NATS, Postgres and the projector crash mid-stream', () => {
       env: { INGEST_ACK_WAIT_MS: '2000' },
       ownPostgres: true,
     });
-    nats = await connect({ servers: stack.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    nats = await stack.connectNats(undefined, reconnectForever);
     live = await setUpLiveClass(stack, devices);
     screen = new Screen(liveSocket(stack.realtimeUrl, TEST_ADMIN_TOKEN, true), live.sessionId);
     await connected(screen.socket);
@@ -53,7 +55,7 @@ describe('NATS, Postgres and the projector crash mid-stream', () => {
   }
 
   it('stores every accepted sample exactly once', async () => {
-    const gateway = new TestGateway(nats, live.studioId, 'gw-crash');
+    const gateway = await TestGateway.connect(stack, live.studioId, 'gw-crash', reconnectForever);
     const start = Date.now();
     let sent = 0;
     const publishing = (async () => {

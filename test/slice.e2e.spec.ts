@@ -3,7 +3,7 @@
 // history returns it from Postgres.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import {
@@ -45,9 +45,9 @@ describe('heart rate from gateway to screen to history', () => {
 
   beforeAll(async () => {
     stack = await startTestStack(['api', 'ingest', 'realtime'], { env: { HRM_TICK_MS: '200' } });
-    nats = await connect({ servers: stack.nats.url });
+    nats = await stack.connectNats();
     live = await setUpLiveClass(stack, devices);
-    gateway = new TestGateway(nats, live.studioId, 'gw-1');
+    gateway = await TestGateway.connect(stack, live.studioId, 'gw-1');
     original = new Set(live.participantsByDevice.values());
   }, 120_000);
 

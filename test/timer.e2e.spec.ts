@@ -2,7 +2,7 @@
 // If-Match and rule errors, a restart mid-segment, the event log and summary,
 // and the NATS responder a realtime instance forwards coaches' commands to.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import {
   commandReply,
@@ -55,7 +55,7 @@ describe('interval timer', () => {
 
   beforeAll(async () => {
     stack = await startTestStack(['api']);
-    nats = await connect({ servers: stack.nats.url });
+    nats = await stack.connectNats();
     studioA = studio.parse((await stack.api('POST', '/api/v1/studios', { name: 'A' })).body).id;
     studioB = studio.parse((await stack.api('POST', '/api/v1/studios', { name: 'B' })).body).id;
     for (const role of ['display', 'coach'] as const) {

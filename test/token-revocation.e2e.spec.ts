@@ -3,7 +3,7 @@
 // (after telling the client why), and the owner of a forwarded command refuses
 // it once the token is no longer valid, whatever realtime cached at the handshake.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import {
@@ -72,7 +72,7 @@ describe('revoked and expired tokens on open sockets', () => {
   beforeAll(async () => {
     stack = await startTestStack(['api', 'realtime']);
     await stack.addService('realtime');
-    nats = await connect({ servers: stack.nats.url });
+    nats = await stack.connectNats();
     db = createDb(stack.databaseUrl, 1);
     studioId = studio.parse(await call('POST', '/studios', 201, { name: 'Tokens' })).id;
     sessionId = sessionView.parse(

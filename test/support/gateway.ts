@@ -1,8 +1,9 @@
 // Publishes like a gateway does (contract 1), with JetStream acks so a test
 // knows the stream holds every batch it sent.
 import { jetstream } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { gatewayStatus, gatewaySubjects, type SampleBatchInput } from '#contracts';
+import type { TestStack } from '#testing';
 import type { z } from 'zod';
 
 export class TestGateway {
@@ -12,6 +13,16 @@ export class TestGateway {
     readonly studioId: string,
     readonly gatewayId: string,
   ) {}
+
+  /** A gateway with credentials of its own, as the API issues them (the stack closes its connection). */
+  static async connect(
+    stack: TestStack,
+    studioId: string,
+    gatewayId: string,
+    extra: Partial<NodeConnectionOptions> = {},
+  ): Promise<TestGateway> {
+    return new TestGateway(await stack.connectGateway(studioId, gatewayId, extra), studioId, gatewayId);
+  }
 
   /** One batch: one sample per device at `ts`, with a bpm from `bpmOf`. */
   async publish(

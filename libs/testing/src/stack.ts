@@ -4,7 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
-import { credsOptions, natsAuthEnv, prepareNatsAuth, type PreparedNatsAuth } from '#nats-auth';
+import {
+  credsOptions,
+  gatewayInboxPrefix,
+  gatewayUserCreds,
+  natsAuthEnv,
+  prepareNatsAuth,
+  type PreparedNatsAuth,
+} from '#nats-auth';
 import {
   LocalPostgres,
   NatsServer,
@@ -50,6 +57,17 @@ export interface TestStack {
   natsOptions(creds?: string): NodeConnectionOptions;
   /** A connection as the `tools` user (or with `creds`); the test closes it. */
   connectNats(creds?: string, extra?: Partial<NodeConnectionOptions>): Promise<NatsConnection>;
+  /** New credentials of a gateway (as the API would issue them): its two subjects, its own inbox. */
+  gatewayCreds(studioId: string, gatewayId: string): Promise<string>;
+  /**
+   * A connection as a gateway with fresh credentials and its inbox prefix (for JetStream acks);
+   * `stop()` closes it if the test has not.
+   */
+  connectGateway(
+    studioId: string,
+    gatewayId: string,
+    extra?: Partial<NodeConnectionOptions>,
+  ): Promise<NatsConnection>;
   /** The lines nats-server logged about refused publishes and subscriptions, so far. */
   natsViolations(): string[];
   /** Present with `ownPostgres`. */
@@ -78,8 +96,9 @@ export async function startTestStack(
   { env: extraEnv = {}, ownPostgres = false, tls = false }: TestStackOptions = {},
 ): Promise<TestStack> {
   const dir = temporaryDirectory('hrm-stack');
-  const parts: StackParts = { nats: null, postgres: null, services: new Map() };
+  const parts: StackParts = { nats: null, postgres: null, services: new Map(), connections: [] };
   const stop = async () => {
+    for (const connection of parts.connections) if (!connection.isClosed()) await connection.close();
     for (const service of parts.services.values()) await service.stop();
     await parts.nats?.stop();
     await parts.postgres?.stop();
@@ -99,6 +118,8 @@ interface StackParts {
   nats: NatsServer | null;
   postgres: LocalPostgres | null;
   services: Map<string, ServiceProcess>;
+  /** Connections the stack opened for a test (gateways), closed on stop. */
+  connections: NatsConnection[];
 }
 
 async function startParts(
@@ -173,12 +194,26 @@ async function startParts(
     ...credsOptions(creds ?? fs.readFileSync(natsAuth.creds.tools, 'utf8')),
     ...(certificate && { tls: { caFile: certificate.ca } }),
   });
+  const { authority } = natsAuth;
+  const gatewayCreds = async (studioId: string, gatewayId: string) =>
+    (await gatewayUserCreds(authority.account.getPublicKey(), authority.accountSigner, studioId, gatewayId))
+      .creds;
   return {
     nats,
     natsAuth,
     certificate,
     natsOptions,
     connectNats: (creds, extra = {}) => connect({ ...natsOptions(creds), ...extra }),
+    gatewayCreds,
+    async connectGateway(studioId, gatewayId, extra = {}) {
+      const connection = await connect({
+        ...natsOptions(await gatewayCreds(studioId, gatewayId)),
+        inboxPrefix: gatewayInboxPrefix(studioId, gatewayId),
+        ...extra,
+      });
+      parts.connections.push(connection);
+      return connection;
+    },
     natsViolations: () => [...violations],
     postgres,
     databaseUrl,
