@@ -54,7 +54,7 @@ export async function expectCountedOnce(
     resent,
     stored: (await storedSamples(stack.databaseUrl, live.sessionId)) ?? -1,
     summary,
-    ...(await readClassLog(stack.nats.url, live.sessionId)),
+    ...(await readClassLog(stack.natsOptions(), live.sessionId)),
     screen: shown,
   });
   expect(report.problems).toEqual([]);

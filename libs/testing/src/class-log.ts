@@ -1,6 +1,6 @@
 // What a class left behind, read for a check: its events (EVENTS), its heart-rate
 // events (HR) and its rows in hr_samples.
-import { connect } from '@nats-io/transport-node';
+import { connect, type NodeConnectionOptions } from '@nats-io/transport-node';
 import pg from 'pg';
 import { eventSubjects, streams, type DomainEvent } from '#contracts';
 import { EventStore } from '#eventstore';
@@ -10,8 +10,9 @@ export interface ClassLog {
   heartRateEvents: DomainEvent[];
 }
 
-export async function readClassLog(natsUrl: string, sessionId: string): Promise<ClassLog> {
-  const connection = await connect({ servers: natsUrl });
+/** Reads with a connection of its own, made with `natsOptions` (e.g. a stack's `natsOptions()`). */
+export async function readClassLog(natsOptions: NodeConnectionOptions, sessionId: string): Promise<ClassLog> {
+  const connection = await connect(natsOptions);
   try {
     const store = await EventStore.open(connection);
     const session = await store.readAggregate(streams.events.name, eventSubjects.session(sessionId));
