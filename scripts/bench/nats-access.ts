@@ -42,11 +42,15 @@ export function natsAccess(url: string, auth: PreparedNatsAuth | null): NatsAcce
     options,
     connect: (user, name) => connect(options(user, name)),
     gatewayOptions: async (studioId, gatewayId) => {
-      const base = { servers: url, name: `gateway ${studioId}/${gatewayId}` };
+      const base = {
+        servers: url,
+        name: `gateway ${studioId}/${gatewayId}`,
+        inboxPrefix: gatewayInboxPrefix(studioId, gatewayId),
+      };
       if (auth === null) return base;
       const { account, accountSigner } = auth.authority;
       const { creds } = await gatewayUserCreds(account.getPublicKey(), accountSigner, studioId, gatewayId);
-      return { ...base, ...credsOptions(creds), inboxPrefix: gatewayInboxPrefix(studioId, gatewayId) };
+      return { ...base, ...credsOptions(creds) };
     },
     env: (user) => ({ NATS_URL: url, ...(auth !== null && natsAuthEnv(auth, user)) }),
   };
