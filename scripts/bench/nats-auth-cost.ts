@@ -6,7 +6,9 @@
 // connection (on the auth side with its own credentials and inbox prefix, as a
 // registered gateway connects), publish the same batches with JetStream acks
 // while a consumer (on the auth side the `ingest` user) fetches and acks them
-// as ingest does. Per round and side: messages a second through the stream,
+// as ingest does. Per round and side: messages a second through the stream
+// and nats-server's CPU per message meanwhile (the bench's own process may be
+// what bounds the rate: the CPU is the server's cost however fast it is fed),
 // the publish-to-ack round trip of one gateway publishing alone, and the time
 // a gateway's connect takes. Medians of the rounds; auth over none.
 import {
@@ -30,6 +32,7 @@ import type { NatsAuthCostOptions } from './cli.js';
 import { GatewayConnections } from './gateway-connections.js';
 import { GatewayFleet, Publisher, type FleetGateway } from './gateway-fleet.js';
 import { natsAccess, type NatsAccess } from './nats-access.js';
+import { usageOf } from './proc.js';
 import { delaySummary, fraction, median, type DelaySummary } from './stats.js';
 
 export type AuthSide = 'none' | 'jwt';
@@ -46,6 +49,8 @@ export interface AuthRound {
   /** Gateway messages a second, from the first publish to the last ack of the consumer. */
   messagesPerS: number;
   samplesPerS: number;
+  /** nats-server's CPU time per gateway message while they went through (µs). */
+  serverCpuMicrosPerMessage: number;
   /** One gateway publishing alone, one message at a time: publish to JetStream's ack (µs). */
   ackMicros: DelaySummary;
   /** Median time a gateway's connection took to open (ms): the server verifies its JWT then. */
@@ -56,6 +61,7 @@ export interface AuthSideFigures {
   side: AuthSide;
   messagesPerS: number;
   samplesPerS: number;
+  serverCpuMicrosPerMessage: number;
   ackP50Micros: number;
   ackP99Micros: number;
   connectMs: number;
@@ -69,6 +75,7 @@ export interface NatsAuthCostResult {
   sides: AuthSideFigures[];
   /** JWT over none, by medians: throughput (below 1 is a cost) and ack round trip (above 1 is a cost). */
   throughputRatio: number | null;
+  serverCpuRatio: number | null;
   ackP50Ratio: number | null;
   ackP99Ratio: number | null;
   connectRatio: number | null;
@@ -157,10 +164,12 @@ async function stopSide(side: Side): Promise<void> {
 async function throughputOf(
   side: Side,
   messages: number,
-): Promise<{ messagesPerS: number; samplesPerS: number }> {
+): Promise<{ messagesPerS: number; samplesPerS: number; serverCpuMicrosPerMessage: number }> {
   const publisher = new Publisher(side.gateways.route);
   let consumed = 0;
   let samples = 0;
+  const serverCpuS = () => usageOf(side.server.pid ?? -1)?.cpuS ?? Number.NaN;
+  const cpuBefore = serverCpuS();
   const started = performance.now();
   const consuming = (async () => {
     while (consumed < messages) {
@@ -180,7 +189,12 @@ async function throughputOf(
   await publisher.flush();
   await consuming;
   const seconds = (performance.now() - started) / 1000;
-  return { messagesPerS: Math.round(messages / seconds), samplesPerS: Math.round(samples / seconds) };
+  const cpuMicros = (serverCpuS() - cpuBefore) * 1_000_000;
+  return {
+    messagesPerS: Math.round(messages / seconds),
+    samplesPerS: Math.round(samples / seconds),
+    serverCpuMicrosPerMessage: Math.round((cpuMicros / messages) * 10) / 10,
+  };
 }
 
 /** One gateway alone, one publish at a time: the round trip to JetStream's ack (µs). */
@@ -217,6 +231,8 @@ function sideFigures(side: AuthSide, rounds: AuthRound[]): AuthSideFigures {
     side,
     messagesPerS: Math.round(median(mine.map((round) => round.messagesPerS))),
     samplesPerS: Math.round(median(mine.map((round) => round.samplesPerS))),
+    serverCpuMicrosPerMessage:
+      Math.round(median(mine.map((round) => round.serverCpuMicrosPerMessage)) * 10) / 10,
     ackP50Micros: Math.round(median(mine.map((round) => round.ackMicros.p50))),
     ackP99Micros: Math.round(median(mine.map((round) => round.ackMicros.p99))),
     connectMs: Math.round(median(mine.map((round) => round.connectMs)) * 100) / 100,
@@ -243,12 +259,23 @@ export async function runNatsAuthCost(
     for (let round = 1; round <= options.rounds; round++) {
       const order = round % 2 === 1 ? started : [...started].reverse();
       for (const side of order) {
-        const { messagesPerS, samplesPerS } = await throughputOf(side, options.messages);
+        const { messagesPerS, samplesPerS, serverCpuMicrosPerMessage } = await throughputOf(
+          side,
+          options.messages,
+        );
         const ackMicros = await ackRoundTrips(side, options.acks);
         const connectMs = await connectTimes(side, firstGateway, options.connects);
-        rounds.push({ side: side.side, round, messagesPerS, samplesPerS, ackMicros, connectMs });
+        rounds.push({
+          side: side.side,
+          round,
+          messagesPerS,
+          samplesPerS,
+          serverCpuMicrosPerMessage,
+          ackMicros,
+          connectMs,
+        });
         progress(
-          `round ${round}, ${side.side}: ${messagesPerS} messages/s, ack p50 ${ackMicros.p50} µs ` +
+          `round ${round}, ${side.side}: ${messagesPerS} messages/s, server ${serverCpuMicrosPerMessage} µs CPU/message, ack p50 ${ackMicros.p50} µs ` +
             `p99 ${ackMicros.p99} µs, connect ${connectMs} ms`,
         );
         await sleep(500);
@@ -263,6 +290,7 @@ export async function runNatsAuthCost(
       rounds,
       sides,
       throughputRatio: fraction(jwt.messagesPerS, none.messagesPerS),
+      serverCpuRatio: fraction(jwt.serverCpuMicrosPerMessage, none.serverCpuMicrosPerMessage),
       ackP50Ratio: fraction(jwt.ackP50Micros, none.ackP50Micros),
       ackP99Ratio: fraction(jwt.ackP99Micros, none.ackP99Micros),
       connectRatio: fraction(jwt.connectMs, none.connectMs),

@@ -6,7 +6,7 @@ import { machineLine, writeReport, type Machine } from './report.js';
 
 const sideRow = (figures: AuthSideFigures) =>
   `| ${figures.side === 'jwt' ? 'JWT auth, per-user permissions' : 'no auth'} | ${figures.messagesPerS} | ` +
-  `${figures.samplesPerS} | ${figures.ackP50Micros} | ${figures.ackP99Micros} | ${figures.connectMs} |`;
+  `${figures.samplesPerS} | ${figures.serverCpuMicrosPerMessage} | ${figures.ackP50Micros} | ${figures.ackP99Micros} | ${figures.connectMs} |`;
 
 const ratio = (value: number | null) => (value === null ? 'n/a' : `×${value}`);
 
@@ -29,18 +29,18 @@ export function natsAuthCostMarkdown(
       `then one gateway publishes ${options.acks} messages one at a time (publish to ack), and opens ${options.connects} connections. ` +
       `${options.rounds} rounds, alternating which side goes first; medians of the rounds.`,
     '',
-    '| server | messages/s | samples/s | ack p50 (µs) | ack p99 (µs) | connect (ms) |',
-    '| ------ | ---------- | --------- | ------------ | ------------ | ------------ |',
+    '| server | messages/s | samples/s | nats-server CPU per message (µs) | ack p50 (µs) | ack p99 (µs) | connect (ms) |',
+    '| ------ | ---------- | --------- | -------------------------------- | ------------ | ------------ | ------------ |',
     ...result.sides.map(sideRow),
     '',
-    `JWT over none: throughput ${ratio(result.throughputRatio)}, ack p50 ${ratio(result.ackP50Ratio)}, ` +
+    `JWT over none: throughput ${ratio(result.throughputRatio)}, nats-server CPU per message ${ratio(result.serverCpuRatio)}, ack p50 ${ratio(result.ackP50Ratio)}, ` +
       `ack p99 ${ratio(result.ackP99Ratio)}, connect ${ratio(result.connectRatio)}.`,
     '',
-    '| round | server | messages/s | ack p50 (µs) | ack p99 (µs) | connect (ms) |',
-    '| ----- | ------ | ---------- | ------------ | ------------ | ------------ |',
+    '| round | server | messages/s | server CPU/message (µs) | ack p50 (µs) | ack p99 (µs) | connect (ms) |',
+    '| ----- | ------ | ---------- | ----------------------- | ------------ | ------------ | ------------ |',
     ...result.rounds.map(
       (round) =>
-        `| ${round.round} | ${round.side} | ${round.messagesPerS} | ${round.ackMicros.p50} | ${round.ackMicros.p99} | ${round.connectMs} |`,
+        `| ${round.round} | ${round.side} | ${round.messagesPerS} | ${round.serverCpuMicrosPerMessage} | ${round.ackMicros.p50} | ${round.ackMicros.p99} | ${round.connectMs} |`,
     ),
     '',
   ].join('\n');
