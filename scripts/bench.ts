@@ -10,6 +10,8 @@ import { runLatency } from './bench/latency.js';
 import { writeLatencyReport } from './bench/latency-report.js';
 import { runMemory } from './bench/memory.js';
 import { writeMemoryReport } from './bench/memory-report.js';
+import { runNatsAuthCost } from './bench/nats-auth-cost.js';
+import { writeNatsAuthCostReport } from './bench/nats-auth-report.js';
 import { writeFanoutReport, writeHistoryReport } from './bench/report.js';
 import { runStartup } from './bench/startup.js';
 import { writeStartupReport } from './bench/startup-report.js';
@@ -41,6 +43,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           return writeMemoryReport(command.options, await runMemory(command.options, progress));
         case 'startup':
           return writeStartupReport(command.options, await runStartup(command.options, progress));
+        case 'nats-auth':
+          return writeNatsAuthCostReport(command.options, await runNatsAuthCost(command.options, progress));
       }
     })();
     const markdown = files.find((file) => file.endsWith('.md'));

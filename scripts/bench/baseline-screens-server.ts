@@ -7,9 +7,11 @@
 //   naive <classes> <athletes> <natsUrl>: what studios run today. Every sample
 //     that arrives (core NATS `bench.naive.<class>`, {athlete, bpm, ts}) goes
 //     at once to every screen of its class, with the athlete's static data.
+//     It connects with the credentials file of NATS_CREDS when set.
 //
 // Screens join a class with `join` (its index) and an ack.
 import { connect } from '@nats-io/transport-node';
+import { natsClientOptions } from '#nats-auth';
 import http from 'node:http';
 import { Server } from 'socket.io';
 import { z } from 'zod';
@@ -66,7 +68,11 @@ async function main(argv: readonly string[]): Promise<void> {
     const roster = Array.from({ length: classes }, (_, c) =>
       Array.from({ length: athletes }, (_, a) => naiveAthlete(c, a)),
     );
-    const nc = await connect({ servers: third ?? '', name: 'hrm-bench-naive' });
+    const nc = await connect({
+      ...natsClientOptions({ credsFile: process.env.NATS_CREDS }),
+      servers: third ?? '',
+      name: 'hrm-bench-naive',
+    });
     const subscription = nc.subscribe(`${NAIVE_SUBJECT}.*`);
     void (async () => {
       for await (const message of subscription) {

@@ -2,12 +2,17 @@
 // DATABASE_URL when set, else its own (nats-server and an embedded Postgres in
 // a temporary directory, removed afterwards); the migrations; and the API (and,
 // when asked, ingest and a realtime service) as real processes from dist/, as
-// `npm start` and the end-to-end tests run them.
+// `npm start` and the end-to-end tests run them. Our own nats-server runs the
+// platform's auth, as `npm start` does: each service connects as its own user.
+// An outside NATS_URL with auth needs NATS_AUTH_DIR, the directory its keys
+// were prepared in (prepareNatsAuth); without it the bench connects anonymously.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalPostgres, NatsServer, ServiceProcess, freePort, migrateDatabase } from '#localstack';
+import { prepareNatsAuth } from '#nats-auth';
+import { natsAccess, type NatsAccess } from './nats-access.js';
 
 /** A process whose CPU and memory a bench reports; `group` sums it with its children (Postgres). */
 export interface MeasuredProcess {
@@ -27,6 +32,8 @@ export interface BenchStackOptions {
 
 export interface BenchStack {
   natsUrl: string;
+  /** Connections as the tools user or as a gateway. */
+  nats: NatsAccess;
   databaseUrl: string;
   apiUrl: string;
   /** Present when a realtime service was asked for. */
@@ -55,10 +62,16 @@ export async function startBenchStack(
   };
   try {
     let natsUrl = process.env.NATS_URL;
+    const authDir = natsUrl === undefined ? path.join(dir, 'nats-auth') : process.env.NATS_AUTH_DIR;
+    const auth = authDir === undefined ? null : await prepareNatsAuth(authDir);
     if (natsUrl === undefined) {
-      nats = await NatsServer.start({ dataDir: path.join(dir, 'nats') });
+      nats = await NatsServer.start({
+        dataDir: path.join(dir, 'nats'),
+        ...(auth && { auth: auth.serverConfig }),
+      });
       natsUrl = nats.url;
     }
+    const access = natsAccess(natsUrl, auth);
     let databaseUrl = process.env.DATABASE_URL;
     if (databaseUrl === undefined) {
       postgres = await LocalPostgres.start({ dataDir: path.join(dir, 'pg'), database: 'hrm' });
@@ -69,7 +82,6 @@ export async function startBenchStack(
     progress('migrations applied');
     const adminToken = `bench_${crypto.randomBytes(18).toString('hex')}`;
     const common = {
-      NATS_URL: natsUrl,
       DATABASE_URL: databaseUrl,
       HRM_ADMIN_TOKEN: adminToken,
       LOG_LEVEL: 'warn',
@@ -78,7 +90,7 @@ export async function startBenchStack(
     const api = new ServiceProcess({
       app: 'api',
       port,
-      env: { ...common, API_PORT: String(port), HRM_INSTANCE: 'api-bench' },
+      env: { ...common, ...access.env('api'), API_PORT: String(port), HRM_INSTANCE: 'api-bench' },
       onLine: (line) => progress(`[api] ${line}`),
       nodeArgs: options.nodeArgs?.api,
     });
@@ -90,7 +102,12 @@ export async function startBenchStack(
       const ingest = new ServiceProcess({
         app: 'ingest',
         port: ingestPort,
-        env: { ...common, INGEST_PORT: String(ingestPort), HRM_INSTANCE: 'ingest-bench' },
+        env: {
+          ...common,
+          ...access.env('ingest'),
+          INGEST_PORT: String(ingestPort),
+          HRM_INSTANCE: 'ingest-bench',
+        },
         onLine: (line) => progress(`[ingest] ${line}`),
         nodeArgs: options.nodeArgs?.ingest,
       });
@@ -106,6 +123,7 @@ export async function startBenchStack(
         port: realtimePort,
         env: {
           ...common,
+          ...access.env('realtime'),
           REALTIME_PORT: String(realtimePort),
           HRM_TICK_MS: String(options.realtime.tickMs),
           HRM_INSTANCE: 'realtime-bench',
@@ -129,6 +147,7 @@ export async function startBenchStack(
     };
     return {
       natsUrl,
+      nats: access,
       databaseUrl,
       apiUrl: `http://127.0.0.1:${port}`,
       realtimeUrl,

@@ -138,4 +138,24 @@ describe('bench command line', () => {
     });
     expect(parseBenchArgs(['memory', '--seconds', '3'])).toMatchObject({ ok: false });
   });
+
+  it('takes the NATS auth cost scenario: rounds of the same load on a server with and without auth', () => {
+    expect(parseBenchArgs(['nats-auth', '--rounds', '3', '--messages', '5000'])).toEqual({
+      ok: true,
+      value: {
+        scenario: 'nats-auth',
+        options: {
+          gateways: 50,
+          batch: 30,
+          messages: 5000,
+          acks: 2000,
+          connects: 20,
+          rounds: 3,
+          out: 'bench/results',
+        },
+      },
+    });
+    expect(parseBenchArgs(['nats-auth', '--messages', '10'])).toMatchObject({ ok: false });
+    expect(parseBenchArgs(['nats-auth', '--auth', 'off'])).toMatchObject({ ok: false });
+  });
 });

@@ -139,7 +139,32 @@ export const startupOptions = startupFlags.transform((flags) => ({
 }));
 export type StartupOptions = z.infer<typeof startupOptions>;
 
-export const scenarios = ['history', 'throughput', 'fanout', 'latency', 'memory', 'startup'] as const;
+/** Flags of the NATS auth cost scenario (docs/PERFORMANCE.md, "NATS auth"). */
+export const natsAuthCostOptions = z.strictObject({
+  /** Gateways publishing, each its own connection. */
+  gateways: integerArg(1, 1000).default(50),
+  /** Samples in a gateway's message. */
+  batch: integerArg(1, 500).default(30),
+  /** Gateway messages through the stream in each round and side. */
+  messages: integerArg(100, 10_000_000).default(20_000),
+  /** Publish-to-ack round trips timed in each round and side. */
+  acks: integerArg(10, 1_000_000).default(2000),
+  /** Gateway connections opened in each round and side. */
+  connects: integerArg(1, 10_000).default(20),
+  rounds: integerArg(1, 100).default(5),
+  out: z.string().min(1).default('bench/results'),
+});
+export type NatsAuthCostOptions = z.infer<typeof natsAuthCostOptions>;
+
+export const scenarios = [
+  'history',
+  'throughput',
+  'fanout',
+  'latency',
+  'memory',
+  'startup',
+  'nats-auth',
+] as const;
 export type Scenario = (typeof scenarios)[number];
 export type BenchCommand =
   | { scenario: 'history'; options: HistoryOptions }
@@ -147,7 +172,8 @@ export type BenchCommand =
   | { scenario: 'fanout'; options: FanoutOptions }
   | { scenario: 'latency'; options: LatencyOptions }
   | { scenario: 'memory'; options: MemoryOptions }
-  | { scenario: 'startup'; options: StartupOptions };
+  | { scenario: 'startup'; options: StartupOptions }
+  | { scenario: 'nats-auth'; options: NatsAuthCostOptions };
 
 export const USAGE = [
   'usage: npm run bench -- history [--athletes 30] [--minutes 60] [--runs 30] [--warmup 5] [--seed 1] [--out bench/results]',
@@ -159,6 +185,7 @@ export const USAGE = [
   '       npm run bench -- memory [--screens 2000] [--step 1000] [--classes 200] [--athletes 5] [--tick 1000] [--settle 10] [--encoding objects|compact] [--top 40] [--keep DIR] [--out bench/results]',
   '       npm run bench -- startup [--ended-classes 50000] [--repeat 5] [--warmup 1] [--snapshots 10] [--settle 2] [--hr-every 10]',
   '                                [--ready-timeout 600] [--seed 1] [--fast] [--out bench/results]',
+  '       npm run bench -- nats-auth [--gateways 50] [--batch 30] [--messages 20000] [--acks 2000] [--connects 20] [--rounds 5] [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */
@@ -234,6 +261,14 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchComman
     if (!values.ok) return values;
     const flags = values.value.fast === true ? { ...FAST_FLAGS, ...values.value } : values.value;
     const parsed = startupOptions.safeParse(flags);
+    return parsed.success
+      ? { ok: true, value: { scenario, options: parsed.data } }
+      : { ok: false, error: describeArgIssues(parsed.error) };
+  }
+  if (scenario === 'nats-auth') {
+    const values = flagValues(rest, Object.keys(natsAuthCostOptions.shape));
+    if (!values.ok) return values;
+    const parsed = natsAuthCostOptions.safeParse(values.value);
     return parsed.success
       ? { ok: true, value: { scenario, options: parsed.data } }
       : { ok: false, error: describeArgIssues(parsed.error) };

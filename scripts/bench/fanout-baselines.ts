@@ -2,12 +2,12 @@
 // process with the same screens: bare Socket.IO (the transport's limit) and the
 // naive design (every sample with its athlete's static data, at once, to every
 // screen of the class). Each server is its own process (baseline-screens-server.ts).
-import { connect } from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { NAIVE_SUBJECT } from './baseline-screens-server.js';
+import type { NatsAccess } from './nats-access.js';
 import { usageOf } from './proc.js';
 import { fraction } from './stats.js';
 import { DelayRecorder, closeScreens, connectScreens, type ScreenFigures } from './screens.js';
@@ -30,8 +30,14 @@ interface BaselineRun {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SERVER = fileURLToPath(new URL('./baseline-screens-server.js', import.meta.url));
 
-async function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [SERVER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [SERVER, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -60,8 +66,9 @@ async function measureBaseline(
   run: BaselineRun,
   listen: (socket: Socket, index: number, recorder: DelayRecorder) => void,
   drive: () => Promise<void>,
+  env: Record<string, string> = {},
 ): Promise<BaselineFigures> {
-  const { child, url } = await startServer(args);
+  const { child, url } = await startServer(args, env);
   let sockets: Socket[] = [];
   try {
     const recorder = new DelayRecorder();
@@ -115,10 +122,10 @@ const naiveMessage = z.object({ athlete: z.object({ participantId: z.string() })
 
 /** The naive design: every athlete's sample once a second, each sent on at once with its static data. */
 export function runNaiveBaseline(
-  run: BaselineRun & { athletes: number; natsUrl: string },
+  run: BaselineRun & { athletes: number; nats: NatsAccess },
 ): Promise<BaselineFigures> {
   return measureBaseline(
-    ['naive', String(run.classes), String(run.athletes), run.natsUrl],
+    ['naive', String(run.classes), String(run.athletes), run.nats.url],
     run,
     (socket, index, recorder) => {
       socket.on('hr', (payload: unknown) => {
@@ -129,7 +136,7 @@ export function runNaiveBaseline(
       });
     },
     async () => {
-      const nc = await connect({ servers: run.natsUrl, name: 'hrm-bench-naive-gateways' });
+      const nc = await run.nats.connect('tools', 'hrm-bench-naive-gateways');
       const started = Date.now();
       for (let second = 0; second < run.seconds; second++) {
         await sleep(Math.max(0, started + second * 1000 - Date.now()));
@@ -144,6 +151,8 @@ export function runNaiveBaseline(
       await sleep(1000);
       await nc.drain();
     },
+    // The naive server reads NATS as the tools user (its subject is no platform user's).
+    run.nats.env('tools'),
   );
 }
 

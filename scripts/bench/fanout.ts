@@ -6,7 +6,6 @@
 // per process, and the realtime process's memory per connected screen (from
 // its /metrics). Then the same screens against bare Socket.IO and the naive
 // design (fanout-baselines.ts), in the same run.
-import { connect } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { Socket } from 'socket.io-client';
 import { eventSubjects, type HeartRateBatchRecorded, type SessionView } from '#contracts';
@@ -216,7 +215,8 @@ export async function runFanout(
     const connected = await realtimeMemory(realtimeUrl);
     const steady = new GaugeWatch(realtimeUrl, options.tick);
 
-    const nc = await connect({ servers: stack.natsUrl, name: 'hrm-bench-fanout' });
+    // Heart-rate events as ingest publishes them, with ingest's user.
+    const nc = await stack.nats.connect('ingest', 'hrm-bench-fanout');
     const js = jetstream(nc);
     const watch = new ResourceWatch(stack.processes, 'bench (screens, publisher)');
     const usageBefore = watch.snapshot();
@@ -251,7 +251,7 @@ export async function runFanout(
     progress(`baseline: bare Socket.IO, frames of ${frameBytes} bytes`);
     const bare = await runBareBaseline({ ...run, tickMs: options.tick, frameBytes });
     progress('baseline: the naive design, every sample with its static data');
-    const naive = await runNaiveBaseline({ ...run, athletes: options.athletes, natsUrl: stack.natsUrl });
+    const naive = await runNaiveBaseline({ ...run, athletes: options.athletes, nats: stack.nats });
     return {
       screens,
       classes: classes.length,

@@ -116,6 +116,9 @@ export class GatewayFleet {
   }
 }
 
+/** Where a batch is published: one client for all, or each gateway's own connection. */
+export type JetStreamRoute = JetStreamClient | ((batch: GatewayBatch) => JetStreamClient);
+
 /**
  * JetStream publishes with at most `window` acknowledgements outstanding. A
  * publish that fails is retried with the same Nats-Msg-Id (a gateway's retry:
@@ -127,10 +130,14 @@ export class Publisher {
   ackedSamples = 0;
   retries = 0;
 
+  private readonly route: (batch: GatewayBatch) => JetStreamClient;
+
   constructor(
-    private readonly js: JetStreamClient,
+    js: JetStreamRoute,
     private readonly window = 256,
-  ) {}
+  ) {
+    this.route = typeof js === 'function' ? js : () => js;
+  }
 
   get pending(): number {
     return this.inFlight.size;
@@ -156,7 +163,7 @@ export class Publisher {
       const header = headers();
       header.set('Nats-Msg-Id', batch.msgId);
       try {
-        await this.js.publish(batch.subject, batch.body, { headers: header, timeout: 10_000 });
+        await this.route(batch).publish(batch.subject, batch.body, { headers: header, timeout: 10_000 });
         return;
       } catch (error) {
         if (attempt >= 5) throw error;

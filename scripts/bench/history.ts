@@ -2,7 +2,6 @@
 // the API's projection (its write rate is measured on the way), then each
 // history endpoint timed over HTTP, interleaved run by run so the machine's
 // noise falls on all of them alike, against a baseline timed in the same run.
-import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import pg from 'pg';
 import { ApiClient } from '../stack/api-client.js';
@@ -100,7 +99,8 @@ export async function runHistory(
     const session = await createBenchClass(api, options.athletes, options.seed);
     progress(`class ${session.id}: ${session.participants.length} athletes, live`);
 
-    const nc = await connect({ servers: stack.natsUrl, name: 'hrm-bench' });
+    // Heart-rate events as ingest writes them, with ingest's user.
+    const nc = await stack.nats.connect('ingest', 'hrm-bench');
     const expectedTotal = options.athletes * options.minutes * 60;
     const publishStarted = performance.now();
     let lastShown = 0;

@@ -4,15 +4,15 @@
 // athlete stamped with the publish time; ingest, the API and one realtime
 // process run as real processes; the screens are socket.io clients spread
 // round-robin over the classes. Measures the delay from a sample's `ts` to the
-// screen, and from the frame's tick (`at`) to the screen.
-import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+// screen, and from the frame's tick (`at`) to the screen. Each gateway
+// connects with its own credentials; the `hr.>` watch is the tools user.
 import type { Socket } from 'socket.io-client';
 import { decodeEvent } from '#eventstore';
 import { heartRateSamplesOf, isHeartRateEvent, streams } from '#contracts';
 import { ApiClient } from '../stack/api-client.js';
 import { startBenchStack } from './bench-stack.js';
 import type { LatencyOptions } from './cli.js';
+import { GatewayConnections } from './gateway-connections.js';
 import { Publisher, liveBatch } from './gateway-fleet.js';
 import { createGatewayClasses } from './history-class.js';
 import { ResourceWatch, type ResourceFigure } from './resources.js';
@@ -51,7 +51,8 @@ export async function runLatency(
   progress: (line: string) => void,
 ): Promise<LatencyResult> {
   const stack = await startBenchStack(progress, { ingest: true, realtime: { tickMs: options.tick } });
-  const nc = await connect({ servers: stack.natsUrl, name: 'hrm-bench-latency-gateways' });
+  const nc = await stack.nats.connect('tools', 'hrm-bench-latency');
+  let gatewayConnections: GatewayConnections | null = null;
   let sockets: Socket[] = [];
   try {
     const api = new ApiClient(stack.apiUrl, stack.adminToken);
@@ -79,7 +80,8 @@ export async function runLatency(
         for (const sample of heartRateSamplesOf(decoded.event).samples) eventDelays.push(now - sample.ts);
       }
     })();
-    const publisher = new Publisher(jetstream(nc));
+    gatewayConnections = await GatewayConnections.open(stack.nats, classes);
+    const publisher = new Publisher(gatewayConnections.route);
     const watch = new ResourceWatch(stack.processes, 'bench (gateways, screens)');
     const before = watch.snapshot();
     recorder.measuring = true;
@@ -123,6 +125,7 @@ export async function runLatency(
     };
   } finally {
     closeScreens(sockets);
+    await gatewayConnections?.close();
     await nc.drain().catch(() => undefined);
     await stack.stop();
   }

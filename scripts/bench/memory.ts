@@ -9,13 +9,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Socket } from 'socket.io-client';
 import type { SessionView } from '#contracts';
 import { ApiClient } from '../stack/api-client.js';
 import type { MemoryOptions } from './cli.js';
 import { startBenchStack } from './bench-stack.js';
+import type { NatsAccess } from './nats-access.js';
 import { publishSecond, realtimeMemory, type RealtimeMemory } from './fanout.js';
 import {
   summarizeHeapSnapshot,
@@ -63,10 +63,10 @@ const median = (values: number[]) => {
 };
 
 /** Publishes each class's heart rate once a second to the HR stream (as ingest does: one event for its athletes) until stopped. */
-function publishHeartRate(natsUrl: string, classes: readonly SessionView[]): { stop: () => Promise<void> } {
+function publishHeartRate(nats: NatsAccess, classes: readonly SessionView[]): { stop: () => Promise<void> } {
   let running = true;
   const done = (async () => {
-    const nc = await connect({ servers: natsUrl, name: 'hrm-bench-memory' });
+    const nc = await nats.connect('ingest', 'hrm-bench-memory');
     const js = jetstream(nc);
     const started = Date.now();
     for (let second = 0; running; second++) {
@@ -134,7 +134,7 @@ export async function runMemory(
       (index) => createBenchClass(api, options.athletes, index + 1),
     );
     progress(`${classes.length} live classes of ${options.athletes} athletes; publishing heart rate`);
-    publisher = publishHeartRate(stack.natsUrl, classes);
+    publisher = publishHeartRate(stack.nats, classes);
     const recorder = new DelayRecorder();
     const steps: MemoryStep[] = [];
     const summaries: HeapSummary[] = [];

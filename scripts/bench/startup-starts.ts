@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ServiceProcess, freePort } from '#localstack';
+import type { NatsAccess } from './nats-access.js';
 import { usageOf } from './proc.js';
 
 export const startupServices = ['realtime', 'ingest', 'spotify-worker'] as const;
@@ -13,7 +14,7 @@ export type StartupService = (typeof startupServices)[number];
 export type LogSide = 'empty' | 'year';
 
 export interface StartTarget {
-  natsUrl: string;
+  nats: NatsAccess;
   databaseUrl: string;
   adminToken: string;
   side: LogSide;
@@ -80,7 +81,7 @@ export async function startService(
     app: service,
     port,
     env: {
-      NATS_URL: target.natsUrl,
+      ...target.nats.env(service),
       DATABASE_URL: target.databaseUrl,
       HRM_ADMIN_TOKEN: target.adminToken,
       LOG_LEVEL: 'warn',

@@ -5,10 +5,10 @@
 // is left as the product leaves it: built on the empty log, as a fresh
 // platform's first start does, then holding only the classes within its
 // horizon.
-import { connect } from '@nats-io/transport-node';
 import { streams } from '#contracts';
 import { foldSession, type KnownSession } from '#domain';
 import { ClassIndex, EventStore } from '#eventstore';
+import type { NatsAccess } from './nats-access.js';
 import { PipelinedPublisher } from './pipelined-publish.js';
 import { encodedYear } from './startup-batches.js';
 import { DAY_MS, type YearPlan } from './startup-log.js';
@@ -35,11 +35,11 @@ export async function freshLog(store: EventStore): Promise<ClassIndex> {
 }
 
 export async function writeYear(
-  natsUrl: string,
+  nats: NatsAccess,
   plan: YearPlan,
   progress: (line: string) => void,
 ): Promise<WrittenLog> {
-  const nc = await connect({ servers: natsUrl, name: 'hrm-bench-startup-writer' });
+  const nc = await nats.connect('tools', 'hrm-bench-startup-writer');
   try {
     const store = await EventStore.open(nc);
     const index = await freshLog(store);

@@ -1,7 +1,8 @@
 // Startup after a year (issue 14): does a service start as fast, and as small,
 // on a log holding a year of ended classes as on an empty one? Two NATS
 // servers of our own (a fresh one and one holding the year: NATS_URL is not
-// used), one Postgres (DATABASE_URL when set) that neither log depends on.
+// used), each with the platform's auth (each service its own user, the writer
+// the tools user), one Postgres (DATABASE_URL when set) that neither log depends on.
 // Each of realtime, ingest and the Spotify worker is started on each log in
 // turn, alternating which goes first; then a screen subscribes to ended
 // classes of last month on a realtime started on the year's log.
@@ -9,9 +10,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '@nats-io/transport-node';
 import { EventStore } from '#eventstore';
 import { LocalPostgres, NatsServer, migrateDatabase } from '#localstack';
+import { prepareNatsAuth } from '#nats-auth';
+import { natsAccess, type NatsAccess } from './nats-access.js';
 import type { StartupOptions } from './cli.js';
 import {
   serviceFigures,
@@ -38,8 +40,8 @@ export interface StartupResult {
 }
 
 /** The empty log: as a fresh platform leaves it after its first start. */
-async function emptyLog(natsUrl: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl, name: 'hrm-bench-startup' });
+async function emptyLog(nats: NatsAccess): Promise<void> {
+  const nc = await nats.connect('tools', 'hrm-bench-startup');
   try {
     await freshLog(await EventStore.open(nc));
   } finally {
@@ -56,10 +58,14 @@ export async function runStartup(
   fs.chmodSync(dir, 0o755);
   const stoppers: Array<() => Promise<void>> = [];
   try {
-    const empty = await NatsServer.start({ dataDir: path.join(dir, 'nats-empty') });
-    stoppers.push(() => empty.stop());
-    const year = await NatsServer.start({ dataDir: path.join(dir, 'nats-year') });
-    stoppers.push(() => year.stop());
+    const authedServer = async (name: string) => {
+      const auth = await prepareNatsAuth(path.join(dir, `${name}-auth`));
+      const server = await NatsServer.start({ dataDir: path.join(dir, name), auth: auth.serverConfig });
+      stoppers.push(() => server.stop());
+      return natsAccess(server.url, auth);
+    };
+    const empty = await authedServer('nats-empty');
+    const year = await authedServer('nats-year');
     let databaseUrl = process.env.DATABASE_URL;
     if (databaseUrl === undefined) {
       const postgres = await LocalPostgres.start({ dataDir: path.join(dir, 'pg'), database: 'hrm' });
@@ -67,10 +73,10 @@ export async function runStartup(
       databaseUrl = postgres.url('hrm');
     }
     await migrateDatabase(databaseUrl);
-    await emptyLog(empty.url);
+    await emptyLog(empty);
     progress(`writing ${options.endedClasses} ended classes to ${year.url}`);
     const written = await writeYear(
-      year.url,
+      year,
       { endedClasses: options.endedClasses, now: Date.now(), seed: options.seed, hrEveryS: options.hrEveryS },
       progress,
     );
@@ -80,8 +86,8 @@ export async function runStartup(
     );
     const adminToken = `bench_${crypto.randomBytes(18).toString('hex')}`;
     const targets: Record<LogSide, StartTarget> = {
-      empty: { natsUrl: empty.url, databaseUrl, adminToken, side: 'empty' },
-      year: { natsUrl: year.url, databaseUrl, adminToken, side: 'year' },
+      empty: { nats: empty, databaseUrl, adminToken, side: 'empty' },
+      year: { nats: year, databaseUrl, adminToken, side: 'year' },
     };
     const services: ServiceFigures[] = [];
     for (const service of startupServices) {

@@ -4,8 +4,10 @@
 // the backlog is watched; it is sustained when the backlog stops growing and
 // history then holds every published sample exactly once. Bare JetStream on
 // the same server, with the same messages, is the baseline of the same run.
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+// The server runs the platform's auth: each gateway publishes over its own
+// connection with its own credentials; the baseline and the backlog watch
+// connect as the tools user.
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import { runBareJetStream, type BareResult } from './bare-jetstream.js';
 import { startBenchStack } from './bench-stack.js';
 import type { ThroughputOptions } from './cli.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
+import { GatewayConnections } from './gateway-connections.js';
 import { GatewayFleet, Publisher, publishAtRate, sampleStepMs } from './gateway-fleet.js';
 import { createGatewayClasses } from './history-class.js';
 import { ResourceWatch, type ResourceFigure } from './resources.js';
@@ -104,7 +107,8 @@ export async function runThroughput(
   });
   const db = new pg.Client({ connectionString: stack.databaseUrl });
   await db.connect();
-  const nc = await connect({ servers: stack.natsUrl, name: 'hrm-bench-gateways' });
+  const nc = await stack.nats.connect('tools', 'hrm-bench-throughput');
+  let gatewayConnections: GatewayConnections | null = null;
   let result: Omit<ThroughputResult, 'profile'>;
   try {
     const api = new ApiClient(stack.apiUrl, stack.adminToken);
@@ -114,7 +118,8 @@ export async function runThroughput(
     const stepMs = options.sampleMs > 0 ? options.sampleMs : sampleStepMs(options.maxRate, athletes);
     progress(`${options.classes} classes, ${athletes} athletes; each athlete's samples ${stepMs} ms apart`);
     const fleet = new GatewayFleet(gateways, options.batch, stepMs);
-    const publisher = new Publisher(jetstream(nc));
+    gatewayConnections = await GatewayConnections.open(stack.nats, gateways);
+    const publisher = new Publisher(gatewayConnections.route);
     const jsm = await jetstreamManager(nc);
     const watch = new ResourceWatch(stack.processes);
     const runStarted = performance.now();
@@ -160,6 +165,7 @@ export async function runThroughput(
       resources,
     };
   } finally {
+    await gatewayConnections?.close();
     await nc.drain().catch(() => undefined);
     await db.end().catch(() => undefined);
     await stack.stop();

@@ -72,7 +72,7 @@ export async function drainAndCompare(
       250,
     ),
   );
-  const log = await readClassLog(stack.nats.url, live.sessionId);
+  const log = await readClassLog(stack.natsOptions(), live.sessionId);
   const shown = new Map<string, AthleteTotals>(
     [...screen.values].map(([participantId, value]) => [
       participantId,

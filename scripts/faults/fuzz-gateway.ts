@@ -3,9 +3,14 @@
 // bytes that are not UTF-8, numbers as words, timestamps far out of range,
 // wrong types, reused ids. Samples of the control class's straps carry only
 // timestamps ingest must refuse, so its history must not change.
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+// The fuzzer publishes as the tools user, not with one gateway's credentials:
+// it stands for every gateway of every studio at once, and for subjects none
+// of them may publish any more (a hole in the permissions must still find
+// ingest robust). What a gateway's own credentials are refused is
+// fuzz-credentials.ts's part.
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { gatewaySubjects } from '#contracts';
-import { sleep } from '#testing';
+import { sleep, type TestStack } from '#testing';
 import {
   drawFor,
   hostileJsonText,
@@ -127,14 +132,14 @@ function knownHostile(targets: FuzzTargets, now: number): Array<{ subject: strin
 }
 
 export async function fuzzGateway(
-  natsUrl: string,
+  stack: TestStack,
   targets: FuzzTargets,
   count: number,
   seed: number,
   failures: FuzzFailure[],
 ): Promise<number> {
   const draw = drawFor(seed, 'gateway');
-  const connection = await connect({ servers: natsUrl, maxReconnectAttempts: -1 });
+  const connection = await stack.connectNats(undefined, { maxReconnectAttempts: -1 });
   let sent = 0;
   try {
     for (const known of knownHostile(targets, Date.now())) {

@@ -7,7 +7,7 @@
 export const FAULTS_ENV = { INGEST_MAX_FUTURE_MS: '10000' } as const;
 
 export interface FuzzFailure {
-  surface: 'gateway' | 'sockets' | 'rest' | 'stack';
+  surface: 'gateway' | 'credentials' | 'sockets' | 'rest' | 'stack';
   /** The input's position in its surface's sequence (rerun with the same seed to get it again). */
   index: number;
   seed: number;

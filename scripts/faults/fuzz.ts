@@ -1,11 +1,10 @@
 // The fuzz scenario: bounded random and hostile inputs to every surface
-// (gateway messages, Socket.IO events, REST routes), then checks that nothing
+// (gateway messages, NATS credentials, Socket.IO events, REST routes), then checks that nothing
 // exited, nothing answered 5xx, the control class's events and history are
 // exactly what they were, and a new class still gets history and live values.
 import { z } from 'zod';
 import { eventSubjects, streams } from '#contracts';
 import { DeviceStatusStore, EventStore } from '#eventstore';
-import { connect } from '@nats-io/transport-node';
 import {
   eventually,
   FakeSpotify,
@@ -20,11 +19,12 @@ import {
 } from '#testing';
 import type { FuzzOptions } from './cli.js';
 import { criterion, type Criterion } from './criteria.js';
+import { fuzzCredentials } from './fuzz-credentials.js';
 import { fuzzGateway, GHOST_STUDIOS } from './fuzz-gateway.js';
 import { fuzzRest } from './fuzz-rest.js';
 import { fuzzSockets } from './fuzz-sockets.js';
 import { FAULTS_ENV, type FuzzClass, type FuzzFailure, type FuzzTargets } from './fuzz-types.js';
-import { startAckedGateway } from './gateway.js';
+import { gatewayConnectOptions, startAckedGateway } from './gateway.js';
 import { FaultScreen } from './screen.js';
 import { watchStack } from './watch.js';
 
@@ -55,11 +55,12 @@ async function loadClass(
   ms: number,
   seed: number,
 ) {
+  // A gateway of its own per class: a second gw-valid:1 within 2 minutes would be dropped as a duplicate.
+  const gatewayId = `gw-valid-${live.studioId.slice(-6).replace(/[^A-Za-z0-9]/g, 'x')}`;
   const gateway = await startAckedGateway({
-    natsUrl: stack.nats.url,
+    nats: await gatewayConnectOptions(stack, live.studioId, gatewayId),
     studioId: live.studioId,
-    // A gateway of its own per class: a second gw-valid:1 within 2 minutes would be dropped as a duplicate.
-    gatewayId: `gw-valid-${live.studioId.slice(-6).replace(/[^A-Za-z0-9]/g, 'x')}`,
+    gatewayId,
     devices,
     intervalMs: 200,
     seed,
@@ -78,7 +79,7 @@ async function loadClass(
 
 /** Everything of a class an input could change: its events, timer events, heart-rate events, rows and summary. */
 async function snapshotOf(stack: TestStack, sessionId: string): Promise<Record<string, string>> {
-  const connection = await connect({ servers: stack.nats.url });
+  const connection = await stack.connectNats();
   try {
     const store = await EventStore.open(connection);
     const read = async (stream: string, subject: string) =>
@@ -107,7 +108,7 @@ async function snapshotOf(stack: TestStack, sessionId: string): Promise<Record<s
 
 /** Straps recorded for studios that do not exist (issue 12, finding 8: they must be dead-lettered). */
 async function ghostStraps(stack: TestStack): Promise<string[]> {
-  const connection = await connect({ servers: stack.nats.url });
+  const connection = await stack.connectNats();
   try {
     const store = await DeviceStatusStore.open(connection);
     const found: string[] = [];
@@ -172,7 +173,8 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
       surfaces.push({ name, sent, failures: failures.length - already });
       progress(`${name}: ${sent} inputs, ${failures.length - already} failures`);
     };
-    await run('gateway', () => fuzzGateway(stack.nats.url, targets, options.count, options.seed, failures));
+    await run('gateway', () => fuzzGateway(stack, targets, options.count, options.seed, failures));
+    await run('credentials', () => fuzzCredentials(stack, targets, options.seed, failures));
     await run('sockets', () =>
       fuzzSockets(stack.realtimeUrl, targets, options.count, options.seed, failures),
     );
@@ -208,7 +210,7 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
       ).catch(() => false);
       screen.close();
       followed = stored && shown;
-      const inLog = (await readClassLog(stack.nats.url, fresh.sessionId)).heartRateEvents.length;
+      const inLog = (await readClassLog(stack.natsOptions(), fresh.sessionId)).heartRateEvents.length;
       if (!followed)
         failures.push({
           surface: 'stack',
@@ -257,6 +259,11 @@ export async function runFuzz(options: FuzzOptions, progress: (line: string) => 
         exits.length === 0 ? 'none' : exits.map((exit) => exit.name).join(', '),
       ),
       criterion('0 5xx', serverErrors.length === 0, `${serverErrors.length} answers were 5xx`),
+      criterion(
+        'NATS refused every forbidden connection, publish and subscription',
+        !failures.some((f) => f.surface === 'credentials'),
+        `${failures.filter((f) => f.surface === 'credentials').length} let through`,
+      ),
       criterion(
         'every known socket event with an ack answered',
         !failures.some((f) => f.surface === 'sockets'),

@@ -1,11 +1,13 @@
 // A gateway with an offline buffer, as docs/contracts/gateway.md asks of one:
 // each batch is published with a JetStream ack and sent again, with the same
 // Nats-Msg-Id and body, until JetStream acknowledges it. Only an acked batch
-// counts as accepted.
+// counts as accepted. It connects as a registered gateway does: with its own
+// credentials (its two subjects, nothing else) and its inbox prefix.
 import { jetstream } from '@nats-io/jetstream';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { gatewaySubjects, type SampleBatchInput } from '#contracts';
-import { sleep } from '#testing';
+import { gatewayInboxPrefix, gatewayUserCreds } from '#nats-auth';
+import { sleep, type TestStack } from '#testing';
 import { createRng } from '../simulator/random.js';
 
 export interface LoadResult {
@@ -26,8 +28,20 @@ export interface AckedGateway {
   stop(): void;
 }
 
+/** How a gateway of the stack connects: fresh credentials of its own, as the API issues them. */
+export async function gatewayConnectOptions(
+  stack: TestStack,
+  studioId: string,
+  gatewayId: string,
+): Promise<NodeConnectionOptions> {
+  const { account, accountSigner } = stack.natsAuth.authority;
+  const { creds } = await gatewayUserCreds(account.getPublicKey(), accountSigner, studioId, gatewayId);
+  return { ...stack.natsOptions(creds), inboxPrefix: gatewayInboxPrefix(studioId, gatewayId) };
+}
+
 export async function startAckedGateway(options: {
-  natsUrl: string;
+  /** The gateway's connection options (gatewayConnectOptions). */
+  nats: NodeConnectionOptions;
   studioId: string;
   gatewayId: string;
   devices: readonly string[];
@@ -35,7 +49,7 @@ export async function startAckedGateway(options: {
   seed: number;
 }): Promise<AckedGateway> {
   const connection: NatsConnection = await connect({
-    servers: options.natsUrl,
+    ...options.nats,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 100,
   });

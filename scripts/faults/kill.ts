@@ -8,7 +8,7 @@ import { criterion, type Criterion } from './criteria.js';
 import { drainAndCompare, type CountedOnceFigures } from './drain.js';
 import { valuesFlowingAfter } from './flow.js';
 import { FAULTS_ENV } from './fuzz-types.js';
-import { startAckedGateway } from './gateway.js';
+import { gatewayConnectOptions, startAckedGateway } from './gateway.js';
 import { FaultScreen } from './screen.js';
 import { watchStack, type ProcessExit, type ServerError } from './watch.js';
 
@@ -79,7 +79,7 @@ export async function runKill(
       `/api/v1/studios/${live.studioId}/members`,
     ]);
     const gateway = await startAckedGateway({
-      natsUrl: stack.nats.url,
+      nats: await gatewayConnectOptions(stack, live.studioId, 'gw-faults'),
       studioId: live.studioId,
       gatewayId: 'gw-faults',
       devices,
