@@ -79,25 +79,33 @@ export interface UserRow {
 }
 
 const instances = kvKeys(instanceRegistry.bucket);
+/**
+ * The class index is built from the log by whichever service starts first on
+ * an empty bucket (libs/eventstore class-index.ts), so every service writes it.
+ */
+const classIndex = kvKeys(classIndexBucket.name);
 
 export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
   ingest: {
-    role: 'consumes the gateways’ ingress, appends heart-rate events, records strap status',
+    role: 'consumes the gateways’ ingress, appends heart-rate events and a class’s max HR raises, records strap status',
     ingress: 'consumes',
     publishes: [
       eventSubjects.allHeartRate,
+      // A class's own events (adaptive max HR), not its timer's (evt.session.<id>.timer).
+      eventSubjects.session('*'),
       gatewaySubjects.deadLetter('*', '*'),
       kvKeys(deviceStatusBucket.name),
+      classIndex,
       instances,
     ],
     subscribes: [],
     deniedPublishes: [
-      eventSubjects.session('s1'),
+      eventSubjects.timer('s1'),
       eventSubjects.studioSpotify('st1'),
       commandSubjects.timer('s1'),
       commandSubjects.spotify('st1'),
       gatewaySubjects.samples('st1', 'g1'),
-      kvKeys(classIndexBucket.name).replace('>', 'k'),
+      kvKeys(studioRegistryBucket.name).replace('>', 'k'),
       `$JS.API.STREAM.DELETE.${streams.events.name}`,
       `$JS.API.STREAM.PURGE.${streams.heartRate.name}`,
     ],
@@ -106,7 +114,13 @@ export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
   realtime: {
     role: 'reads the log for screens; forwards coaches’ commands; asks for playback watches',
     ingress: 'none',
-    publishes: [commandSubjects.allTimer, commandSubjects.allSpotify, spotifySubjects.allWatch, instances],
+    publishes: [
+      commandSubjects.allTimer,
+      commandSubjects.allSpotify,
+      spotifySubjects.allWatch,
+      classIndex,
+      instances,
+    ],
     subscribes: [],
     deniedPublishes: [
       eventSubjects.session('s1'),
@@ -114,7 +128,7 @@ export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
       eventSubjects.studioSpotify('st1'),
       gatewaySubjects.samples('st1', 'g1'),
       spotifySubjects.authorize,
-      kvKeys(classIndexBucket.name).replace('>', 'k'),
+      kvKeys(studioRegistryBucket.name).replace('>', 'k'),
       `$JS.API.STREAM.DELETE.${streams.events.name}`,
       `$JS.API.STREAM.PURGE.${streams.events.name}`,
       `$JS.API.CONSUMER.MSG.NEXT.${ingress}.ingest`,
@@ -133,7 +147,7 @@ export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
       commandSubjects.allSpotify,
       spotifySubjects.authorize,
       spotifySubjects.callback,
-      kvKeys(classIndexBucket.name),
+      classIndex,
       kvKeys(studioRegistryBucket.name),
       instances,
     ],
@@ -153,7 +167,7 @@ export const userTable: Record<Exclude<NatsUserName, 'tools'>, UserRow> = {
   'spotify-worker': {
     role: 'answers playback commands and sign-in, appends its studios’ Spotify events',
     ingress: 'none',
-    publishes: [eventSubjects.allStudioSpotify, instances],
+    publishes: [eventSubjects.allStudioSpotify, classIndex, instances],
     subscribes: [commandSubjects.allSpotify, 'spotify.signin.*', spotifySubjects.allWatch],
     deniedPublishes: [
       eventSubjects.session('s1'),
