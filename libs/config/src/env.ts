@@ -31,9 +31,14 @@ export const commonEnv = z.object({
 export const apiEnv = commonEnv.extend({
   API_PORT: port.default(3000),
   HRM_ADMIN_TOKEN: commonEnv.shape.HRM_ADMIN_TOKEN.unwrap(),
-  /** Gateway registration (libs/nats-auth natsAuthEnv): the account's signing seed, the operator's, the account admin's creds. */
+  /**
+   * Gateway registration (all three, with NATS_CREDS, or none: the gateway routes answer 503).
+   * The HRM account's signing key seed file, which signs each gateway's credentials.
+   */
   NATS_ACCOUNT_SIGNER: optionalPath,
+  /** The operator's signing key seed file, which signs the account JWT carrying revocations. */
   NATS_OPERATOR_SIGNER: optionalPath,
+  /** A system-account user's credentials that may push account JWT updates (revoking a gateway). */
   NATS_ACCOUNT_ADMIN_CREDS: optionalPath,
 });
 
