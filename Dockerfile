@@ -8,6 +8,7 @@
 #   docker build --target spotify-worker -t hrm/spotify-worker .
 #   docker build --target migrate        -t hrm/migrate .   # applies the migrations, then exits
 #   docker build --target demo           -t hrm/demo .      # the demo of `npm start` (compose profile demo)
+#   docker build --target nats-setup     -t hrm/nats-setup . # NATS keys, creds and server config, then exits
 #
 # `docker compose build` does all of it (see docker-compose.yml).
 
@@ -103,6 +104,16 @@ ENV HRM_DATA_DIR=/home/node/demo \
     DEMO_SPOTIFY_PORT=3004
 EXPOSE 3004
 CMD ["node", "dist/scripts/demo.js"]
+
+# ---------------------------------------------------------------------------
+# The one-shot setup of NATS's auth (scripts/nats-setup.ts): operator and
+# account keys (made once, reused), each service's creds and the nats-server
+# configuration, in NATS_AUTH_DIR. Compose mounts a volume on the node user's
+# home, which an empty volume takes its owner from (as the demo's).
+FROM runtime AS nats-setup
+COPY --from=build /app/dist/scripts/nats-setup.js ./dist/scripts/
+ENV NATS_AUTH_DIR=/home/node/nats-auth
+CMD ["node", "dist/scripts/nats-setup.js"]
 
 # ---------------------------------------------------------------------------
 # Applies prisma/migrations to DATABASE_URL and exits (scripts/migrate.ts: the

@@ -15,15 +15,18 @@ import { DemoSpotify } from './stack/demo-spotify.js';
 export const USAGE = `usage: node dist/scripts/demo.js
 
 Sets up the demo studio of \`npm start\` through the API of a running platform
-(twelve athletes with straps, a live class), publishes their heart rates as a
-simulated gateway over NATS, and with DEMO_SPOTIFY=1 plays music from a fake
+(twelve athletes with straps, a live class), registers its gateway there
+(POST /api/v1/studios/:studioId/gateways; the creds it answers are kept in
+HRM_DATA_DIR/gateway-creds, 0600, and reused), publishes their heart rates as
+that gateway over NATS, and with DEMO_SPOTIFY=1 plays music from a fake
 Spotify. Runs until SIGINT or SIGTERM.
 
 Environment (see demoEnv in libs/config/src/env.ts):
   HRM_ADMIN_TOKEN        the operator token (required)
   API_URL                the API (http://127.0.0.1:3000)
   NATS_URL               where the gateway publishes (nats://127.0.0.1:4222)
-  HRM_DATA_DIR           where the demo remembers its studio and class (.data)
+  NATS_TLS_CA            the CA of the NATS server's TLS certificate, if not a public one
+  HRM_DATA_DIR           where the demo remembers its studio, class and creds (.data)
   REALTIME_HOST_PORT     the realtime port for the watch command it prints (3001)
   DEMO_SPOTIFY           1: run the fake Spotify and sign the studio in (0)
   DEMO_SPOTIFY_PORT      its port (3004); the Spotify worker must use it
@@ -113,6 +116,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       api: new ApiClient(env.API_URL, env.HRM_ADMIN_TOKEN),
       adminToken: env.HRM_ADMIN_TOKEN,
       natsUrl: env.NATS_URL,
+      natsTlsCa: env.NATS_TLS_CA,
       dataDir: env.HRM_DATA_DIR,
       spotify,
       say,

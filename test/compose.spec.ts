@@ -3,13 +3,17 @@
 // compose service per app, environments that the services' own config schemas
 // accept, ports that agree everywhere, two realtime instances, and durable
 // storage for NATS JetStream and Postgres.
-import { describe, it, expect } from '@jest/globals';
+import { afterAll, describe, it, expect } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z, type ZodObject } from 'zod';
-import { apiEnv, demoEnv, ingestEnv, migrateEnv, realtimeEnv, spotifyWorkerEnv } from '#config';
+import fs from 'node:fs';
+import os from 'node:os';
+import { apiEnv, demoEnv, ingestEnv, migrateEnv, natsSetupEnv, realtimeEnv, spotifyWorkerEnv } from '#config';
+import { natsAuthEnv, prepareNatsAuth, type NatsUserName, type PreparedNatsAuth } from '#nats-auth';
+import { SERVER_CONFIG_FILE } from '../scripts/nats-setup.js';
 import { execForm, parseDockerfile, type Stage } from './support/dockerfile.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,6 +114,7 @@ const serviceSchema = z.object({
     .union([z.array(z.string()), z.record(z.string(), z.object({ condition: z.string().optional() }))])
     .optional(),
   deploy: z.object({ replicas: z.number().optional() }).optional(),
+  restart: z.string().optional(),
   healthcheck: z.object({ test: z.union([z.string(), z.array(z.string())]).optional() }).optional(),
 });
 type Service = z.infer<typeof serviceSchema>;
@@ -503,6 +508,10 @@ describe('docker-compose.yml', () => {
     expect(healthcheckText(postgres)).toContain('pg_isready');
   });
 
+  it('publishes the NATS client port for gateways', () => {
+    expect(portMappings(service('nats'))).toContainEqual({ container: 4222, host: [4222, 4222] });
+  });
+
   it('migrates the same database the services use, once Postgres is healthy', () => {
     const migrate = service('migrate');
     expect(buildTarget(migrate)).toBe('migrate');
@@ -653,5 +662,118 @@ describe('the migrate service', () => {
     const env = interpolateAll(environmentOf(service('migrate')), SAMPLE_VARS);
     const result = migrateEnv.safeParse(env);
     expect(result.success ? [] : result.error.issues).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// NATS auth: the one-shot nats-setup service prepares the trust chain on a
+// named volume, nats runs with the configuration it wrote, and each service
+// reads its own creds from the volume, read-only, at the paths natsAuthEnv
+// gives (test/nats-setup.spec.ts runs the script itself).
+
+/** The named volume mounted at or above `dir`, where it is mounted, and read-only or not. */
+function volumeHolding(
+  svc: Service,
+  dir: string,
+): { volume: string; target: string; readOnly: boolean } | null {
+  for (const volume of svc.volumes ?? []) {
+    if (typeof volume !== 'string') continue;
+    const [source = '', target = '', mode = ''] = volume.split(':');
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) continue;
+    if (dir === target || dir.startsWith(`${target}/`))
+      return { volume: source, target, readOnly: mode === 'ro' };
+  }
+  return null;
+}
+
+describe('docker-compose.yml, NATS auth', () => {
+  const setup = service('nats-setup');
+  const setupEnv = natsSetupEnv.parse({
+    ...imageEnv('nats-setup'),
+    ...interpolateAll(environmentOf(setup), SAMPLE_VARS),
+  });
+  const authDir = setupEnv.NATS_AUTH_DIR;
+  const authVolume = volumeHolding(setup, authDir);
+
+  it('has a one-shot nats-setup service built from its target, running scripts/nats-setup.ts', () => {
+    expect(buildTarget(setup)).toBe('nats-setup');
+    expect(effectiveCmd('nats-setup')).toEqual(['node', 'dist/scripts/nats-setup.js']);
+    expect(instructionsOf('nats-setup', 'COPY').join('\n')).toContain('dist/scripts/nats-setup.js');
+    expect(['root', '0', undefined]).not.toContain(effectiveUser('nats-setup'));
+    expect(setup.restart).toBe('no');
+    expect(setup.ports ?? []).toEqual([]);
+  });
+
+  it('sets only variables its config schema knows, in a form it accepts, and TLS stays off by default', () => {
+    const env = environmentOf(setup);
+    expect(Object.keys(env).filter((key) => !Object.keys(natsSetupEnv.shape).includes(key))).toEqual([]);
+    expect({ cert: setupEnv.NATS_TLS_CERT, key: setupEnv.NATS_TLS_KEY }).toEqual({
+      cert: undefined,
+      key: undefined,
+    });
+    const withTls = natsSetupEnv.parse(
+      interpolateAll(env, {
+        ...SAMPLE_VARS,
+        NATS_TLS_CERT: '/certs/server.pem',
+        NATS_TLS_KEY: '/certs/key.pem',
+      }),
+    );
+    expect(withTls.NATS_TLS_CERT).toBe('/certs/server.pem');
+  });
+
+  it('keeps the keys on a named volume, written by the setup and by nobody else', () => {
+    expect(authVolume).not.toBeNull();
+    expect(authVolume?.readOnly).toBe(false);
+    expect(Object.keys(compose.volumes ?? {})).toContain(authVolume?.volume);
+    for (const [name, svc] of Object.entries(services)) {
+      if (name === 'nats-setup' || name === 'nats') continue;
+      const mounted = (svc.volumes ?? []).filter(
+        (volume) => typeof volume === 'string' && volume.split(':')[0] === authVolume?.volume,
+      );
+      for (const volume of mounted)
+        expect({ name, volume }).toEqual({ name, volume: expect.stringMatching(/:ro$/) });
+    }
+  });
+
+  it('runs nats with the configuration the setup wrote, once the setup has succeeded', () => {
+    const nats = service('nats');
+    const command = commandOf(nats);
+    const flag = command.findIndex((arg) => arg === '-c' || arg === '--config');
+    expect(command[flag + 1]).toBe(path.posix.join(authDir, SERVER_CONFIG_FILE));
+    // Same volume at the same place: the paths in the configuration hold; writable for revocations.
+    expect(volumeHolding(nats, authDir)).toEqual({ ...authVolume, readOnly: false });
+    expect(dependsOn(nats)['nats-setup']).toBe('service_completed_successfully');
+  });
+
+  /** The environment natsAuthEnv gives each user, with the compose paths (one trust chain made for all). */
+  let prepared: Promise<PreparedNatsAuth> | null = null;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hrm-compose-auth-'));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const expectedNatsEnv = async (user: NatsUserName): Promise<Record<string, string>> => {
+    prepared ??= prepareNatsAuth(scratch);
+    const env = natsAuthEnv(await prepared, user);
+    return Object.fromEntries(
+      Object.entries(env).map(([key, file]) => [key, path.posix.join(authDir, path.relative(scratch, file))]),
+    );
+  };
+
+  it.each(knownApps())('gives every %s service its own creds from the volume, read-only', async (app) => {
+    const expected = await expectedNatsEnv(app as NatsUserName);
+    for (const [name, svc] of servicesOf(app)) {
+      const env = environmentOf(svc);
+      const nats = Object.fromEntries(Object.keys(expected).map((key) => [key, env[key]]));
+      expect({ name, nats }).toEqual({ name, nats: expected });
+      expect({ name, mount: volumeHolding(svc, authDir) }).toEqual({
+        name,
+        mount: { ...authVolume, readOnly: true },
+      });
+      expect(dependsOn(svc)['nats']).toBe('service_healthy');
+    }
+  });
+
+  it('gives the demo no platform creds: it registers its gateway through the API', () => {
+    const demo = service('demo');
+    expect(environmentOf(demo)['NATS_CREDS']).toBeUndefined();
+    expect(volumeHolding(demo, authDir)?.volume).not.toBe(authVolume?.volume);
   });
 });

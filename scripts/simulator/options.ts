@@ -20,6 +20,10 @@ in the room does (docs/contracts/gateway.md).
                     or @FILE with one id a line (# starts a comment)
   --nats URL        NATS to publish to; default: the stack's from HRM_DATA_DIR/ports.json
                     (.data, written by npm start), else NATS_URL, else nats://127.0.0.1:4222
+  --creds FILE      the gateway's NATS credentials file: what the API answers when the gateway
+                    is registered (POST /api/v1/studios/S/gateways {"gatewayId":"G"}); the
+                    platform's NATS refuses a client without one
+  --tls-ca FILE     the CA (PEM) of a NATS server's TLS certificate that is not a public one
   --warmup D        time before the first interval, e.g. 10s, 2m, 0 (default ${formatDuration(warmupLengthS(defaultClassPlan))})
   --tick-ms MS      one sample a strap every MS ms (100..60000, default 1000)
   --seed K          another seed draws other athletes (default: from the gateway id)
@@ -64,6 +68,8 @@ export const simulateOptions = z.strictObject({
   athletes: integerArg(1, MAX_STRAPS).optional(),
   devices: z.array(deviceId).min(1).max(MAX_STRAPS).optional(),
   nats: z.string().min(1),
+  creds: z.string().min(1).optional(),
+  tlsCa: z.string().min(1).optional(),
   warmupS: durationArg.optional(),
   tickMs: integerArg(100, 60_000).default(1000),
   seed: integerArg(0, 0xffffffff).optional(),
@@ -142,6 +148,8 @@ export function parseSimulateArgs(
         athletes: { type: 'string' },
         devices: { type: 'string' },
         nats: { type: 'string' },
+        creds: { type: 'string' },
+        'tls-ca': { type: 'string' },
         warmup: { type: 'string' },
         'tick-ms': { type: 'string' },
         seed: { type: 'string' },
@@ -159,12 +167,19 @@ export function parseSimulateArgs(
   const devices = typeof values.devices === 'string' ? readDeviceList(values.devices) : null;
   if (devices !== null && !devices.ok) return devices;
   const nats = resolveNatsUrl({ flag: stringValue(values.nats), env });
+  const files = readableFiles({
+    '--creds': stringValue(values.creds),
+    '--tls-ca': stringValue(values['tls-ca']),
+  });
+  if (files !== null) return { ok: false, error: files };
   const parsed = simulateOptions.safeParse({
     studio: values.studio,
     gateway: values.gateway,
     athletes: values.athletes,
     devices: devices?.value,
     nats: nats.url,
+    creds: values.creds,
+    tlsCa: values['tls-ca'],
     warmupS: values.warmup,
     tickMs: values['tick-ms'],
     seed: values.seed,
@@ -175,6 +190,21 @@ export function parseSimulateArgs(
   const problem = checkStraps(parsed.data.athletes, parsed.data.devices);
   if (problem !== null) return { ok: false, error: problem };
   return { ok: true, value: { kind: 'run', options: { ...parsed.data, natsSource: nats.source } } };
+}
+
+/** One line naming the first given file that cannot be read, or null. */
+function readableFiles(files: Record<string, string | undefined>): string | null {
+  for (const [flag, file] of Object.entries(files)) {
+    if (file === undefined) continue;
+    try {
+      fs.accessSync(file, fs.constants.R_OK);
+    } catch (error) {
+      const reason =
+        typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
+      return `${flag}: cannot read ${file} (${reason})`;
+    }
+  }
+  return null;
 }
 
 const stringValue = (value: string | boolean | undefined): string | undefined =>

@@ -1,8 +1,14 @@
 // Runs the simulated gateway until Ctrl-C, SIGTERM, --duration-s or a failure,
 // and says so: lines for a person, or JSON lines with --json. Resolves to the
 // process's exit code; a failure is one line on stderr and a code above 0.
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  AuthorizationError,
+  PermissionViolationError,
+  connect,
+  type NatsConnection,
+} from '@nats-io/transport-node';
 import type { Logger } from '#config';
+import { gatewayInboxPrefix, natsClientOptions } from '#nats-auth';
 import { defaultClassPlan, withWarmup } from './athlete-curve.js';
 import { SimulatedGateway, type GatewayStats } from './gateway.js';
 import { describeNatsSource } from './nats-url.js';
@@ -26,14 +32,35 @@ export interface SimulatorOutput {
 
 type Ending = StopReason | { kind: 'failed'; message: string };
 
+/** Why the server would not have us, and what to do about it. */
+function refusal(options: SimulateOptions, error: AuthorizationError): string {
+  const where = `NATS at ${options.nats} (${describeNatsSource(options.natsSource)})`;
+  if (options.creds === undefined)
+    return (
+      `${where} refused the connection: ${error.message}. It requires credentials: register the ` +
+      `gateway (POST /api/v1/studios/${options.studio}/gateways {"gatewayId":"${options.gateway}"} ` +
+      `answers its creds file) and give --creds FILE.`
+    );
+  return (
+    `${where} refused the credentials in ${options.creds}: ${error.message}. ` +
+    `Were they revoked, or issued by another platform? Register the gateway again for new ones.`
+  );
+}
+
 async function connectOrExplain(options: SimulateOptions): Promise<NatsConnection | string> {
   try {
     return await connect({
       servers: options.nats,
       name: `hrm-simulator-${options.gateway}`,
       timeout: CONNECT_TIMEOUT_MS,
+      ...natsClientOptions({ credsFile: options.creds, caFile: options.tlsCa }),
+      // A gateway may hear only its own inbox (the replies to what it publishes).
+      ...(options.creds !== undefined && {
+        inboxPrefix: gatewayInboxPrefix(options.studio, options.gateway),
+      }),
     });
   } catch (error) {
+    if (error instanceof AuthorizationError) return refusal(options, error);
     const reason = error instanceof Error ? error.message : String(error);
     const hint =
       options.natsSource.kind === 'stack'
@@ -108,7 +135,7 @@ export async function runSimulator(options: SimulateOptions, output: SimulatorOu
       message: `lost NATS at ${options.nats}: ${error instanceof Error ? error.message : 'the connection closed'}`,
     }),
   );
-  void watchConnection(nc, options, output);
+  void watchConnection(nc, options, output, (message) => end({ kind: 'failed', message }));
 
   gateway.start();
   const deviceIds = gateway.deviceIds();
@@ -174,14 +201,25 @@ async function drain(nc: NatsConnection): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Tells a person when NATS goes away and comes back; the client reconnects by itself. */
+/**
+ * Tells a person when NATS goes away and comes back (the client reconnects by
+ * itself), and stops on a publish the server refuses: creds of another gateway.
+ */
 async function watchConnection(
   nc: NatsConnection,
   options: SimulateOptions,
   output: SimulatorOutput,
+  fail: (message: string) => void,
 ): Promise<void> {
   const context = { studioId: options.studio, gatewayId: options.gateway };
   for await (const status of nc.status()) {
+    if (status.type === 'error' && status.error instanceof PermissionViolationError) {
+      fail(
+        `NATS refused: ${status.error.message}; are ${options.creds ?? 'the creds'} those of gateway ` +
+          `${options.gateway} of studio ${options.studio}?`,
+      );
+      continue;
+    }
     if (status.type !== 'disconnect' && status.type !== 'reconnect') continue;
     const what = status.type === 'disconnect' ? 'NATS disconnected; reconnecting' : 'NATS reconnected';
     if (options.json) output.log.warn(what, { ...context, server: status.server });

@@ -12,6 +12,10 @@ export interface BannerInfo {
   /** Each service's port. */
   ports: Readonly<Record<AppName, number>>;
   natsUrl: string;
+  /** Where our NATS's creds are (it refuses anonymous clients); undefined for the user's own NATS. */
+  natsCredsDir?: string | undefined;
+  /** Our NATS serves its client port over TLS. */
+  natsTls?: boolean;
   databaseUrl: string;
   adminToken: string;
   adminTokenSource: AdminTokenSource;
@@ -56,6 +60,16 @@ export function watchSnippet(realtimePort: number, token: string, sessionId: str
   );
 }
 
+/** Our NATS requires credentials: say where they are and how a gateway gets its own. */
+function natsLines(info: BannerInfo, row: (label: string, value: string) => string): string[] {
+  if (info.natsCredsDir === undefined) return [row('NATS', info.natsUrl)];
+  return [
+    row('NATS', `${info.natsUrl}  (${info.natsTls ? 'TLS, ' : ''}credentials required)`),
+    row('NATS creds', `${info.natsCredsDir}  (tools.creds: a user that may do anything, for the nats CLI)`),
+    row('Gateway creds', 'POST /api/v1/studios/:studioId/gateways {gatewayId} answers its creds file'),
+  ];
+}
+
 function tokenLine(info: BannerInfo): string {
   if (info.adminTokenSource === 'environment') return '(HRM_ADMIN_TOKEN from the environment)';
   return `${info.adminToken}  (kept in ${info.dataDir}/admin-token)`;
@@ -71,7 +85,7 @@ export function bannerLines(info: BannerInfo, colour: boolean): string[] {
     row('API', `http://localhost:${ports.api}/api/v1`),
     row('API docs', `http://localhost:${ports.api}/api/docs  (OpenAPI 3.1, no token needed)`),
     row('Realtime', `${realtimeUrl(ports.realtime)}  (Socket.IO namespace /live)`),
-    row('NATS', info.natsUrl),
+    ...natsLines(info, row),
     row('Postgres', maskPassword(info.databaseUrl)),
     row('Operator token', tokenLine(info)),
     row('Data and logs', `${info.dataDir}  (logs in ${info.dataDir}/logs)`),

@@ -1,7 +1,9 @@
 // The demo's simulated gateway, in-process: twelve straps publishing on
-// hrm.v1.samples.<studio>.<gateway> over a NATS connection of its own.
+// hrm.v1.samples.<studio>.<gateway> over a NATS connection of its own, with
+// the creds the API issued to that gateway and nothing more.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { gatewaySubjects } from '#contracts';
+import { credsOptions, gatewayInboxPrefix } from '#nats-auth';
 import { GatewayModel } from '../simulator/gateway-model.js';
 import { SimulatedGateway } from '../simulator/gateway.js';
 import { DEMO_ATHLETES } from './demo-state.js';
@@ -11,6 +13,13 @@ export function demoDeviceIds(gatewayId: string): string[] {
   return new GatewayModel({ gatewayId, athletes: DEMO_ATHLETES.length }).deviceIds();
 }
 
+/** How the gateway reaches NATS: the URL, its creds file's text, the CA of a TLS server's certificate. */
+export interface DemoGatewayNats {
+  url: string;
+  creds: string;
+  tlsCa?: string | undefined;
+}
+
 export class DemoGateway {
   private constructor(
     private readonly nc: NatsConnection,
@@ -18,12 +27,19 @@ export class DemoGateway {
   ) {}
 
   static async start(
-    natsUrl: string,
+    nats: DemoGatewayNats,
     studioId: string,
     gatewayId: string,
     onError: (error: Error) => void,
   ): Promise<DemoGateway> {
-    const nc = await connect({ servers: natsUrl, name: `hrm-demo-${gatewayId}` });
+    const nc = await connect({
+      servers: nats.url,
+      name: `hrm-demo-${gatewayId}`,
+      ...credsOptions(nats.creds),
+      // The only inbox a gateway may hear on (its JetStream acks, were it to ask for them).
+      inboxPrefix: gatewayInboxPrefix(studioId, gatewayId),
+      ...(nats.tlsCa !== undefined && { tls: { caFile: nats.tlsCa } }),
+    });
     const gateway = new SimulatedGateway({
       nc,
       studioId,

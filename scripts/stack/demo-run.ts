@@ -2,18 +2,22 @@
 // the studio, its athletes and a live class set up through the REST API, the
 // simulated gateway publishing their heart rates, and the studio signed in to
 // the fake Spotify when one runs.
+import { AuthorizationError } from '@nats-io/transport-node';
 import type { ApiClient } from './api-client.js';
 import { watchSnippet, type BannerDemo } from './banner.js';
 import { DemoGateway, demoDeviceIds } from './demo-gateway.js';
 import { ensureDemo } from './demo-setup.js';
 import type { DemoSpotify } from './demo-spotify.js';
 import { DEMO_GATEWAY_ID } from './demo-state.js';
+import { ensureGatewayCreds } from './gateway-creds.js';
 
 export interface DemoRunOptions {
   /** The API as the bootstrap operator. */
   api: ApiClient;
   adminToken: string;
   natsUrl: string;
+  /** The CA of the NATS server's TLS certificate, when it is not a public one. */
+  natsTlsCa?: string | undefined;
   dataDir: string;
   /** The fake Spotify to sign the studio in to, if one runs. */
   spotify: DemoSpotify | null;
@@ -35,15 +39,41 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export async function runDemo(options: DemoRunOptions): Promise<RunningDemo> {
   const { api, say } = options;
   const setup = await ensureDemo(api, options.dataDir, DEMO_GATEWAY_ID, demoDeviceIds(DEMO_GATEWAY_ID));
-  const gateway = await DemoGateway.start(
-    options.natsUrl,
-    setup.studioId,
-    setup.gatewayId,
-    options.onGatewayError,
-  );
+  const gateway = await startGateway(options, setup.studioId, setup.gatewayId);
   say(`class ${setup.sessionId} is live, the simulated gateway publishes ${options.elapsed()}`);
   const spotify = await signIn(options, setup.studioId);
   return { demo: { ...setup, subject: gateway.subject, spotify }, gateway };
+}
+
+/**
+ * The gateway on NATS with its own creds: those kept from an earlier start, or
+ * new ones from the API; kept creds that NATS refuses (revoked, or issued by
+ * another trust chain) are replaced once.
+ */
+async function startGateway(
+  options: DemoRunOptions,
+  studioId: string,
+  gatewayId: string,
+): Promise<DemoGateway> {
+  const { api, dataDir } = options;
+  const start = (creds: string) =>
+    DemoGateway.start(
+      { url: options.natsUrl, creds, tlsCa: options.natsTlsCa },
+      studioId,
+      gatewayId,
+      options.onGatewayError,
+    );
+  const creds = await ensureGatewayCreds(api, dataDir, studioId, gatewayId);
+  if (creds.registered)
+    options.say(`registered the gateway ${gatewayId}; its NATS creds are in ${creds.file}`);
+  try {
+    return await start(creds.text);
+  } catch (error) {
+    if (creds.registered || !(error instanceof AuthorizationError)) throw error;
+    options.say(`NATS refused the kept creds of ${gatewayId} (${error.message}): registering it again`);
+    const renewed = await ensureGatewayCreds(api, dataDir, studioId, gatewayId, { fresh: true });
+    return start(renewed.text);
+  }
 }
 
 /** Music is a nicety: a failed sign-in only says so. */

@@ -1,7 +1,9 @@
 // NATS and Postgres for the local stack: the user's when NATS_URL or
 // DATABASE_URL is set, else our own, with data under HRM_DATA_DIR and ports
-// of their own, started side by side.
+// of their own, started side by side. Our NATS requires credentials: its trust
+// chain is made on first start in HRM_DATA_DIR/nats-auth and reused after.
 import path from 'node:path';
+import { prepareNatsAuth, type PreparedNatsAuth, type TlsFiles } from '#nats-auth';
 import {
   LocalPostgres,
   NatsServer,
@@ -20,7 +22,12 @@ export interface InfraOptions {
   databaseUrl: string | undefined;
   /** The services' ports, which ours must not take. */
   servicePorts: number[];
+  /** Our NATS serves its client port over TLS with these (NATS_TLS_CERT, NATS_TLS_KEY). */
+  tls?: TlsFiles | undefined;
 }
+
+/** Where `npm start` keeps its NATS keys, the server's part of them and each user's creds. */
+export const natsAuthDir = (dataDir: string) => path.join(dataDir, 'nats-auth');
 
 export class StartError extends Error {
   override readonly name = 'StartError';
@@ -47,6 +54,8 @@ export class Infra {
   private readonly logs: LogFile[] = [];
   natsUrl = '';
   databaseUrl = '';
+  /** Our NATS's trust chain and creds; null when NATS_URL names the user's own NATS. */
+  natsAuth: PreparedNatsAuth | null = null;
 
   constructor(private readonly options: InfraOptions) {}
 
@@ -92,9 +101,13 @@ export class Infra {
     if (natsServerBinary() === null) throw new StartError(NATS_SERVER_MISSING);
     const log = this.logFile('nats-server');
     try {
+      // Keys reused from the last start: the JetStream store belongs to the account they name.
+      this.natsAuth = await prepareNatsAuth(natsAuthDir(this.options.dataDir));
       this.nats = await NatsServer.start({
         dataDir: path.join(this.options.dataDir, 'nats'),
         port,
+        auth: this.natsAuth.serverConfig,
+        ...(this.options.tls && { tls: this.options.tls }),
         onLog: log.write,
       });
     } catch (error) {

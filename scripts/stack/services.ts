@@ -48,6 +48,8 @@ export interface ServicesOptions {
   secretKey: string;
   /** More variables for every service (the demo's fake Spotify URLs). */
   extraEnv?: Record<string, string>;
+  /** A service's NATS identity (NATS_CREDS, the API's gateway signers, NATS_TLS_CA). */
+  natsEnv?: (app: AppName) => Record<string, string>;
   /** Each output line of a service. */
   onLine: (app: AppName, line: string) => void;
   /** A service ended while nobody asked it to: its last lines, to show why. */
@@ -63,12 +65,13 @@ export class Services {
   constructor(private readonly options: ServicesOptions) {}
 
   private create(app: AppName): ServiceProcess {
-    const { ports, natsUrl, databaseUrl, adminToken, secretKey, extraEnv } = this.options;
+    const { ports, natsUrl, databaseUrl, adminToken, secretKey, extraEnv, natsEnv } = this.options;
     const service: ServiceProcess = new ServiceProcess({
       app,
       port: ports[app],
       env: {
         NATS_URL: natsUrl,
+        ...natsEnv?.(app),
         DATABASE_URL: databaseUrl,
         HRM_ADMIN_TOKEN: adminToken,
         HRM_SECRET_KEY: secretKey,

@@ -4,14 +4,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StackEnv } from '#config';
-import { migrateDatabase } from '#localstack';
+import { migrateDatabase, type AppName } from '#localstack';
+import { natsAuthEnv } from '#nats-auth';
 import { resolveAdminToken, type AdminToken } from './admin-token.js';
 import { ApiClient } from './api-client.js';
 import { bannerLines, type BannerDemo } from './banner.js';
 import type { DemoGateway } from './demo-gateway.js';
 import { runDemo } from './demo-run.js';
 import { DemoSpotify } from './demo-spotify.js';
-import { Infra } from './infra.js';
+import { Infra, natsAuthDir } from './infra.js';
 import { onStopSignals } from './launcher.js';
 import { formatPrefixed } from './log-format.js';
 import { readPortMemory, writePortMemory } from './ports.js';
@@ -40,6 +41,20 @@ class Stack {
     this.dataDir = path.resolve(env.HRM_DATA_DIR);
   }
 
+  /** The CA the services and the demo trust for our NATS's certificate (else the system's). */
+  private get natsTlsCa(): string | undefined {
+    return this.env.NATS_TLS_CA === undefined ? undefined : path.resolve(this.env.NATS_TLS_CA);
+  }
+
+  /** A service's NATS identity: its own user's creds when NATS is ours. */
+  private natsEnv(infra: Infra, app: AppName): Record<string, string> {
+    const ca = this.natsTlsCa;
+    return {
+      ...(infra.natsAuth !== null && natsAuthEnv(infra.natsAuth, app)),
+      ...(ca !== undefined && { NATS_TLS_CA: ca }),
+    };
+  }
+
   private get stopRequested(): boolean {
     return this.stopping !== null;
   }
@@ -59,11 +74,16 @@ class Stack {
     const secretKey = resolveSecretKey(this.dataDir, env.HRM_SECRET_KEY);
     const ports = servicePorts(env);
     say('stack', `starting in ${this.dataDir}`);
+    const tls =
+      env.NATS_TLS_CERT !== undefined && env.NATS_TLS_KEY !== undefined
+        ? { cert: path.resolve(env.NATS_TLS_CERT), key: path.resolve(env.NATS_TLS_KEY) }
+        : undefined;
     const infra = new Infra({
       dataDir: this.dataDir,
       natsUrl: env.NATS_URL,
       databaseUrl: env.DATABASE_URL,
       servicePorts: Object.values(ports),
+      tls,
     });
     this.infra = infra;
     await this.run(infra.start());
@@ -89,6 +109,7 @@ class Stack {
       adminToken: adminToken.token,
       secretKey,
       ...(this.spotify !== null && { extraEnv: this.spotify.env() }),
+      natsEnv: (app) => this.natsEnv(infra, app),
       onLine: say,
       onUnexpectedExit: (app, how, lastLines) => {
         say('stack', `${app} exited unexpectedly ${how}; its last lines:`);
@@ -122,6 +143,8 @@ class Stack {
       {
         ports,
         natsUrl: infra.natsUrl,
+        natsCredsDir: infra.natsAuth === null ? undefined : path.join(natsAuthDir(this.dataDir), 'creds'),
+        natsTls: tls !== undefined,
         databaseUrl: infra.databaseUrl,
         adminToken: adminToken.token,
         adminTokenSource: adminToken.source,
@@ -142,6 +165,7 @@ class Stack {
         api: new ApiClient(`http://127.0.0.1:${this.env.API_PORT}`, adminToken.token),
         adminToken: adminToken.token,
         natsUrl,
+        natsTlsCa: this.natsTlsCa,
         dataDir: this.dataDir,
         spotify: this.spotify,
         say: (line) => say('demo', line),

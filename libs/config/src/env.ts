@@ -129,21 +129,48 @@ export const spotifyWorkerEnv = commonEnv.extend({
   SPOTIFY_POLL_SLOW_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
 });
 
-export const stackEnv = z.object({
-  NATS_URL: z.string().min(1).optional(),
-  DATABASE_URL: z.string().startsWith('postgres').optional(),
-  API_PORT: port.default(3000),
-  REALTIME_PORT: port.default(3001),
-  INGEST_PORT: port.default(3002),
-  SPOTIFY_WORKER_PORT: port.default(3003),
-  HRM_DATA_DIR: z.string().min(1).default('.data'),
-  HRM_ADMIN_TOKEN: z.string().min(16).optional(),
-  HRM_DEMO: flag.default(true),
-  /** Kept in HRM_DATA_DIR/secret-key when unset. */
-  HRM_SECRET_KEY: z.string().min(1).optional(),
-  /** Unset with the demo on: the demo runs a fake Spotify. */
-  SPOTIFY_CLIENT_ID: optionalText,
-});
+export const stackEnv = z
+  .object({
+    NATS_URL: z.string().min(1).optional(),
+    DATABASE_URL: z.string().startsWith('postgres').optional(),
+    API_PORT: port.default(3000),
+    REALTIME_PORT: port.default(3001),
+    INGEST_PORT: port.default(3002),
+    SPOTIFY_WORKER_PORT: port.default(3003),
+    HRM_DATA_DIR: z.string().min(1).default('.data'),
+    HRM_ADMIN_TOKEN: z.string().min(16).optional(),
+    HRM_DEMO: flag.default(true),
+    /** Our nats-server serves its client port over TLS with this certificate and key (PEM files); both or neither. */
+    NATS_TLS_CERT: optionalPath,
+    NATS_TLS_KEY: optionalPath,
+    /** What the services and the demo trust for that certificate when it is not a public one. */
+    NATS_TLS_CA: optionalPath,
+    /** Kept in HRM_DATA_DIR/secret-key when unset. */
+    HRM_SECRET_KEY: z.string().min(1).optional(),
+    /** Unset with the demo on: the demo runs a fake Spotify. */
+    SPOTIFY_CLIENT_ID: optionalText,
+  })
+  .refine((env) => (env.NATS_TLS_CERT === undefined) === (env.NATS_TLS_KEY === undefined), {
+    message: 'set both NATS_TLS_CERT and NATS_TLS_KEY, or neither',
+    path: ['NATS_TLS_CERT'],
+  });
+
+/**
+ * The compose setup service (scripts/nats-setup.ts): the NATS trust chain and
+ * every platform user's creds in NATS_AUTH_DIR (keys reused when present), and
+ * the server's configuration file there.
+ */
+export const natsSetupEnv = z
+  .object({
+    NATS_AUTH_DIR: z.string().min(1).default('.data/nats-auth'),
+    /** The certificate and key as the nats-server reads them (PEM files); both or neither. */
+    NATS_TLS_CERT: optionalPath,
+    NATS_TLS_KEY: optionalPath,
+  })
+  .refine((env) => (env.NATS_TLS_CERT === undefined) === (env.NATS_TLS_KEY === undefined), {
+    message: 'set both NATS_TLS_CERT and NATS_TLS_KEY, or neither',
+    path: ['NATS_TLS_CERT'],
+  });
 
 /** `npm run status`: which API to ask, with which operator token (else the stack's in HRM_DATA_DIR). */
 export const statusEnv = z.object({
@@ -165,6 +192,8 @@ export const migrateEnv = z.object({ DATABASE_URL: z.string().startsWith('postgr
 export const demoEnv = z
   .object({
     NATS_URL: commonEnv.shape.NATS_URL,
+    /** The CA of the NATS server's TLS certificate, when it is not a public one. */
+    NATS_TLS_CA: commonEnv.shape.NATS_TLS_CA,
     /** The API as this process reaches it (compose: the api service). */
     API_URL: httpUrl.default('http://127.0.0.1:3000'),
     HRM_ADMIN_TOKEN: commonEnv.shape.HRM_ADMIN_TOKEN.unwrap(),
@@ -193,6 +222,7 @@ export type IngestEnv = z.infer<typeof ingestEnv>;
 export type SpotifyWorkerEnv = z.infer<typeof spotifyWorkerEnv>;
 export type StackEnv = z.infer<typeof stackEnv>;
 export type StatusEnv = z.infer<typeof statusEnv>;
+export type NatsSetupEnv = z.infer<typeof natsSetupEnv>;
 export type DemoEnv = z.infer<typeof demoEnv>;
 
 export class ConfigError extends Error {
