@@ -1,6 +1,16 @@
 // Jest runs in its ESM mode (see package.json "test"); @swc/jest compiles
 // TypeScript with decorator metadata so Nest's dependency injection works.
-const libs = ['contracts', 'domain', 'eventstore', 'db', 'testing', 'config', 'localstack', 'platform', 'nats-auth'];
+const libs = [
+  'contracts',
+  'domain',
+  'eventstore',
+  'db',
+  'testing',
+  'config',
+  'localstack',
+  'platform',
+  'nats-auth',
+];
 
 /** @type {import('jest').Config} */
 export default {
