@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   createMemberBody,
   createStudioBody,
+  deviceIdParam,
   deviceListQuery,
   deviceStatusKey,
   domainEvent,
@@ -178,6 +179,12 @@ describe('REST and socket bodies', () => {
     expect(key).toMatch(/^st_1\.[-/=\w]+$/);
     expect(deviceStatusKey('st_1', 'ant:120:54322')).not.toBe(key);
     expect(Buffer.from(key.split('.')[1] ?? '', 'base64url').toString('utf8')).toBe('ant:120:54321');
+  });
+
+  it('takes any strap id in a path but one with a NUL, which Postgres cannot hold (400, not 500)', () => {
+    expect(deviceIdParam.parse('ant:120:54321')).toBe('ant:120:54321');
+    expect(deviceIdParam.safeParse('ant\u0000').success).toBe(false);
+    expect(deviceIdParam.safeParse('').success).toBe(false);
   });
 
   it('lists unassigned devices of the last 24 hours unless told otherwise, up to 30 days', () => {

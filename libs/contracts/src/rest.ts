@@ -103,8 +103,15 @@ export type Member = z.infer<typeof member>;
 export const pairDeviceBody = z.strictObject({ memberId: entityId });
 export type PairDeviceBody = z.infer<typeof pairDeviceBody>;
 
-/** A device id as it appears in a URL path (gateways use e.g. `ant:120:54321`). */
-export const deviceIdParam = z.string().min(1).max(128);
+/**
+ * A device id as it appears in a URL path (gateways use e.g. `ant:120:54321`).
+ * No NUL: Postgres text cannot hold one, so no strap is stored with it.
+ */
+export const deviceIdParam = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((id) => !id.includes('\u0000'), 'a device id cannot contain a NUL character');
 
 export const createSessionBody = z.strictObject({
   title: z.string().trim().min(1).max(200),
