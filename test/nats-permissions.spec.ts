@@ -11,6 +11,7 @@ import { commandSubjects, eventSubjects, gatewaySubjects, spotifySubjects, strea
 import { NatsServer, localCertificate } from '#localstack';
 import {
   AccountUpdates,
+  adoptAnonymousStore,
   credsOptions,
   gatewayInboxPrefix,
   gatewayUserCreds,
@@ -307,6 +308,34 @@ describe('NATS auth, against a real nats-server', () => {
       ).not.toBeNull();
     } finally {
       await tlsServer.stop();
+    }
+  });
+
+  it('keeps the log of a store written before NATS had auth: its streams become the account’s', async () => {
+    const storeDir = path.join(dir, 'nats-before-auth');
+    const before = await NatsServer.start({ dataDir: storeDir });
+    const anonymous = await connect({ servers: before.url });
+    await jetstreamManager(anonymous).then((jsm) =>
+      jsm.streams.add({ name: streams.events.name, subjects: [...streams.events.subjects] }),
+    );
+    await jetstream(anonymous).publish(eventSubjects.session('s1'), '{}');
+    await anonymous.close();
+    await before.stop();
+
+    const accountId = auth.authority.account.getPublicKey();
+    expect(adoptAnonymousStore(storeDir, accountId)).toBe(true);
+    expect(adoptAnonymousStore(storeDir, accountId)).toBe(false);
+    const after = await NatsServer.start({ dataDir: storeDir, auth: auth.serverConfig });
+    try {
+      const tools = await connect({
+        servers: after.url,
+        ...credsOptions(fs.readFileSync(auth.creds.tools, 'utf8')),
+      });
+      const info = await jetstreamManager(tools).then((jsm) => jsm.streams.info(streams.events.name));
+      await tools.close();
+      expect(info.state.messages).toBe(1);
+    } finally {
+      await after.stop();
     }
   });
 

@@ -3,7 +3,7 @@
 // of their own, started side by side. Our NATS requires credentials: its trust
 // chain is made on first start in HRM_DATA_DIR/nats-auth and reused after.
 import path from 'node:path';
-import { prepareNatsAuth, type PreparedNatsAuth, type TlsFiles } from '#nats-auth';
+import { adoptAnonymousStore, prepareNatsAuth, type PreparedNatsAuth, type TlsFiles } from '#nats-auth';
 import {
   LocalPostgres,
   NatsServer,
@@ -103,8 +103,13 @@ export class Infra {
     try {
       // Keys reused from the last start: the JetStream store belongs to the account they name.
       this.natsAuth = await prepareNatsAuth(natsAuthDir(this.options.dataDir));
+      const storeDir = path.join(this.options.dataDir, 'nats');
+      // A store from before NATS had auth: its streams become the account's, nothing is left behind.
+      if (adoptAnonymousStore(storeDir, this.natsAuth.authority.account.getPublicKey())) {
+        log.write('the JetStream store written without auth now belongs to the HRM account');
+      }
       this.nats = await NatsServer.start({
-        dataDir: path.join(this.options.dataDir, 'nats'),
+        dataDir: storeDir,
         port,
         auth: this.natsAuth.serverConfig,
         ...(this.options.tls && { tls: this.options.tls }),

@@ -51,3 +51,17 @@ function revocationsOf(token: string): Record<string, number> {
 export function tlsConfig(tls: TlsFiles): string {
   return `tls: { cert_file: ${quoted(tls.cert)}, key_file: ${quoted(tls.key)}, timeout: 2 }`;
 }
+
+/**
+ * A JetStream store written before NATS had auth holds its streams under the
+ * anonymous global account (`jetstream/$G`); with auth on they are the HRM
+ * account's. Moves them there once, before the server starts, so an upgraded
+ * `npm start` keeps its log. True when it moved them.
+ */
+export function adoptAnonymousStore(storeDir: string, accountId: string): boolean {
+  const anonymous = path.join(storeDir, 'jetstream', '$G');
+  const account = path.join(storeDir, 'jetstream', accountId);
+  if (!fs.existsSync(anonymous) || fs.existsSync(account)) return false;
+  fs.renameSync(anonymous, account);
+  return true;
+}
