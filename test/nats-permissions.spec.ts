@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { commandSubjects, eventSubjects, gatewaySubjects, spotifySubjects, streams } from '#contracts';
-import { NatsServer, localCertificate } from '#localstack';
+import { NatsServer, freePort, localCertificate } from '#localstack';
 import {
   AccountUpdates,
   adoptAnonymousStore,
@@ -279,6 +279,56 @@ describe('NATS auth, against a real nats-server', () => {
       expect(await connectError(options(revoked.creds))).toMatch(/Authorization Violation|Revoked/i);
       expect(await connectError(options(kept.creds))).toBeNull();
     });
+  });
+
+  it('cuts a revoked gateway off on every server of a cluster, whichever server took the revocation', async () => {
+    // Each server its own resolver directory, as on separate machines; same keys.
+    const second = path.join(dir, 'auth-second');
+    fs.cpSync(path.join(dir, 'auth'), second, { recursive: true });
+    const secondAuth = await prepareNatsAuth(second);
+    const routes = [await freePort(), await freePort()];
+    const clustered = (me: number) =>
+      `server_name: hrm-${me}\ncluster { name: hrm, listen: 127.0.0.1:${routes[me]}, ` +
+      `routes: [nats-route://127.0.0.1:${routes[1 - me]}] }`;
+    const nodes = [
+      await NatsServer.start({
+        dataDir: path.join(dir, 'node-0'),
+        auth: auth.serverConfig,
+        config: clustered(0),
+      }),
+      await NatsServer.start({
+        dataDir: path.join(dir, 'node-1'),
+        auth: secondAuth.serverConfig,
+        config: clustered(1),
+      }),
+    ];
+    try {
+      const gw = await gateway('st1', 'g-cluster');
+      const [near, far] = nodes.map((node) => node.url);
+      const onFar = await connect({ servers: far, ...credsOptions(gw.creds), reconnect: false });
+      const admin = await connect({
+        servers: near,
+        ...credsOptions(fs.readFileSync(auth.gatewayAdmin.accountAdminCredsFile, 'utf8')),
+      });
+      const updates = new AccountUpdates(
+        admin,
+        auth.authority.account.getPublicKey(),
+        readSeed(auth.gatewayAdmin.operatorSignerFile),
+      );
+      const started = Date.now();
+      await updates.revoke(gw.publicKey);
+      const closed = await Promise.race([
+        onFar.closed().then(() => Date.now() - started),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
+      ]);
+      await admin.close();
+      expect(closed).not.toBeNull();
+      expect(await connectError({ servers: far, ...credsOptions(gw.creds) })).toMatch(
+        /Authorization Violation/,
+      );
+    } finally {
+      for (const node of nodes) await node.stop();
+    }
   });
 
   it('serves the client port over TLS to a client that trusts the CA, and to nobody in plain text', async () => {

@@ -31,6 +31,8 @@ export interface NatsServerOptions {
   auth?: string;
   /** Serves the client port over TLS. */
   tls?: TlsFiles;
+  /** More configuration lines (e.g. a `server_name` and a `cluster` block). */
+  config?: string;
 }
 
 export class NatsServer {
@@ -60,7 +62,11 @@ export class NatsServer {
   async start(): Promise<void> {
     if (this.child !== null) return;
     fs.mkdirSync(this.options.dataDir, { recursive: true });
-    const config = [this.options.auth, this.options.tls && tlsConfig(this.options.tls)].filter(Boolean);
+    const config = [
+      this.options.auth,
+      this.options.tls && tlsConfig(this.options.tls),
+      this.options.config,
+    ].filter(Boolean);
     const configFile = path.join(this.options.dataDir, 'server.conf');
     if (config.length > 0) fs.writeFileSync(configFile, config.join('\n') + '\n', { mode: 0o600 });
     // Tethered: a test run or `npm start` that dies never leaves a nats-server behind.
