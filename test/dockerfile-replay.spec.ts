@@ -119,6 +119,29 @@ describe('the Dockerfile, replayed stage by stage with the local Node', () => {
     return found;
   }
 
+  const natsAuthDir = path.join(workspace, 'nats-auth');
+
+  /** As compose: the nats-setup image's CMD prepares the auth, nats-server runs on the configuration it wrote. */
+  async function startNatsAsCompose(): Promise<NatsServer> {
+    const setup = startCmd('nats-setup', { NATS_AUTH_DIR: natsAuthDir });
+    const exit = await setup.exited;
+    if (exit.code !== 0) throw new Error(`nats-setup exited with ${exit.code}:\n${setup.output()}`);
+    const config = fs.readFileSync(path.join(natsAuthDir, 'nats-server.conf'), 'utf8');
+    return NatsServer.start({ dataDir: path.join(workspace, 'nats'), auth: config });
+  }
+
+  /** Each service's own creds, as docker-compose.yml hands them out (the API also the gateway admin's). */
+  function natsCredsAsCompose(service: ServiceName): Record<string, string> {
+    return {
+      NATS_CREDS: path.join(natsAuthDir, 'creds', `${service}.creds`),
+      ...(service === 'api' && {
+        NATS_ACCOUNT_SIGNER: path.join(natsAuthDir, 'keys', 'account-signer.nk'),
+        NATS_OPERATOR_SIGNER: path.join(natsAuthDir, 'keys', 'operator-signer.nk'),
+        NATS_ACCOUNT_ADMIN_CREDS: path.join(natsAuthDir, 'creds', 'account-admin.creds'),
+      }),
+    };
+  }
+
   /** The stage's CMD, from its WORKDIR, with its ENV and `env` (what compose would add). */
   function startCmd(name: string, env: Record<string, string>, args: string[] = []): Child {
     const replayed = stage(name);
@@ -186,13 +209,14 @@ describe('the Dockerfile, replayed stage by stage with the local Node', () => {
     '%s: its CMD loads every module and answers GET /healthz',
     async (service) => {
       expect(databaseUrl).not.toBe('');
-      nats ??= await NatsServer.start({ dataDir: path.join(workspace, 'nats') });
+      nats ??= await startNatsAsCompose();
       if (!ports.has('demo-spotify')) ports.set('demo-spotify', await freePort());
       const port = await freePort();
       ports.set(service, port);
       const spotifyUrl = `http://127.0.0.1:${ports.get('demo-spotify') ?? 0}`;
       const child = startCmd(service, {
         NATS_URL: nats.url,
+        ...natsCredsAsCompose(service),
         DATABASE_URL: databaseUrl,
         HRM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         HRM_SECRET_KEY: TEST_SECRET_KEY,
