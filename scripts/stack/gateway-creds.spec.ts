@@ -55,7 +55,7 @@ class FakeGatewayApi {
       gatewayId,
       studioId: STUDIO,
       name: null,
-      createdAt: new Date().toISOString(),
+      createdAt: Date.now(),
       creds: credsText(this.issued),
     });
   }

@@ -6,16 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { entityId, subjectToken } from '#contracts';
+import { issuedGateway } from '#contracts';
 import { writeSecret } from '#nats-auth';
 import { ApiError, type ApiClient } from './api-client.js';
 
-/** What this script needs of the 201 answer (the rest of it is the API's business). */
-const registeredGateway = z.object({
-  gatewayId: subjectToken,
-  studioId: entityId,
-  creds: z.string().includes('BEGIN NATS USER JWT').includes('BEGIN USER NKEY SEED'),
-});
+/** A NATS credentials file: what a kept one must still look like. */
+const credsFileText = z.string().includes('BEGIN NATS USER JWT').includes('BEGIN USER NKEY SEED');
 
 export const GATEWAY_CREDS_DIR = 'gateway-creds';
 
@@ -34,7 +30,7 @@ const gatewaysRoute = (studioId: string) => `/studios/${encodeURIComponent(studi
 function readKept(file: string): string | null {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    return registeredGateway.shape.creds.safeParse(text).success ? text : null;
+    return credsFileText.safeParse(text).success ? text : null;
   } catch {
     return null;
   }
@@ -70,8 +66,8 @@ export async function ensureGatewayCreds(
   const file = gatewayCredsFile(dataDir, studioId, gatewayId);
   const kept = fresh ? null : readKept(file);
   if (kept !== null) return { file, text: kept, registered: false };
-  const register = () => api.call('POST', gatewaysRoute(studioId), registeredGateway, { gatewayId, name });
-  let created: z.output<typeof registeredGateway>;
+  const register = () => api.call('POST', gatewaysRoute(studioId), issuedGateway, { gatewayId, name });
+  let created: z.output<typeof issuedGateway>;
   try {
     created = await register();
   } catch (error) {
