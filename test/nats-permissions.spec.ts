@@ -91,6 +91,21 @@ describe('NATS auth, against a real nats-server', () => {
       gatewayId,
     );
 
+  /** Revokes the user through `admin`: ms until `victim` is closed, or null when not within 5 s. */
+  const revokeAndTimeClose = async (admin: NatsConnection, publicKey: string, victim: NatsConnection) => {
+    const updates = new AccountUpdates(
+      admin,
+      auth.authority.account.getPublicKey(),
+      readSeed(auth.gatewayAdmin.operatorSignerFile),
+    );
+    const started = Date.now();
+    await updates.revoke(publicKey);
+    return Promise.race([
+      victim.closed().then(() => Date.now() - started),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
+    ]);
+  };
+
   beforeAll(async () => {
     dir = temporaryDirectory('hrm-nats-auth');
     auth = await prepareNatsAuth(path.join(dir, 'auth'));
@@ -253,18 +268,8 @@ describe('NATS auth, against a real nats-server', () => {
       const kept = await gateway('st1', 'g-kept');
       const gw = await as(revoked.creds, { inboxPrefix: gatewayInboxPrefix('st1', 'g-revoked') });
       const admin = await as(fs.readFileSync(auth.gatewayAdmin.accountAdminCredsFile, 'utf8'));
-      const updates = new AccountUpdates(
-        admin,
-        auth.authority.account.getPublicKey(),
-        readSeed(auth.gatewayAdmin.operatorSignerFile),
-      );
 
-      const started = Date.now();
-      await updates.revoke(revoked.publicKey);
-      const closed = await Promise.race([
-        gw.closed().then(() => Date.now() - started),
-        new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
-      ]);
+      const closed = await revokeAndTimeClose(admin, revoked.publicKey, gw);
       expect(closed).not.toBeNull();
       expect(closed).toBeLessThan(5_000);
       const options = (creds: string) => ({ servers: server.url, ...credsOptions(creds) });
@@ -310,17 +315,7 @@ describe('NATS auth, against a real nats-server', () => {
         servers: near,
         ...credsOptions(fs.readFileSync(auth.gatewayAdmin.accountAdminCredsFile, 'utf8')),
       });
-      const updates = new AccountUpdates(
-        admin,
-        auth.authority.account.getPublicKey(),
-        readSeed(auth.gatewayAdmin.operatorSignerFile),
-      );
-      const started = Date.now();
-      await updates.revoke(gw.publicKey);
-      const closed = await Promise.race([
-        onFar.closed().then(() => Date.now() - started),
-        new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
-      ]);
+      const closed = await revokeAndTimeClose(admin, gw.publicKey, onFar);
       await admin.close();
       expect(closed).not.toBeNull();
       expect(await connectError({ servers: far, ...credsOptions(gw.creds) })).toMatch(
