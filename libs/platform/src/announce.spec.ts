@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { instanceAnnouncement, instanceKey, type HealthReport } from '#contracts';
 import { testLogger, testNatsUrl } from '#testing';
-import { InstanceAnnouncer, openInstanceRegistry, platformVersion } from './announce.js';
+import { InstanceAnnouncer, openInstanceRegistry, platformVersion, registeredInstances } from './announce.js';
 
 describe('the instance registry', () => {
   let connection: NatsConnection;
@@ -53,6 +54,37 @@ describe('the instance registry', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await announced(instance)).toBeNull();
   });
+
+  it("lists each instance once while instances are beating (the KV's key listing repeats some and misses others)", async () => {
+    const run = crypto.randomBytes(4).toString('hex');
+    const instances = [1, 2, 3].map((n) => `realtime-${run}-${n}`);
+    const { logger } = testLogger();
+    const announcers = await Promise.all(
+      instances.map((instance, index) =>
+        InstanceAnnouncer.start(connection, {
+          service: 'realtime',
+          instance,
+          port: 3100 + index,
+          report: async () => ({ status: 'ok', service: 'realtime', checks: { nats: 'up' } }),
+          logger,
+          heartbeatMs: 1,
+        }),
+      ),
+    );
+    try {
+      const registry = await openInstanceRegistry(connection);
+      const jsm = await jetstreamManager(connection);
+      for (let read = 0; read < 150; read++) {
+        const ours = (await registeredInstances(jsm, registry))
+          .map(({ instance }) => instance)
+          .filter((instance) => instance.includes(run))
+          .sort();
+        expect(ours).toEqual(instances);
+      }
+    } finally {
+      await Promise.all(announcers.map((announcer) => announcer.stop()));
+    }
+  }, 60_000);
 
   it("reads the platform's version from the nearest package.json, and says unknown without one", () => {
     expect(platformVersion()).toMatch(/^\d+\.\d+\.\d+/);

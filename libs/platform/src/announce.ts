@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StorageType } from '@nats-io/jetstream';
+import { StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
@@ -28,6 +28,34 @@ export async function openInstanceRegistry(connection: NatsConnection): Promise<
     history: 1,
     ttl: instanceRegistry.ttlMs,
     storage: StorageType.File,
+  });
+}
+
+/**
+ * Every instance's last announcement, once each. The keys come from the
+ * bucket's stream state, one answer at one moment: the KV's own key listing
+ * runs on a live consumer, and beats landing while it runs make it repeat
+ * some keys and stop before others. An entry that does not parse is not an
+ * instance of ours.
+ */
+export async function registeredInstances(
+  jsm: JetStreamManager,
+  registry: KV,
+): Promise<InstanceAnnouncement[]> {
+  const prefix = `$KV.${instanceRegistry.bucket}.`;
+  const { state } = await jsm.streams.info(`KV_${instanceRegistry.bucket}`, {
+    subjects_filter: `${prefix}>`,
+  });
+  const keys = Object.keys(state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
+  const entries = await Promise.all(keys.map((key) => registry.get(key)));
+  return entries.flatMap((entry) => {
+    if (entry === null || entry.operation !== 'PUT') return [];
+    try {
+      const parsed = instanceAnnouncement.safeParse(entry.json());
+      return parsed.success ? [parsed.data] : [];
+    } catch {
+      return [];
+    }
   });
 }
 

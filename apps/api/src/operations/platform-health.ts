@@ -8,7 +8,6 @@ import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
-  instanceAnnouncement,
   type ConsumerHealth,
   type InstanceAnnouncement,
   type NatsHealth,
@@ -19,7 +18,7 @@ import {
 } from '#contracts';
 import type { Db } from '#db';
 import { EventStore, type Projection } from '#eventstore';
-import { openInstanceRegistry } from '#platform';
+import { openInstanceRegistry, registeredInstances } from '#platform';
 import { apiProjections } from '../projections/projector.js';
 import { DB, NATS } from '../injection.js';
 import { assessHealth, servicesHealthOf } from './health-assessment.js';
@@ -73,24 +72,10 @@ export class PlatformHealthProbe {
     );
   }
 
-  /** Every instance's last announcement; one that does not parse is not an instance of ours. */
+  /** Every instance's last announcement, once each. */
   private async announcements(): Promise<InstanceAnnouncement[]> {
     const registry = await within(this.openRegistry());
-    return within(
-      (async () => {
-        const keys = await collect(await registry.keys());
-        const entries = await Promise.all(keys.map((key) => registry.get(key)));
-        return entries.flatMap((entry) => {
-          if (entry === null || entry.operation !== 'PUT') return [];
-          try {
-            const parsed = instanceAnnouncement.safeParse(entry.json());
-            return parsed.success ? [parsed.data] : [];
-          } catch {
-            return [];
-          }
-        });
-      })(),
-    );
+    return within(registeredInstances(this.store.jsm, registry));
   }
 
   private openRegistry(): Promise<KV> {
