@@ -1,4 +1,4 @@
-// Builds dist/ with tsc when a source is newer than the last build, so that
+// Builds dist/ with tsc, and dist/web with Vite, when a source is newer than the last build, so that
 // `npm start` and `npm test` after `npm install` do not wait for a compile
 // they do not need. Plain JavaScript: it runs before anything is built.
 import { spawnSync } from 'node:child_process';
@@ -22,9 +22,25 @@ function newest(entry) {
   return latest;
 }
 
-const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
+const force = process.argv.includes('--force');
+const stampOf = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
+
+// The web app (apps/web, with the contracts and the domain it imports) is built by Vite into dist/web.
+const webStamp = path.join(root, 'dist', 'web', '.build-stamp');
+const webSources = ['apps/web', 'libs/contracts', 'libs/domain', 'package.json'];
+if (force || Math.max(...webSources.map(newest)) >= stampOf(webStamp)) {
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const web = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/web/vite.config.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (web.status !== 0) process.exit(web.status ?? 1);
+  fs.writeFileSync(webStamp, new Date().toISOString() + '\n');
+}
+
+const built = stampOf(stamp);
 const changed = Math.max(...sources.map(newest));
-if (changed < built && !process.argv.includes('--force')) process.exit(0);
+if (changed < built && !force) process.exit(0);
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {

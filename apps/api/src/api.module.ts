@@ -30,7 +30,8 @@ import { StudiosController } from './studios/studios.controller.js';
 import { TimerCommands } from './timer/timer-commands.js';
 import { TimerController } from './timer/timer.controller.js';
 import { TimerResponder } from './timer/timer-responder.js';
-import { DB, LOGGER, NATS, SPOTIFY_WORKER } from './injection.js';
+import { DB, LOGGER, NATS, SPOTIFY_WORKER, WEB } from './injection.js';
+import { WebController, type WebSettings } from './web/web.controller.js';
 
 export interface ApiDependencies {
   nats: NatsConnection;
@@ -44,6 +45,7 @@ export interface ApiDependencies {
   adminToken: string;
   /** Registers and revokes gateways; absent without NATS signing keys (the gateway routes answer 503). */
   gatewayAdmin?: GatewayAdmin | undefined;
+  web: WebSettings;
 }
 
 /** Every controller of the API; the OpenAPI document covers each `/api/v1` route of them. */
@@ -62,6 +64,7 @@ export const apiControllers = [
   PlatformHealthController,
   DocsController,
   HomeController,
+  WebController,
 ];
 
 @Module({})
@@ -77,6 +80,7 @@ export class ApiModule {
     metrics,
     adminToken,
     gatewayAdmin,
+    web,
   }: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
@@ -88,6 +92,7 @@ export class ApiModule {
         { provide: NATS, useValue: nats },
         { provide: SPOTIFY_WORKER, useValue: new NatsRequestClient(nats) },
         { provide: LOGGER, useValue: logger },
+        { provide: WEB, useValue: web },
         { provide: EventStore, useValue: store },
         { provide: ClassIndex, useValue: classIndex },
         { provide: DeviceStatusStore, useValue: deviceStatus },

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { apiEnv, loadEnv } from '#config';
@@ -17,6 +18,7 @@ import { ApiModule } from './api.module.js';
 import { GatewayAdmin } from './gateways/gateway-admin.js';
 import { useJsonBodies } from './http/json-body.js';
 import { requestLog } from './http/request-log.js';
+import { WebApp, defaultWebDir } from './web/web-app.js';
 
 const env = loadEnv(apiEnv);
 const logger = serviceLogger('api', env.LOG_LEVEL);
@@ -29,6 +31,7 @@ await classIndex.ensureBuilt();
 const db = createDb(env.DATABASE_URL);
 const gateways = await GatewayAdmin.connect(env, instance, logger);
 const metrics = new Metrics();
+const webApp = new WebApp(env.HRM_WEB_DIR ?? defaultWebDir);
 const module = ApiModule.register({
   nats,
   store,
@@ -40,6 +43,11 @@ const module = ApiModule.register({
   metrics,
   adminToken: env.HRM_ADMIN_TOKEN,
   gatewayAdmin: gateways?.admin,
+  web: {
+    app: webApp,
+    realtimeUrl: env.HRM_PUBLIC_REALTIME_URL,
+    realtimePort: env.REALTIME_PORT,
+  },
 });
 // Our own JSON parser (any JSON value, 100 kB), after the request log so that every answer is logged.
 const app = await NestFactory.create<NestExpressApplication>(module, {
@@ -48,6 +56,14 @@ const app = await NestFactory.create<NestExpressApplication>(module, {
 });
 app.use(requestLog(logger, metrics));
 useJsonBodies(app);
+// The web app's hashed assets: cached for good (a new build names new files).
+app.useStaticAssets(path.join(webApp.dir, 'assets'), {
+  prefix: '/assets/',
+  index: false,
+  immutable: true,
+  maxAge: '365d',
+  fallthrough: true,
+});
 // The timer commands realtime forwards (cmd.timer.<sessionId>): Nest's NATS transport, on our connection.
 app.connectMicroservice({
   strategy: new NatsRequestServer(nats, { code: 'internal', message: 'internal error' }),

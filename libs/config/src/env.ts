@@ -40,6 +40,11 @@ export const apiEnv = commonEnv.extend({
   NATS_OPERATOR_SIGNER: optionalPath,
   /** A system-account user's credentials that may push account JWT updates (revoking a gateway). */
   NATS_ACCOUNT_ADMIN_CREDS: optionalPath,
+  /** The realtime service's URL as browsers reach it (`GET /api/v1/config`); unset: the page's host with REALTIME_PORT. */
+  HRM_PUBLIC_REALTIME_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
+  REALTIME_PORT: port.default(3001),
+  /** The built web app (`npm run build`); unset: dist/web. */
+  HRM_WEB_DIR: optionalPath,
 });
 
 /**

@@ -19,7 +19,14 @@ export const deviceStatusBucket = {
  * so `<studioId>.>` watches one studio.
  */
 export function deviceStatusKey(studioId: string, deviceId: string): string {
-  return `${studioId}.${Buffer.from(deviceId, 'utf8').toString('base64url')}`;
+  return `${studioId}.${base64url(deviceId)}`;
+}
+
+/** UTF-8 bytes as unpadded base64url, with what both Node and a browser have (the web app imports the contracts). */
+function base64url(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** The key filter of every device of one studio. */

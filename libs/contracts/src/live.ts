@@ -58,6 +58,8 @@ export const metadataParticipant = z.object({
   zoneThresholds,
 });
 
+export type MetadataParticipant = z.infer<typeof metadataParticipant>;
+
 export const hrmMetadata = z.object({
   sessionId: entityId,
   version: z.int().nonnegative(),

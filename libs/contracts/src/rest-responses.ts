@@ -64,3 +64,10 @@ export const gatewayList = z.object({
   ),
 });
 export type GatewayList = z.infer<typeof gatewayList>;
+
+/**
+ * `GET /api/v1/config` (no token): what a web page served by the API needs
+ * before it can connect, the public URL of the realtime service.
+ */
+export const publicConfig = z.object({ realtimeUrl: z.url() });
+export type PublicConfig = z.infer<typeof publicConfig>;

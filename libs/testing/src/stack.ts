@@ -153,8 +153,10 @@ async function startParts(
   const ports = new Map<AppName, number>();
   const counts = new Map<AppName, number>();
 
+  // The first realtime's port is known before the API starts: the API tells web pages where it is.
+  const firstRealtimePort = await freePort();
   const addService = async (app: AppName, env: Record<string, string> = {}) => {
-    const port = await freePort();
+    const port = app === 'realtime' && !ports.has(app) ? firstRealtimePort : await freePort();
     if (!ports.has(app)) ports.set(app, port);
     const count = (counts.get(app) ?? 0) + 1;
     counts.set(app, count);
@@ -174,6 +176,7 @@ async function startParts(
         // The tests play minutes of a class in seconds, with sample times ahead of the clock
         // (up to 400 s): far more than a real gateway's skew. The test of that bound sets its own.
         INGEST_MAX_FUTURE_MS: String(TEST_MAX_FUTURE_MS),
+        ...(app === 'api' && { HRM_PUBLIC_REALTIME_URL: `http://127.0.0.1:${firstRealtimePort}` }),
         ...extraEnv,
         ...env,
       },

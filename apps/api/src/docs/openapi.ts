@@ -89,6 +89,7 @@ const tags = [
   { name: 'timer', description: "A class's interval timer: program, commands, state" },
   { name: 'history', description: "A class's heart rate, summary, event log and CSV export" },
   { name: 'spotify', description: "The studio's Spotify: sign-in, now playing, playback commands" },
+  { name: 'web', description: 'What the web pages the API serves (docs/contracts/web.md) load first' },
   {
     name: 'operations',
     description: 'The platform operator: events the projections parked, and their replay',

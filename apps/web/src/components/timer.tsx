@@ -1,0 +1,102 @@
+// The class's interval timer: phase, a big remaining time counted down on the
+// server's clock every animation frame (only the text changes, once a second),
+// the round, and what comes next.
+import { useEffect, useRef } from 'preact/hooks';
+import { stepAt } from '#domain';
+import type { TimerState } from '#contracts';
+import { clockText } from './format.js';
+
+interface TimerProps {
+  timer: TimerState | null;
+  /** The server's time, estimated (ServerClock). */
+  clock: { now(): number };
+}
+
+/** What the big number shows at `at`: remaining time of a segment with an end, elapsed time of the stopwatch. */
+export function timerText(timer: TimerState, at: number): string {
+  if (timer.status === 'idle') return timer.program ? clockText(firstStepMs(timer)) : '0:00';
+  if (timer.status === 'finished') return '0:00';
+  if (timer.remainingMs === null) {
+    // The stopwatch counts up.
+    const elapsed = timer.status === 'running' ? timer.elapsedMs + (at - timer.serverTime) : timer.elapsedMs;
+    return clockText(elapsed, false);
+  }
+  if (timer.status === 'running' && timer.segmentEndsAt !== undefined)
+    return clockText(timer.segmentEndsAt - at);
+  return clockText(timer.remainingMs);
+}
+
+function firstStepMs(timer: TimerState): number {
+  const first = timer.program ? stepAt(timer.program, 0) : null;
+  return first && Number.isFinite(first.durationMs) ? first.durationMs : 0;
+}
+
+/** "Round 2/8", "Round 3" for unbounded rounds, or null outside the rounds. */
+export function roundText(timer: TimerState): string | null {
+  if (!timer.program || timer.round === 0 || timer.program.segments.length === 0) return null;
+  return timer.program.rounds === 'unbounded'
+    ? `Round ${timer.round}`
+    : `Round ${timer.round}/${timer.program.rounds}`;
+}
+
+/** The next step's label and length, or null at the last one. */
+export function nextText(timer: TimerState): string | null {
+  if (!timer.program || timer.status === 'finished') return null;
+  const next = stepAt(
+    timer.program,
+    timer.stepIndex === null ? 0 : timer.stepIndex + (timer.status === 'idle' ? 0 : 1),
+  );
+  if (!next) return null;
+  return Number.isFinite(next.durationMs)
+    ? `Next: ${next.label} ${clockText(next.durationMs)}`
+    : `Next: ${next.label}`;
+}
+
+const statusLabel: Record<TimerState['status'], string> = {
+  idle: 'Ready',
+  running: '',
+  paused: 'Paused',
+  finished: 'Done',
+};
+
+export function Timer({ timer, clock }: TimerProps) {
+  const remaining = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (!timer || timer.status !== 'running') return;
+    let frame = 0;
+    let shown = '';
+    const draw = () => {
+      const text = timerText(timer, clock.now());
+      if (text !== shown && remaining.current) remaining.current.textContent = shown = text;
+      frame = requestAnimationFrame(draw);
+    };
+    draw();
+    return () => cancelAnimationFrame(frame);
+  }, [timer, clock]);
+
+  if (!timer) {
+    return (
+      <section class="timer" data-timer-status="none" aria-label="timer">
+        <span class="timer-phase">No timer</span>
+      </section>
+    );
+  }
+  const round = roundText(timer);
+  const next = nextText(timer);
+  return (
+    <section
+      class={`timer phase-${timer.phase ?? 'none'}`}
+      data-timer-status={timer.status}
+      aria-label="timer"
+    >
+      <span class="timer-phase" data-timer-phase={timer.phase ?? ''}>
+        {timer.status === 'running' ? (timer.label ?? '') : statusLabel[timer.status] || timer.label}
+      </span>
+      <span class="timer-remaining" ref={remaining} data-timer-remaining>
+        {timerText(timer, clock.now())}
+      </span>
+      <span class="timer-round">{round ?? ''}</span>
+      <span class="timer-next">{next ?? ''}</span>
+    </section>
+  );
+}
