@@ -2,6 +2,7 @@
 // athlete below, sized so that up to 40 fit a 1920×1080 screen without
 // scrolling. Greyed, with "reconnecting", while the connection is lost.
 import { useEffect, useState } from 'preact/hooks';
+import type { MetadataParticipant } from '#contracts';
 import type { ClassView } from '../live/class-feed.js';
 import type { ServerClock } from '../live/live-socket.js';
 import { NowPlaying } from './now-playing.js';
@@ -14,10 +15,17 @@ interface ClassBoardProps {
   compact?: boolean;
 }
 
-/** Columns for n tiles on a wide screen: about square tiles, never more than 8 across. */
-export function columnsFor(count: number, compact: boolean): number {
+/** The shape tiles read best in: a little wider than tall. */
+const TILE_ASPECT = 1.4;
+
+/**
+ * Columns for n tiles in an area of the given width/height: the grid whose
+ * tiles come closest to TILE_ASPECT, so 40 athletes fill a TV or a tablet
+ * without scrolling.
+ */
+export function columnsFor(count: number, compact: boolean, areaAspect = 16 / 9): number {
   if (compact) return Math.min(Math.max(count, 1), 6);
-  return Math.min(8, Math.max(2, Math.ceil(Math.sqrt(count * 1.6))));
+  return Math.min(count, Math.max(1, Math.round(Math.sqrt((Math.max(count, 1) * areaAspect) / TILE_ASPECT))));
 }
 
 /** Re-renders every second so statuses that depend on time (disconnected) move without a frame. */
@@ -38,8 +46,10 @@ export function ClassBoard({ view, clock, compact = false }: ClassBoardProps) {
   if (!state) return <Notice title="Connecting…" text="" />;
   const now = clock.now();
   const reconnecting = connection.status === 'reconnecting';
-  const columns = columnsFor(state.participants.length, compact);
-  const rows = Math.max(1, Math.ceil(state.participants.length / columns));
+  const participants = byName(state.participants);
+  // The tiles' area is the screen less the header (about a fifth of its height).
+  const columns = columnsFor(participants.length, compact, window.innerWidth / (window.innerHeight * 0.8));
+  const rows = Math.max(1, Math.ceil(participants.length / columns));
   return (
     <div
       class={`class-board${reconnecting ? ' reconnecting' : ''}${compact ? ' compact' : ''}`}
@@ -59,11 +69,11 @@ export function ClassBoard({ view, clock, compact = false }: ClassBoardProps) {
           reconnecting…
         </p>
       )}
-      {state.participants.length === 0 ? (
+      {participants.length === 0 ? (
         <p class="empty">No athletes in this class yet.</p>
       ) : (
         <section class="tiles" style={{ '--columns': columns, '--rows': rows }} aria-label="athletes">
-          {state.participants.map((participant) => {
+          {participants.map((participant) => {
             const value = state.values.get(participant.participantId);
             return (
               <Tile
@@ -80,6 +90,14 @@ export function ClassBoard({ view, clock, compact = false }: ClassBoardProps) {
     </div>
   );
 }
+
+/** Athletes in name order, numbers in names read as numbers (Athlete 2 before Athlete 10), so a tile never moves. */
+const byName = (participants: readonly MetadataParticipant[]) =>
+  [...participants].sort(
+    (a, b) =>
+      a.displayName.localeCompare(b.displayName, undefined, { numeric: true }) ||
+      a.participantId.localeCompare(b.participantId),
+  );
 
 export function Notice({ title, text }: { title: string; text: string }) {
   return (

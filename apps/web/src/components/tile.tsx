@@ -55,14 +55,20 @@ export const Tile = memo(function Tile({ participant, value, status, compact = f
         <span class="bpm" data-bpm>
           {value && value.bpm > 0 ? value.bpm : '–'}
         </span>
-        <span class="unit">bpm</span>
-        <span class="pct">{value ? `${whole(value.pctMax)}%` : ''}</span>
+        <span class="bpm-side">
+          <span class="pct">{value ? `${whole(value.pctMax)}%` : ''}</span>
+          <span class="unit">bpm</span>
+        </span>
       </div>
       <footer class="tile-foot">
-        <span class="kcal">{value?.kcal != null ? `${whole(value.kcal)} kcal` : '– kcal'}</span>
+        {/* A strap's problem matters more than the calories in that moment: it takes their place. */}
+        {badge ? (
+          <span class={`badge badge-${status}`}>{badge}</span>
+        ) : (
+          <span class="kcal">{value?.kcal != null ? `${whole(value.kcal)} kcal` : '– kcal'}</span>
+        )}
         <span class="points">{value ? `${oneDecimal(value.points)} pts` : '0.0 pts'}</span>
       </footer>
-      {badge && <span class={`badge badge-${status}`}>{badge}</span>}
     </article>
   );
 });
