@@ -70,6 +70,8 @@ USER node
 # Ports are the defaults of each service's config schema (libs/config/src/env.ts).
 FROM runtime AS api
 COPY --from=build /app/dist/apps/api ./dist/apps/api
+# The web pages it serves (apps/web, built by Vite in the build stage).
+COPY --from=build /app/dist/web ./dist/web
 ENV API_PORT=3000
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -42,12 +42,15 @@ const SAMPLE_VARS: Record<string, string> = {
   HRM_SECRET_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
 };
 
-/** Every app directory, plus the four the architecture names (so a missing directory cannot hide one). */
+/** Every service directory (apps/<name>/src/main.ts), plus the four the architecture names (so a missing directory cannot hide one). */
 function appNames(): string[] {
   const appsDir = path.join(root, 'apps');
   const dirs = existsSync(appsDir)
     ? readdirSync(appsDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory())
+        // A service has an entry point; apps/web is pages the API serves, not a process of its own.
+        .filter(
+          (entry) => entry.isDirectory() && existsSync(path.join(appsDir, entry.name, 'src', 'main.ts')),
+        )
         .map((entry) => entry.name)
     : [];
   return [...new Set([...Object.keys(APPS), ...dirs])].sort();

@@ -241,9 +241,20 @@ describe('the Dockerfile, replayed stage by stage with the local Node', () => {
       }
       expect(child.output()).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
       expect({ healthy, running: child.running }).toEqual({ healthy: true, running: true });
+      if (service === 'api') await expectWebPages(`http://127.0.0.1:${port}`);
     },
     45_000,
   );
+
+  /** The API image serves the web app it was built with: a page, and every asset the page names. */
+  async function expectWebPages(apiUrl: string): Promise<void> {
+    const page = await fetch(`${apiUrl}/screen/s_replay`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map(([, asset]) => asset);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) expect((await fetch(`${apiUrl}${asset ?? ''}`)).status).toBe(200);
+  }
 
   it('demo: its CMD sets up the demo class through the replayed services and plays the fake Spotify', async () => {
     const apiPort = ports.get('api');

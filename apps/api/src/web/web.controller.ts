@@ -45,8 +45,14 @@ export class WebController {
   }
 
   private realtimeUrlFor(request: Request): string {
-    if (this.web.realtimeUrl) return this.web.realtimeUrl;
-    const host = request.hostname.includes(':') ? `[${request.hostname}]` : request.hostname;
-    return `${request.protocol}://${host}:${this.web.realtimePort}`;
+    return (
+      this.web.realtimeUrl ?? realtimeUrlBeside(request.protocol, request.hostname, this.web.realtimePort)
+    );
   }
+}
+
+/** The realtime service on the host a page was loaded from: the layout of `npm start` and compose. */
+export function realtimeUrlBeside(protocol: string, hostname: string, port: number): string {
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  return `${protocol}://${host}:${port}`;
 }

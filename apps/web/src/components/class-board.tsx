@@ -6,7 +6,8 @@ import type { MetadataParticipant } from '#contracts';
 import type { ClassView } from '../live/class-feed.js';
 import type { ServerClock } from '../live/live-socket.js';
 import { NowPlaying } from './now-playing.js';
-import { Tile, tileStatus } from './tile.js';
+import { Tile } from './tile.js';
+import { tileStatus } from './tile-status.js';
 import { Timer } from './timer.js';
 
 interface ClassBoardProps {
