@@ -76,6 +76,8 @@ export class Services {
         HRM_ADMIN_TOKEN: adminToken,
         HRM_SECRET_KEY: secretKey,
         ...extraEnv,
+        // The web pages the API serves connect to realtime on the host they were loaded from, at its port.
+        ...(app === 'api' && { REALTIME_PORT: String(ports.realtime) }),
         [PORT_VARIABLES[app]]: String(ports[app]),
       },
       onLine: (line) => this.options.onLine(app, line),
