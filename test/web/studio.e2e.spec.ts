@@ -1,7 +1,9 @@
 // The studio's TV page in a real Chromium, against the real stack: between
 // classes it shows the next scheduled class and the straps heard in the room
 // that nobody wears; when a class starts it switches to it by itself, and when
-// the next one starts after the first ended, it follows that one.
+// the next one starts after the first ended, it follows that one; after a
+// realtime restart (a connection that is not recovered) it subscribes again
+// and shows the class that started meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BrowserContext, Browser, Page } from 'playwright-core';
 import { z } from 'zod';
@@ -21,6 +23,7 @@ describe('the studio page, in Chromium', () => {
   let studioId: string;
   let morning: string;
   let evening: string;
+  let memberIds: string[];
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
@@ -49,7 +52,7 @@ describe('the studio page, in Chromium', () => {
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startTestStack(['api', 'ingest', 'realtime']), launchChromium()]);
     studioId = (await call(studio, 'POST', '/studios', { name: 'Riverside Cycle' })).id;
-    const memberIds: string[] = [];
+    memberIds = [];
     for (const [index, deviceId] of deviceIds.entries()) {
       const athlete = await call(member, 'POST', `/studios/${studioId}/members`, {
         displayName: ['Ana', 'Ben', 'Chloé'][index] ?? `Athlete ${index + 1}`,
@@ -130,4 +133,21 @@ describe('the studio page, in Chromium', () => {
     expect(await page.locator('.tile').count()).toBe(deviceIds.length);
     expect(errors).toEqual([]);
   });
+
+  it('after a realtime restart, subscribes to the studio again and shows the class that started meanwhile', async () => {
+    await call(sessionView, 'POST', `/sessions/${evening}/end`);
+    await page.locator('[data-studio-mode="between"]').waitFor({ timeout: 10_000 });
+    const late = await scheduleClass('Late Stretch', Date.now() + 60 * 60_000, memberIds);
+    // No event says a class was scheduled: the page reads the schedule every minute, not at once.
+    const realtime = stack.service('realtime');
+    await realtime.stop(true);
+    // Started while no realtime can tell the page: only the new snapshot says so.
+    await call(sessionView, 'POST', `/sessions/${late}/start`);
+    await realtime.start();
+    await showsClass(late);
+    await page.locator('.board-title h1').filter({ hasText: 'Late Stretch' }).waitFor();
+    await gateway.publish(Date.now(), deviceIds, () => 118);
+    await page.locator('.tile [data-bpm]').filter({ hasText: '118' }).first().waitFor({ timeout: 5_000 });
+    expect(errors.filter((error) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(error))).toEqual([]);
+  }, 60_000);
 });
