@@ -2,7 +2,8 @@
 // the first start makes the operator and account keys in HRM_DATA_DIR/nats-auth
 // (0600), its NATS refuses anonymous clients, every service runs with its own
 // creds, the demo registers its gateway through the API and its heart rates
-// reach the demo class; the next start, with TLS on, reuses the keys (the same
+// reach the demo class, and the banner's Screen link opens that class live in a
+// browser (a real Chromium); the next start, with TLS on, reuses the keys (the same
 // operator) and the JetStream store, and the demo its kept gateway creds.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
@@ -10,8 +11,10 @@ import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { freePort, localCertificate, repoRoot, type LocalCertificate } from '#localstack';
+import { publicConfig } from '#contracts';
 import { credsOptions, natsUserNames, readSeed, seedFile } from '#nats-auth';
 import { eventually, temporaryDirectory } from '#testing';
+import { TV, launchChromium, openPage, screenshot } from './support/browser.js';
 import { Child } from './support/child.js';
 import { Screen, connected, liveSocket } from './support/screen.js';
 
@@ -68,11 +71,13 @@ describe('npm start with NATS auth', () => {
     credsOptions(fs.readFileSync(path.join(authDir, 'creds', 'tools.creds'), 'utf8'));
   const operatorKey = () => readSeed(seedFile(path.join(authDir, 'keys'), 'operator')).getPublicKey();
 
-  /** The display token and class the banner prints for the demo. */
+  /** The display token, class and page links the banner prints for the demo. */
   async function demoOf(stack: Child) {
     const [, sessionId = ''] = await stack.line(/^\s+Class\s+(\S+)\s+\(live, (?:new|reused)\)/, 5000);
     const [, token = ''] = await stack.line(/^\s+Watch it\s+.*auth:\{token:'([^']+)'\}/, 5000);
-    return { sessionId, token };
+    const [, screen = ''] = await stack.line(/^\s+Screen\s+(http\S+)/, 5000);
+    const [, coach = ''] = await stack.line(/^\s+Coach\s+(http\S+)/, 5000);
+    return { sessionId, token, screen, coach };
   }
 
   async function demoValuesReachAScreen(demo: { sessionId: string; token: string }) {
@@ -91,7 +96,7 @@ describe('npm start with NATS auth', () => {
   }
 
   let operator = '';
-  let first: { sessionId: string; token: string };
+  let first: Awaited<ReturnType<typeof demoOf>>;
 
   it('first start: makes the keys 0600, says NATS requires creds, and every service runs with its own', async () => {
     const stack = start();
@@ -125,6 +130,44 @@ describe('npm start with NATS auth', () => {
     expect(fs.statSync(path.join(dataDir, 'gateway-creds', kept[0] ?? '')).mode & 0o777).toBe(0o600);
     expect(stack.output()).toMatch(/registered the gateway demo-gateway/);
     await demoValuesReachAScreen(first);
+  });
+
+  it("the banner's Screen link shows the demo class live in a browser, and its Coach link opens with a coach token", async () => {
+    const api = `http://127.0.0.1:${ports.API_PORT ?? ''}`;
+    expect(first.screen).toBe(`${api}/screen/${first.sessionId}#token=${encodeURIComponent(first.token)}`);
+    const [coachPage = '', coachToken = ''] = first.coach.split('#token=');
+    expect(coachPage).toBe(`${api}/coach/${first.sessionId}`);
+    expect(decodeURIComponent(coachToken)).not.toBe(first.token);
+    for (const link of [first.screen, first.coach]) {
+      const page = await fetch(link);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('id="app"');
+    }
+    const config = publicConfig.parse(await (await fetch(`${api}/api/v1/config`)).json());
+    expect(new URL(config.realtimeUrl).port).toBe(ports.REALTIME_PORT);
+
+    const browser = await launchChromium();
+    try {
+      const { page, errors } = await openPage(browser, TV);
+      await page.goto(first.screen);
+      const bpms = page.locator('.tile [data-bpm]');
+      await bpms.nth(11).waitFor({ timeout: 30_000 });
+      const shown = await eventually(
+        async () => {
+          const values = (await bpms.allTextContents()).map(Number);
+          return values.every((bpm) => bpm > 30) ? values : undefined;
+        },
+        'a heart rate in each of the twelve tiles of the Screen link',
+        30_000,
+        200,
+      );
+      expect(shown).toHaveLength(12);
+      expect(await page.locator('.session-status').textContent()).toBe('live');
+      await screenshot(page, 'demo-screen');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('stops on Ctrl-C, keeping the data', async () => {

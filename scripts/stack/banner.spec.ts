@@ -15,6 +15,7 @@ const info: BannerInfo = {
     gatewayId: 'demo-gateway',
     subject: 'hrm.v1.samples.st_1.demo-gateway',
     displayToken: 'hrm_display0123456789',
+    coachToken: 'hrm_coach0123456789',
     reused: false,
   },
 };
@@ -52,6 +53,18 @@ describe('banner', () => {
       '  spotify-worker  port 4003  health http://localhost:4003/healthz',
     ]);
     expect(lines.join('\n')).toContain('npm run status');
+  });
+
+  it('links the demo class on the screen and the coach page, and the studio page, each with its token', () => {
+    const lines = bannerLines(info, false);
+    const value = (label: string) =>
+      lines
+        .find((line) => line.startsWith(`  ${label.padEnd(15)} `))
+        ?.slice(18)
+        .split('  ')[0];
+    expect(value('Screen')).toBe('http://127.0.0.1:3000/screen/s_1#token=hrm_display0123456789');
+    expect(value('Coach')).toBe('http://127.0.0.1:3000/coach/s_1#token=hrm_coach0123456789');
+    expect(value('Studio')).toBe('http://127.0.0.1:3000/studio/st_1#token=hrm_display0123456789');
   });
 
   it("labels the demo's music as a fake Spotify, and says nothing of music without it", () => {

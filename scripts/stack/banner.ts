@@ -1,6 +1,6 @@
 // The few lines `npm start` prints once the stack is healthy: where everything
 // is, each service's port and health URL, the operator token, the demo class
-// and how to watch it, how to stop.
+// with links that open it in a browser, how to watch it, how to stop.
 import type { AppName } from '#localstack';
 import { bold } from './log-format.js';
 import type { AdminTokenSource } from './admin-token.js';
@@ -32,6 +32,8 @@ export interface BannerDemo {
   gatewayId: string;
   subject: string;
   displayToken: string;
+  /** A coach token of the studio, for the Coach link. */
+  coachToken: string;
   reused: boolean;
   /** Signed in to the demo's fake Spotify. */
   spotify?: boolean;
@@ -50,6 +52,23 @@ export function maskPassword(url: string): string {
 
 export const realtimeUrl = (port: number) => `http://localhost:${port}/live`;
 export const healthUrl = (port: number) => `http://localhost:${port}/healthz`;
+
+/**
+ * The web app's pages of the demo, served by the API; the token travels in the
+ * fragment, which the browser never sends to the server.
+ */
+export function demoPageUrls(
+  apiPort: number,
+  demo: Pick<BannerDemo, 'studioId' | 'sessionId' | 'displayToken' | 'coachToken'>,
+): { screen: string; coach: string; studio: string } {
+  const page = (path: string, token: string) =>
+    `http://127.0.0.1:${apiPort}/${path}#token=${encodeURIComponent(token)}`;
+  return {
+    screen: page(`screen/${demo.sessionId}`, demo.displayToken),
+    coach: page(`coach/${demo.sessionId}`, demo.coachToken),
+    studio: page(`studio/${demo.studioId}`, demo.displayToken),
+  };
+}
 
 /** One line a user can paste to see the demo class's values arrive. */
 export function watchSnippet(realtimePort: number, token: string, sessionId: string): string {
@@ -94,9 +113,12 @@ export function bannerLines(info: BannerInfo, colour: boolean): string[] {
   ];
   const demo = info.demo;
   if (demo !== null) {
+    const pages = demoPageUrls(ports.api, demo);
     lines.push(
       bold(colour, `Demo (HRM_DEMO=0 starts without it)`),
-      row('Studio', demo.studioId),
+      row('Screen', `${pages.screen}  (the class on the room's TV: open it in a browser)`),
+      row('Coach', `${pages.coach}  (the coach's tablet: the class and its controls)`),
+      row('Studio', `${pages.studio}  (the studio's TV: follows its live class)`),
       row('Class', `${demo.sessionId}  (live, ${demo.reused ? 'reused' : 'new'})`),
       row('Gateway', `${demo.gatewayId}, 12 straps on ${demo.subject}`),
       row('Watch it', watchSnippet(ports.realtime, demo.displayToken, demo.sessionId)),

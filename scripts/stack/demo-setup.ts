@@ -11,6 +11,8 @@ export interface DemoSetup {
   sessionId: string;
   gatewayId: string;
   displayToken: string;
+  /** A coach token of the studio, for the Coach link. */
+  coachToken: string;
   /** Whether the class was reused from a previous start. */
   reused: boolean;
 }
@@ -26,7 +28,14 @@ const DEMO_CLASS_TITLE = 'Demo class';
 async function ensureStudio(api: ApiClient, state: DemoState | null, gatewayId: string): Promise<DemoState> {
   if (state !== null && (await api.find(`/studios/${state.studioId}`, studio)) !== null) return state;
   const created = await api.call('POST', '/studios', studio, DEMO_STUDIO);
-  return { studioId: created.id, gatewayId, memberIds: [], sessionId: null, displayToken: null };
+  return {
+    studioId: created.id,
+    gatewayId,
+    memberIds: [],
+    sessionId: null,
+    displayToken: null,
+    coachToken: null,
+  };
 }
 
 /** Every demo athlete exists and wears its strap; true when anything had to change. */
@@ -125,11 +134,15 @@ async function newClass(
   return api.call('POST', `/sessions/${scheduled.id}/start`, sessionView, undefined, 200);
 }
 
-/** A display token of the studio that still works, or a new one. */
-async function ensureDisplayToken(api: ApiClient, state: DemoState): Promise<string> {
-  const kept = state.displayToken;
+/** The kept token of the studio when it still works, else a new one with `role`. */
+async function ensureToken(
+  api: ApiClient,
+  state: DemoState,
+  kept: string | null,
+  role: 'display' | 'coach',
+): Promise<string> {
   if (kept !== null && (await api.as(kept).find(`/studios/${state.studioId}`, studio)) !== null) return kept;
-  const body = { role: 'display', label: 'npm start demo' };
+  const body = { role, label: 'npm start demo' };
   return (await api.call('POST', `/studios/${state.studioId}/tokens`, issuedToken, body)).token;
 }
 
@@ -147,13 +160,15 @@ export async function ensureDemo(
   const reused = await reusableClass(api, state, deviceIds, athletesChanged);
   const live = reused ?? (await newClass(api, state, deviceIds));
   state.sessionId = live.id;
-  state.displayToken = await ensureDisplayToken(api, state);
+  state.displayToken = await ensureToken(api, state, state.displayToken, 'display');
+  state.coachToken = await ensureToken(api, state, state.coachToken, 'coach');
   writeDemoState(dataDir, state);
   return {
     studioId: state.studioId,
     sessionId: live.id,
     gatewayId,
     displayToken: state.displayToken,
+    coachToken: state.coachToken,
     reused: reused !== null,
   };
 }

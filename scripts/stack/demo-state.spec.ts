@@ -21,6 +21,7 @@ const state: DemoState = {
   memberIds: DEMO_ATHLETES.map((_, index) => `m_${index}`),
   sessionId: 's_1',
   displayToken: 'hrm_0123456789abcdef0123',
+  coachToken: 'hrm_coach0123456789abcdef',
 };
 
 describe('demo state file', () => {
@@ -51,6 +52,11 @@ describe('demo state file', () => {
   it('accepts a state from a start that stopped half-way', () => {
     const partial = { ...state, memberIds: ['m_0'], sessionId: null, displayToken: null };
     expect(parseState(demoState, JSON.stringify(partial))).toEqual(partial);
+  });
+
+  it('reads a file of an older start, which kept no coach token, as one without it', () => {
+    const { coachToken: _, ...older } = state;
+    expect(parseState(demoState, JSON.stringify(older))).toEqual({ ...state, coachToken: null });
   });
 
   it('has twelve athletes of varied birth years, sexes and weights', () => {

@@ -31,8 +31,10 @@ export const demoState = z.object({
   /** By index into DEMO_ATHLETES; shorter when a previous start stopped half-way. */
   memberIds: z.array(entityId).max(DEMO_ATHLETES.length),
   sessionId: entityId.nullable(),
-  /** A display token of the demo studio, for the socket.io-client snippet. */
+  /** A display token of the demo studio, for the socket.io-client snippet and the Screen link. */
   displayToken: z.string().min(16).max(512).nullable(),
+  /** A coach token of the demo studio, for the Coach link (absent in files of older starts). */
+  coachToken: z.string().min(16).max(512).nullable().default(null),
 });
 export type DemoState = z.infer<typeof demoState>;
 
@@ -40,7 +42,7 @@ export const demoFile = (dataDir: string) => path.join(dataDir, DEMO_FILE);
 
 export const readDemoState = (dataDir: string): DemoState | null => readState(demoState, demoFile(dataDir));
 
-/** 0600: it holds a display token. */
+/** 0600: it holds a display and a coach token. */
 export function writeDemoState(dataDir: string, state: DemoState): void {
   writeState(demoFile(dataDir), state, 0o600);
 }
