@@ -1,0 +1,63 @@
+// What the class report needs, from the history routes: the summary, the class
+// (its title and each athlete's zone thresholds) and every athlete's curve.
+import {
+  heartRateSeries,
+  sessionSummary,
+  sessionView,
+  type HeartRateBucket,
+  type HeartRateSeries,
+  type SessionSummary,
+  type SessionView,
+} from '#contracts';
+import type { Api } from '../../api.js';
+
+export type HeartRatePoints = HeartRateSeries['participants'][number]['points'];
+
+export interface ClassReport {
+  summary: SessionSummary;
+  title: string;
+  /** Lower bounds of zones 1..5 in bpm, of the athletes still in the class (those who left are not listed). */
+  thresholdsOf: Map<string, number[]>;
+  bucket: HeartRateBucket;
+  pointsOf: Map<string, HeartRatePoints>;
+}
+
+const minute = 60_000;
+
+/**
+ * A bucket that keeps each curve under about a thousand points, so a long class
+ * draws as fast as a short one and still shows each interval's peaks.
+ */
+export function bucketFor(classLengthMs: number): HeartRateBucket {
+  if (classLengthMs <= 15 * minute) return '1s';
+  if (classLengthMs <= 75 * minute) return '5s';
+  if (classLengthMs <= 8 * 60 * minute) return '30s';
+  return '60s';
+}
+
+/** From start to end, or to now while the class is live; 0 before it starts. */
+export function classLengthMs(summary: SessionSummary, now = Date.now()): number {
+  if (summary.durationMs !== null) return summary.durationMs;
+  return summary.startedAt === null ? 0 : Math.max(0, now - summary.startedAt);
+}
+
+export async function loadReport(api: Api, sessionId: string): Promise<ClassReport> {
+  const path = `/sessions/${encodeURIComponent(sessionId)}`;
+  const [summary, session] = await Promise.all([
+    api.get(`${path}/summary`, sessionSummary),
+    api.get(path, sessionView),
+  ]);
+  const bucket = bucketFor(classLengthMs(summary));
+  const series = await api.get(`${path}/heart-rate?bucket=${bucket}`, heartRateSeries);
+  return {
+    summary,
+    title: session.title,
+    thresholdsOf: thresholdsByParticipant(session),
+    bucket,
+    pointsOf: new Map(series.participants.map(({ participantId, points }) => [participantId, points])),
+  };
+}
+
+function thresholdsByParticipant(session: SessionView): Map<string, number[]> {
+  return new Map(session.participants.map((p) => [p.participantId, p.zoneThresholds]));
+}
