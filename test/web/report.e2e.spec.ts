@@ -140,6 +140,7 @@ describe('the class report, in Chromium', () => {
     expect(await page.locator('.report-empty').textContent()).toContain('No heart-rate samples');
     expect(await page.locator('.hr-chart').count()).toBe(0);
     expect(await page.locator('.summary-table tbody tr').count()).toBe(1);
+    await screenshot(page, 'report-no-samples');
     await context.close();
   });
 
@@ -156,6 +157,27 @@ describe('the class report, in Chromium', () => {
     await page.reload();
     expect(await noticeOf(page)).toBe(await titleOf(live.sessionId, 'not-a-token'));
     expect(await page.locator('.notice p').textContent()).toContain('token is not accepted');
+    await screenshot(page, 'report-refused');
     await context.close();
+  });
+
+  it('loads the chart library on the report only, never on the class screen', async () => {
+    const scriptsOf = async (url: string, ready: string) => {
+      const { page, context } = await openPage(browser, TV);
+      const scripts: Promise<string>[] = [];
+      page.on('response', (response) => {
+        if (response.url().endsWith('.js')) scripts.push(response.text());
+      });
+      await page.goto(url);
+      await page.locator(ready).first().waitFor();
+      const bodies = await Promise.all(scripts);
+      await context.close();
+      return bodies;
+    };
+    // A class name uPlot's own code sets on its legend: in its code, and in no page of ours.
+    const hasUPlot = (bodies: string[]) => bodies.some((body) => body.includes('u-legend'));
+    expect(hasUPlot(await scriptsOf(reportUrl(live.sessionId, displayToken), '.hr-chart'))).toBe(true);
+    const screenUrl = `${stack.apiUrl}/screen/${live.sessionId}#token=${encodeURIComponent(displayToken)}`;
+    expect(hasUPlot(await scriptsOf(screenUrl, '.notice, .class-board'))).toBe(false);
   });
 });

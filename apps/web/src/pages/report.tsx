@@ -8,7 +8,7 @@ import { Api, ApiError } from '../api.js';
 import { Notice } from '../components/class-board.js';
 import { clockText } from '../components/format.js';
 import { CsvLink } from './report/csv-link.js';
-import { HeartRateChart, chartSeries } from './report/heart-rate-chart.js';
+import { HeartRateChart, chartSeries, secondsRange } from './report/heart-rate-chart.js';
 import { classLengthMs, loadReport, type ClassReport } from './report/load-report.js';
 import { SummaryTable, ZoneBar } from './report/summary-table.js';
 import './report.css';
@@ -87,6 +87,14 @@ function Charts({ report }: { report: ClassReport }) {
       })),
     [report, summary, classStart],
   );
+  const seconds = useMemo(
+    () =>
+      secondsRange(
+        charts.map((chart) => chart.series),
+        classLengthMs(summary) / 1000,
+      ),
+    [charts, summary],
+  );
   return (
     <section class="report-charts" aria-label="Heart rate per athlete">
       {charts.map(({ athlete, series, thresholds }) => (
@@ -106,6 +114,7 @@ function Charts({ report }: { report: ClassReport }) {
               series={series}
               thresholds={thresholds}
               maxHr={athlete.maxHr}
+              seconds={seconds}
             />
           )}
           <ZoneBar minutesInZone={athlete.minutesInZone} />
@@ -136,8 +145,12 @@ function ZoneLegend() {
 function Report({ report, api, sessionId }: { report: ClassReport; api: Api; sessionId: string }) {
   const { summary } = report;
   const noSamples = summary.totals.samples === 0;
+  useEffect(() => {
+    // The tab's, the bookmark's and the printout's name.
+    document.title = `${report.title}: class report`;
+  }, [report.title]);
   return (
-    <main class="report" data-status={summary.status} data-report={noSamples ? 'empty' : 'ready'}>
+    <div class="report" data-status={summary.status} data-report={noSamples ? 'empty' : 'ready'}>
       <header class="report-head">
         <div>
           <p class="report-kind">Class report</p>
@@ -178,7 +191,7 @@ function Report({ report, api, sessionId }: { report: ClassReport; api: Api; ses
           )}
         </>
       )}
-    </main>
+    </div>
   );
 }
 

@@ -38,6 +38,14 @@ export function chartSeries(points: HeartRatePoints, classStart: number, bucketM
   return { seconds, bpm, drawn: bpm.filter((value) => value !== null).length };
 }
 
+/** From the class's start (or an earlier sample) to its end (or a later sample). */
+export function secondsRange(all: ChartSeries[], classLengthSeconds: number): [number, number] {
+  const times = all.flatMap((series) => series.seconds);
+  const first = Math.min(0, ...times);
+  const last = Math.max(classLengthSeconds, ...times);
+  return [first, last > first ? last : first + 60];
+}
+
 /** The y range: all of the zones and all of the curve, with a little air. */
 export function bpmRange(series: ChartSeries, thresholds: number[], maxHr: number): [number, number] {
   const readings = series.bpm.filter((value): value is number => value !== null);
@@ -70,12 +78,13 @@ function zoneBands(thresholds: number[]) {
   };
 }
 
-function chartOptions(
-  width: number,
-  range: [number, number],
-  thresholds: number[],
-  label: string,
-): uPlot.Options {
+interface ChartRanges {
+  /** Seconds since the class started: the same for every athlete, so their curves line up. */
+  seconds: [number, number];
+  bpm: [number, number];
+}
+
+function chartOptions(width: number, ranges: ChartRanges, thresholds: number[]): uPlot.Options {
   const muted = cssColour('--muted', '#9aa3b2');
   const grid = { stroke: 'rgba(255, 255, 255, 0.08)', width: 1 };
   return {
@@ -83,11 +92,11 @@ function chartOptions(
     height: chartHeight,
     legend: { show: true, live: true },
     cursor: { y: false, points: { size: 8 } },
-    scales: { x: { time: false }, y: { range } },
+    scales: { x: { time: false, range: ranges.seconds }, y: { range: ranges.bpm } },
     series: [
       { label: 'time', value: (_plot, seconds) => (seconds === null ? '–' : elapsed(seconds)) },
       {
-        label,
+        label: 'heart rate',
         stroke: cssColour('--text', '#f4f6fa'),
         width: 2,
         spanGaps: false,
@@ -118,6 +127,8 @@ interface HeartRateChartProps {
   series: ChartSeries;
   thresholds: number[];
   maxHr: number;
+  /** The class's span in seconds since its start, shared by all the charts. */
+  seconds: [number, number];
 }
 
 export function HeartRateChart({
@@ -126,14 +137,15 @@ export function HeartRateChart({
   series,
   thresholds,
   maxHr,
+  seconds,
 }: HeartRateChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    const range = bpmRange(series, thresholds, maxHr);
+    const ranges = { seconds, bpm: bpmRange(series, thresholds, maxHr) };
     const plot = new uPlot(
-      chartOptions(element.clientWidth, range, thresholds, displayName),
+      chartOptions(element.clientWidth, ranges, thresholds),
       [series.seconds, series.bpm],
       element,
     );
@@ -146,7 +158,7 @@ export function HeartRateChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, thresholds, maxHr, displayName]);
+  }, [series, thresholds, maxHr, seconds]);
   const readings = series.bpm.filter((value) => value !== null);
   return (
     <div

@@ -75,7 +75,9 @@ export function SummaryTable({ summary }: { summary: SessionSummary }) {
           <th scope="col">Athlete</th>
           <th scope="col">Avg HR</th>
           <th scope="col">Max HR</th>
-          <th scope="col">Peak</th>
+          <th scope="col">
+            <abbr title="highest reading, in percent of max HR">Peak</abbr>
+          </th>
           <th scope="col">kcal</th>
           <th scope="col">Points</th>
           <th scope="col">
