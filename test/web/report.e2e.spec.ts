@@ -78,6 +78,7 @@ describe('the class report, in Chromium', () => {
         participantId: element.getAttribute('data-participant-id'),
         points: Number(element.getAttribute('data-points')),
         canvases: element.querySelectorAll('canvas').length,
+        zoneThresholds: element.getAttribute('data-zone-thresholds'),
       })),
     );
     expect(drawn.map((chart) => chart.participantId).sort()).toEqual(
@@ -86,6 +87,8 @@ describe('the class report, in Chromium', () => {
     for (const chart of drawn) {
       expect(chart.points).toBeGreaterThan(0);
       expect(chart.canvases).toBe(1);
+      const joined = live.session.participants.find((p) => p.participantId === chart.participantId);
+      expect(chart.zoneThresholds).toBe(joined?.zoneThresholds.join(' '));
     }
 
     expect(summary.participants).toHaveLength(deviceIds.length);
@@ -141,6 +144,32 @@ describe('the class report, in Chromium', () => {
     expect(await page.locator('.hr-chart').count()).toBe(0);
     expect(await page.locator('.summary-table tbody tr').count()).toBe(1);
     await screenshot(page, 'report-no-samples');
+    await context.close();
+  });
+
+  it('draws an athlete who left the class against the zones they had', async () => {
+    const left = await setUpLiveClass(stack, ['ant:121:7']);
+    const [athlete] = left.session.participants;
+    if (!athlete) throw new Error('no athlete in the class');
+    const gateway = await TestGateway.connect(stack, left.studioId, 'gw-left');
+    const start = Date.now() + 1000;
+    for (let second = 0; second < 20; second++)
+      await gateway.publish(start + second * 1000, ['ant:121:7'], () => 130);
+    await eventually(async () => {
+      const now = await readSummary(left.sessionId);
+      return now.participants[0]?.samples === 20 ? true : undefined;
+    }, 'the summary to hold every sample');
+    await expectStatus(
+      stack.api('DELETE', `/api/v1/sessions/${left.sessionId}/participants/${athlete.participantId}`),
+      204,
+    );
+    const { page, errors, context } = await openPage(browser, TABLET);
+    await page.goto(reportUrl(left.sessionId, await tokenOf(left.studioId)));
+    const chart = page.locator(`.hr-chart[data-participant-id="${athlete.participantId}"]`);
+    await chart.waitFor();
+    expect(await chart.getAttribute('data-zone-thresholds')).toBe(athlete.zoneThresholds.join(' '));
+    expect(Number(await chart.getAttribute('data-points'))).toBe(20);
+    expect(errors).toEqual([]);
     await context.close();
   });
 

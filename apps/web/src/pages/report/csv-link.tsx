@@ -10,6 +10,8 @@ type CsvState =
   | { kind: 'ready'; url: string }
   | { kind: 'failed'; reason: string };
 
+const freshForMs = 60_000;
+
 export function CsvLink({ api, sessionId, fileName }: { api: Api; sessionId: string; fileName: string }) {
   const link = useRef<HTMLAnchorElement>(null);
   const [csv, setCsv] = useState<CsvState>({ kind: 'idle' });
@@ -18,7 +20,12 @@ export function CsvLink({ api, sessionId, fileName }: { api: Api; sessionId: str
   useEffect(() => {
     if (url === null) return;
     link.current?.click();
-    return () => URL.revokeObjectURL(url);
+    // A class still running has more samples a minute later: the next click fetches the file again.
+    const stale = setTimeout(() => setCsv({ kind: 'idle' }), freshForMs);
+    return () => {
+      clearTimeout(stale);
+      URL.revokeObjectURL(url);
+    };
   }, [url]);
 
   const download = async (event: MouseEvent) => {

@@ -170,6 +170,7 @@ export function HeartRateChart({
       }`}
       data-participant-id={participantId}
       data-points={series.drawn}
+      data-zone-thresholds={thresholds.join(' ')}
     />
   );
 }

@@ -2,6 +2,7 @@
 // (its title and each athlete's zone thresholds) and every athlete's curve.
 import {
   heartRateSeries,
+  sessionEventsPage,
   sessionSummary,
   sessionView,
   type HeartRateBucket,
@@ -16,7 +17,7 @@ export type HeartRatePoints = HeartRateSeries['participants'][number]['points'];
 export interface ClassReport {
   summary: SessionSummary;
   title: string;
-  /** Lower bounds of zones 1..5 in bpm, of the athletes still in the class (those who left are not listed). */
+  /** Lower bounds of zones 1..5 in bpm, per participant, as at the end of the class. */
   thresholdsOf: Map<string, number[]>;
   bucket: HeartRateBucket;
   pointsOf: Map<string, HeartRatePoints>;
@@ -48,11 +49,17 @@ export async function loadReport(api: Api, sessionId: string): Promise<ClassRepo
     api.get(path, sessionView),
   ]);
   const bucket = bucketFor(classLengthMs(summary));
-  const series = await api.get(`${path}/heart-rate?bucket=${bucket}`, heartRateSeries);
+  const thresholdsOf = thresholdsByParticipant(session);
+  const [series] = await Promise.all([
+    api.get(`${path}/heart-rate?bucket=${bucket}`, heartRateSeries),
+    summary.participants.some((athlete) => !thresholdsOf.has(athlete.participantId))
+      ? addThresholdsOfLeavers(api, path, thresholdsOf)
+      : undefined,
+  ]);
   return {
     summary,
     title: session.title,
-    thresholdsOf: thresholdsByParticipant(session),
+    thresholdsOf,
     bucket,
     pointsOf: new Map(series.participants.map(({ participantId, points }) => [participantId, points])),
   };
@@ -60,4 +67,30 @@ export async function loadReport(api: Api, sessionId: string): Promise<ClassRepo
 
 function thresholdsByParticipant(session: SessionView): Map<string, number[]> {
   return new Map(session.participants.map((p) => [p.participantId, p.zoneThresholds]));
+}
+
+/**
+ * The class view lists only the athletes still in it; those who left have their
+ * zones in the event log (as they joined, or as adaptive max HR last moved them).
+ */
+async function addThresholdsOfLeavers(api: Api, path: string, thresholdsOf: Map<string, number[]>) {
+  const present = new Set(thresholdsOf.keys());
+  const maxHrOf = new Map<string, number>();
+  let after = 0;
+  for (;;) {
+    const page = await api.get(`${path}/events?after=${after}&limit=1000`, sessionEventsPage);
+    for (const event of page.events) {
+      if (event.type !== 'session.participant-joined' && event.type !== 'session.max-hr-raised') continue;
+      const { participantId, maxHr, zoneThresholds } = event.data;
+      if (present.has(participantId)) continue;
+      // A raise from a max the athlete no longer had (two ingest instances saw the same streak) changes nothing.
+      const stale =
+        event.type === 'session.max-hr-raised' && maxHrOf.get(participantId) !== event.data.previousMaxHr;
+      if (stale) continue;
+      maxHrOf.set(participantId, maxHr);
+      thresholdsOf.set(participantId, zoneThresholds);
+    }
+    if (page.next === null) return;
+    after = page.next;
+  }
 }
