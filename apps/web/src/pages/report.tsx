@@ -9,14 +9,12 @@ import { Notice } from '../components/class-board.js';
 import { clockText } from '../components/format.js';
 import { CsvLink } from './report/csv-link.js';
 import { HeartRateChart, chartSeries, secondsRange } from './report/heart-rate-chart.js';
-import { classLengthMs, loadReport, type ClassReport } from './report/load-report.js';
+import { bucketMs, classLengthMs, loadReport, type ClassReport } from './report/load-report.js';
 import { SummaryTable, ZoneBar } from './report/summary-table.js';
 import './report.css';
 
 type Loaded =
   { kind: 'loading' } | { kind: 'ready'; report: ClassReport } | { kind: 'failed'; error: unknown };
-
-const bucketMs = { raw: 0, '1s': 1_000, '5s': 5_000, '30s': 30_000, '60s': 60_000 } as const;
 
 function useReport(api: Api, sessionId: string): Loaded {
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });

@@ -25,6 +25,15 @@ export interface ClassReport {
 
 const minute = 60_000;
 
+/** A bucket's width (raw samples have none). */
+export const bucketMs: Record<HeartRateBucket, number> = {
+  raw: 0,
+  '1s': 1_000,
+  '5s': 5_000,
+  '30s': 30_000,
+  '60s': 60_000,
+};
+
 /**
  * A bucket that keeps each curve under about a thousand points, so a long class
  * draws as fast as a short one and still shows each interval's peaks.
