@@ -82,3 +82,7 @@ export type CallerRole = z.infer<typeof callerRole>;
  */
 export const whoAmI = z.object({ role: callerRole, studioId: entityId.nullable() });
 export type WhoAmI = z.infer<typeof whoAmI>;
+
+/** `GET /studios/:studioId/spotify/authorize` asked with `Accept: application/json`: the consent page to open. */
+export const spotifySignInUrl = z.object({ url: z.url() });
+export type SpotifySignInUrl = z.infer<typeof spotifySignInUrl>;
