@@ -289,7 +289,7 @@ export function ProgramForm({
           <div class="segment-actions">
             <button
               type="button"
-              class="secondary"
+              class="command secondary small"
               disabled={draft.segments.length >= timerBounds.maxSegments}
               onClick={() =>
                 set({ segments: [...draft.segments, { kind: 'work', label: '', seconds: '30' }] })
