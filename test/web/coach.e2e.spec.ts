@@ -185,6 +185,8 @@ describe('the coach tablet, in Chromium', () => {
     await coach.page.locator('.coach-alert', { hasText: 'Play music refused' }).waitFor();
     expect(await alertTitle(coach.page).textContent()).toBe('Service Unavailable');
     await screenshot(coach.page, 'coach-music');
+    await coach.page.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await alertTitle(coach.page).count()).toBe(0);
     await coach.page.setViewportSize(TV);
     await coach.page.getByRole('tab', { name: 'Timer' }).click();
     await screenshot(coach.page, 'coach');

@@ -9,6 +9,7 @@ import { whoAmI, type CallerRole } from '#contracts';
 import { Api } from '../api.js';
 import { ClassBoard } from '../components/class-board.js';
 import type { ClassState } from '../live/class-state.js';
+import type { ServerClock } from '../live/live-socket.js';
 import { useClassFeed } from '../live/use-class-feed.js';
 import { RefusalAlert, useAttempts, type Attempts } from './coach/attempts.js';
 import { ClassControls } from './coach/class-controls.js';
@@ -36,8 +37,8 @@ export function CoachPage({ socket, sessionId, token }: CoachPageProps) {
   const attempts = useAttempts();
   const [role, setRole] = useState<CallerRole | null>(null);
   useEffect(() => {
-    void attempts.attempt('Read this link’s role', async () => setRole((await api.get('/me', whoAmI)).role));
-  }, [api, attempts.attempt]);
+    void attempts.load('Read this link’s role', async () => setRole((await api.get('/me', whoAmI)).role));
+  }, [api, attempts.load]);
 
   const state = view.state;
   const controls = mayControl(role) && state !== null && feed !== null;
@@ -52,7 +53,7 @@ export function CoachPage({ socket, sessionId, token }: CoachPageProps) {
           state={state}
           role={role ?? 'display'}
           attempts={attempts}
-          now={feed.clock.now()}
+          clock={feed.clock}
         />
       )}
     </div>
@@ -65,14 +66,14 @@ interface CoachControlsProps {
   state: ClassState;
   role: CallerRole;
   attempts: Attempts;
-  now: number;
+  clock: ServerClock;
 }
 
-function CoachControls({ api, socket, state, role, attempts, now }: CoachControlsProps) {
+function CoachControls({ api, socket, state, role, attempts, clock }: CoachControlsProps) {
   const [tab, setTab] = useState<Tab>('timer');
   const { sessionId, studioId, status } = state.session;
   const unassigned = useUnassignedStraps(socket, studioId);
-  const { attempt, running } = attempts;
+  const { attempt, load, running } = attempts;
   return (
     <aside class="coach-controls" aria-label="class controls">
       <ClassControls api={api} sessionId={sessionId} status={status} attempt={attempt} running={running} />
@@ -132,8 +133,9 @@ function CoachControls({ api, socket, state, role, attempts, now }: CoachControl
             participants={state.participants}
             unassigned={unassigned}
             attempt={attempt}
+            load={load}
             running={running}
-            now={now}
+            clock={clock}
           />
         )}
       </div>

@@ -22,11 +22,15 @@ export function refusalOf(action: string, error: unknown): Refusal {
 
 export type Attempt = (action: string, run: () => Promise<unknown>) => Promise<boolean>;
 
+/** A read the page needs: a failure is shown like a refusal, a success clears nothing. */
+export type Load = (action: string, run: () => Promise<unknown>) => Promise<void>;
+
 export interface Attempts {
   refusal: Refusal | null;
   /** The action running now, if any: its button shows it is busy. */
   running: string | null;
   attempt: Attempt;
+  load: Load;
   dismiss: () => void;
 }
 
@@ -46,8 +50,15 @@ export function useAttempts(): Attempts {
       setRunning(null);
     }
   }, []);
+  const load = useCallback<Load>(async (action, run) => {
+    try {
+      await run();
+    } catch (error) {
+      setRefusal(refusalOf(action, error));
+    }
+  }, []);
   const dismiss = useCallback(() => setRefusal(null), []);
-  return { refusal, running, attempt, dismiss };
+  return { refusal, running, attempt, load, dismiss };
 }
 
 /** The page's alert area: always in the page (so screen readers announce what appears in it). */

@@ -13,7 +13,7 @@ import {
   type UnassignedDevice,
 } from '#contracts';
 import type { Api } from '../../api.js';
-import type { Attempt } from './attempts.js';
+import type { Attempt, Load } from './attempts.js';
 import { CommandButton } from './command-button.js';
 
 const NEW_ATHLETE = '';
@@ -27,9 +27,22 @@ interface RosterPanelProps {
   participants: readonly MetadataParticipant[];
   unassigned: readonly UnassignedDevice[];
   attempt: Attempt;
+  load: Load;
   running: string | null;
   /** Server time, for "seen 5 s ago". */
-  now: number;
+  clock: { now(): number };
+}
+
+const SEEN_TICK_MS = 5_000;
+
+/** Server time now, again every few seconds, so "seen 5 s ago" moves on its own. */
+function useNow(clock: { now(): number }): number {
+  const [now, setNow] = useState(() => clock.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(clock.now()), SEEN_TICK_MS);
+    return () => clearInterval(timer);
+  }, [clock]);
+  return now;
 }
 
 /** "12 s ago", "4 min ago". */
@@ -39,7 +52,8 @@ function agoText(ms: number): string {
 }
 
 export function RosterPanel(props: RosterPanelProps) {
-  const { api, studioId, sessionId, participants, unassigned, attempt, running, now } = props;
+  const { api, studioId, sessionId, participants, unassigned, attempt, load, running, clock } = props;
+  const now = useNow(clock);
   const [members, setMembers] = useState<readonly Member[]>([]);
   const [athlete, setAthlete] = useState(NEW_ATHLETE);
   const [name, setName] = useState('');
@@ -53,7 +67,7 @@ export function RosterPanel(props: RosterPanelProps) {
   const loadMembers = () =>
     api.get(`${studioPath}/members`, memberList).then(({ members }) => setMembers(members));
   useEffect(() => {
-    void attempt('Load athletes', loadMembers);
+    void load('Load athletes', loadMembers);
     // Once per studio: the list is loaded again after each athlete added here.
   }, [api, studioId]);
 
