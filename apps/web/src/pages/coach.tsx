@@ -29,8 +29,6 @@ const tabs = ['timer', 'music', 'roster'] as const;
 type Tab = (typeof tabs)[number];
 const tabNames: Record<Tab, string> = { timer: 'Timer', music: 'Music', roster: 'Roster' };
 
-const mayControl = (role: CallerRole | null) => role !== null && role !== 'display';
-
 export function CoachPage({ socket, sessionId, token }: CoachPageProps) {
   const api = useMemo(() => new Api(token), [token]);
   const { view, feed } = useClassFeed(socket, sessionId);
@@ -41,7 +39,8 @@ export function CoachPage({ socket, sessionId, token }: CoachPageProps) {
   }, [api, attempts.load]);
 
   const state = view.state;
-  const controls = mayControl(role) && state !== null && feed !== null;
+  // Until the role is known, no control: a display token must never see one, even for a moment.
+  const controls = role !== null && role !== 'display' && state !== null && feed !== null;
   return (
     <div class={`coach${controls ? ' with-controls' : ''}`} data-role={role ?? 'unknown'}>
       <RefusalAlert refusal={attempts.refusal} onDismiss={attempts.dismiss} />
@@ -51,7 +50,7 @@ export function CoachPage({ socket, sessionId, token }: CoachPageProps) {
           api={api}
           socket={socket}
           state={state}
-          role={role ?? 'display'}
+          role={role}
           attempts={attempts}
           clock={feed.clock}
         />

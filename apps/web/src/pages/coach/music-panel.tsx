@@ -41,6 +41,7 @@ async function signIn(api: Api, studioId: string): Promise<void> {
 }
 
 export function MusicPanel({ api, socket, studioId, role, spotify, attempt, running }: MusicPanelProps) {
+  // `spotify:state` does not carry the volume: the slider starts halfway and says what was last sent.
   const [volume, setVolume] = useState(50);
   const connected = spotify?.status === 'connected';
   const playing = spotify?.isPlaying === true;

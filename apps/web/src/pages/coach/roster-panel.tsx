@@ -1,7 +1,8 @@
 // Who is in the class, and changing it: add an athlete (new, or one of the
 // studio's) with a strap, pair an unassigned strap by adding its wearer, and
-// remove a participant. A strap is paired with the athlete before they join,
-// since a class copies the athlete's strap when they join (rest.md, straps).
+// remove a participant. The athlete joins wearing the strap first, then the
+// strap is paired with them for later classes: a strap another participant
+// wears is refused by the class before any pairing moves.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   devicePairing,
@@ -75,21 +76,26 @@ export function RosterPanel(props: RosterPanelProps) {
   const others = members.filter(({ id }) => !inClass.has(id));
   const deviceId = (strap === OTHER_STRAP ? otherStrap : strap).trim();
 
+  /** A new athlete, chosen in the form at once: if pairing or joining is refused, trying again does not create them twice. */
+  const createAthlete = async () => {
+    const created = await api.send('POST', `${studioPath}/members`, member, { displayName: name.trim() });
+    setMembers((known) => [...known, created]);
+    setAthlete(created.id);
+    return created.id;
+  };
+
   const addAthlete = () =>
     attempt('Add athlete', async () => {
-      const memberId =
-        athlete !== NEW_ATHLETE
-          ? athlete
-          : (await api.send('POST', `${studioPath}/members`, member, { displayName: name.trim() })).id;
+      const memberId = athlete !== NEW_ATHLETE ? athlete : await createAthlete();
+      await api.send('POST', `${sessionPath}/participants`, participantAdded, {
+        memberId,
+        ...(deviceId && { deviceId }),
+      });
       if (deviceId) {
         await api.send('PUT', `${studioPath}/devices/${encodeURIComponent(deviceId)}`, devicePairing, {
           memberId,
         });
       }
-      await api.send('POST', `${sessionPath}/participants`, participantAdded, {
-        memberId,
-        ...(deviceId && { deviceId }),
-      });
       setName('');
       setAthlete(NEW_ATHLETE);
       setStrap(NO_STRAP);
@@ -124,7 +130,11 @@ export function RosterPanel(props: RosterPanelProps) {
         <h2>Add an athlete</h2>
         <label class="field">
           <span class="field-label">Athlete</span>
-          <select value={athlete} onChange={(event) => setAthlete(event.currentTarget.value)}>
+          <select
+            aria-label="Athlete"
+            value={athlete}
+            onChange={(event) => setAthlete(event.currentTarget.value)}
+          >
             <option value={NEW_ATHLETE}>New athlete…</option>
             {others.map(({ id, displayName }) => (
               <option key={id} value={id}>
@@ -150,7 +160,7 @@ export function RosterPanel(props: RosterPanelProps) {
         )}
         <label class="field">
           <span class="field-label">Strap</span>
-          <select value={strap} onChange={(event) => setStrap(event.currentTarget.value)}>
+          <select aria-label="Strap" value={strap} onChange={(event) => setStrap(event.currentTarget.value)}>
             <option value={NO_STRAP}>No strap</option>
             {unassigned.map(({ deviceId: id }) => (
               <option key={id} value={id}>
