@@ -109,6 +109,7 @@ function CoachControls({ api, socket, state, role, attempts, clock }: CoachContr
             socket={socket}
             sessionId={sessionId}
             timer={state.timer}
+            ended={status === 'ended'}
             attempt={attempt}
             running={running}
           />
@@ -130,6 +131,7 @@ function CoachControls({ api, socket, state, role, attempts, clock }: CoachContr
             studioId={studioId}
             sessionId={sessionId}
             participants={state.participants}
+            ended={status === 'ended'}
             unassigned={unassigned}
             attempt={attempt}
             load={load}

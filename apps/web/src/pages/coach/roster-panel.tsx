@@ -26,6 +26,8 @@ interface RosterPanelProps {
   studioId: string;
   sessionId: string;
   participants: readonly MetadataParticipant[];
+  /** An ended class's roster is final: it is shown, not changed. */
+  ended: boolean;
   unassigned: readonly UnassignedDevice[];
   attempt: Attempt;
   load: Load;
@@ -53,7 +55,7 @@ function agoText(ms: number): string {
 }
 
 export function RosterPanel(props: RosterPanelProps) {
-  const { api, studioId, sessionId, participants, unassigned, attempt, load, running, clock } = props;
+  const { api, studioId, sessionId, participants, ended, unassigned, attempt, load, running, clock } = props;
   const now = useNow(clock);
   const [members, setMembers] = useState<readonly Member[]>([]);
   const [athlete, setAthlete] = useState(NEW_ATHLETE);
@@ -119,103 +121,115 @@ export function RosterPanel(props: RosterPanelProps) {
 
   return (
     <section class="coach-panel roster-panel" aria-label="roster">
-      <form
-        class="add-athlete"
-        aria-label="add an athlete"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void addAthlete();
-        }}
-      >
-        <h2>Add an athlete</h2>
-        <label class="field">
-          <span class="field-label">Athlete</span>
-          <select
-            aria-label="Athlete"
-            value={athlete}
-            onChange={(event) => setAthlete(event.currentTarget.value)}
-          >
-            <option value={NEW_ATHLETE}>New athlete…</option>
-            {others.map(({ id, displayName }) => (
-              <option key={id} value={id}>
-                {displayName}
-              </option>
-            ))}
-          </select>
-        </label>
-        {athlete === NEW_ATHLETE && (
-          <label class="field">
-            <span class="field-label">Name</span>
-            <input
-              ref={nameInput}
-              type="text"
-              name="displayName"
-              required
-              maxLength={80}
-              autoComplete="off"
-              value={name}
-              onInput={(event) => setName(event.currentTarget.value)}
-            />
-          </label>
-        )}
-        <label class="field">
-          <span class="field-label">Strap</span>
-          <select aria-label="Strap" value={strap} onChange={(event) => setStrap(event.currentTarget.value)}>
-            <option value={NO_STRAP}>No strap</option>
-            {unassigned.map(({ deviceId: id }) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-            {strap !== NO_STRAP &&
-              strap !== OTHER_STRAP &&
-              !unassigned.some((entry) => entry.deviceId === strap) && <option value={strap}>{strap}</option>}
-            <option value={OTHER_STRAP}>Another strap id…</option>
-          </select>
-        </label>
-        {strap === OTHER_STRAP && (
-          <label class="field">
-            <span class="field-label">Strap id</span>
-            <input
-              type="text"
-              name="deviceId"
-              required
-              maxLength={128}
-              autoComplete="off"
-              placeholder="ant:120:54321"
-              value={otherStrap}
-              onInput={(event) => setOtherStrap(event.currentTarget.value)}
-            />
-          </label>
-        )}
-        <button
-          type="submit"
-          class="command go"
-          disabled={running === 'Add athlete'}
-          aria-busy={running === 'Add athlete'}
-        >
-          Add to class
-        </button>
-      </form>
-
-      <h2>Unassigned straps</h2>
-      {unassigned.length === 0 ? (
-        <p class="hint">Every strap the gateways hear is paired.</p>
+      {ended ? (
+        <p class="hint">This class has ended: its roster is final.</p>
       ) : (
-        <ul class="strap-list" aria-label="unassigned straps">
-          {unassigned.map(({ deviceId: id, status }) => (
-            <li key={id} class="strap-row" data-device-id={id}>
-              <span class="strap-id">{id}</span>
-              <span class="strap-seen">
-                {agoText(now - status.lastSeen)}
-                {status.battery !== null && ` · ${status.battery}%`}
-              </span>
-              <button type="button" class="command small" onClick={() => pairStrap(id)}>
-                Pair
-              </button>
-            </li>
-          ))}
-        </ul>
+        <>
+          <form
+            class="add-athlete"
+            aria-label="add an athlete"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void addAthlete();
+            }}
+          >
+            <h2>Add an athlete</h2>
+            <label class="field">
+              <span class="field-label">Athlete</span>
+              <select
+                aria-label="Athlete"
+                value={athlete}
+                onChange={(event) => setAthlete(event.currentTarget.value)}
+              >
+                <option value={NEW_ATHLETE}>New athlete…</option>
+                {others.map(({ id, displayName }) => (
+                  <option key={id} value={id}>
+                    {displayName}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {athlete === NEW_ATHLETE && (
+              <label class="field">
+                <span class="field-label">Name</span>
+                <input
+                  ref={nameInput}
+                  type="text"
+                  name="displayName"
+                  required
+                  maxLength={80}
+                  autoComplete="off"
+                  value={name}
+                  onInput={(event) => setName(event.currentTarget.value)}
+                />
+              </label>
+            )}
+            <label class="field">
+              <span class="field-label">Strap</span>
+              <select
+                aria-label="Strap"
+                value={strap}
+                onChange={(event) => setStrap(event.currentTarget.value)}
+              >
+                <option value={NO_STRAP}>No strap</option>
+                {unassigned.map(({ deviceId: id }) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+                {strap !== NO_STRAP &&
+                  strap !== OTHER_STRAP &&
+                  !unassigned.some((entry) => entry.deviceId === strap) && (
+                    <option value={strap}>{strap}</option>
+                  )}
+                <option value={OTHER_STRAP}>Another strap id…</option>
+              </select>
+            </label>
+            {strap === OTHER_STRAP && (
+              <label class="field">
+                <span class="field-label">Strap id</span>
+                <input
+                  type="text"
+                  name="deviceId"
+                  required
+                  maxLength={128}
+                  autoComplete="off"
+                  placeholder="ant:120:54321"
+                  value={otherStrap}
+                  onInput={(event) => setOtherStrap(event.currentTarget.value)}
+                />
+              </label>
+            )}
+            <button
+              type="submit"
+              class="command go"
+              disabled={running === 'Add athlete'}
+              aria-busy={running === 'Add athlete'}
+            >
+              Add to class
+            </button>
+          </form>
+
+          <h2>Unassigned straps</h2>
+          {unassigned.length === 0 ? (
+            <p class="hint">Every strap the gateways hear is paired.</p>
+          ) : (
+            <ul class="strap-list" aria-label="unassigned straps">
+              {unassigned.map(({ deviceId: id, status }) => (
+                <li key={id} class="strap-row" data-device-id={id}>
+                  <span class="strap-id">{id}</span>
+                  <span class="strap-seen">
+                    {agoText(now - status.lastSeen)}
+                    {status.battery !== null && ` · ${status.battery}%`}
+                  </span>
+                  <button type="button" class="command small" onClick={() => pairStrap(id)}>
+                    Pair
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
       )}
 
       <h2>In class ({participants.length})</h2>
@@ -228,7 +242,7 @@ export function RosterPanel(props: RosterPanelProps) {
           >
             <span class="participant-name">{participant.displayName}</span>
             <span class="participant-strap">{participant.deviceId ?? 'no strap'}</span>
-            {removing === participant.participantId ? (
+            {ended ? null : removing === participant.participantId ? (
               <>
                 <CommandButton
                   label={`Remove ${participant.displayName}`}

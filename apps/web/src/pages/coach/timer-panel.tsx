@@ -46,11 +46,13 @@ interface TimerPanelProps {
   socket: Socket;
   sessionId: string;
   timer: TimerState | null;
+  /** An ended class's timer is final: every command would answer 409 `ended`. */
+  ended: boolean;
   attempt: Attempt;
   running: string | null;
 }
 
-export function TimerPanel({ api, socket, sessionId, timer, attempt, running }: TimerPanelProps) {
+export function TimerPanel({ api, socket, sessionId, timer, ended, attempt, running }: TimerPanelProps) {
   const [draft, setDraft] = useState<ProgramDraft>(initialDraft);
   const checked = checkProgram(draft);
   const canSetProgram = !timer || timer.status === 'idle' || timer.status === 'finished';
@@ -60,6 +62,13 @@ export function TimerPanel({ api, socket, sessionId, timer, attempt, running }: 
       await api.send('PUT', `/sessions/${encodeURIComponent(sessionId)}/timer`, timerState, checked.input);
     });
   const actions = actionsFor(timer);
+  if (ended) {
+    return (
+      <section class="coach-panel timer-panel" aria-label="timer controls">
+        <p class="hint">This class has ended: its timer is final.</p>
+      </section>
+    );
+  }
   return (
     <section class="coach-panel timer-panel" aria-label="timer controls">
       <div class="timer-actions" data-timer-actions={timer?.status ?? 'none'}>
