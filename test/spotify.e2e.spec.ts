@@ -3,7 +3,13 @@
 // coach's `next` (from REST and from a tablet's socket) reaches Spotify.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { issuedToken, spotifyState, studioSubscribeAck, type SpotifyState } from '#contracts';
+import {
+  issuedToken,
+  spotifySignInUrl,
+  spotifyState,
+  studioSubscribeAck,
+  type SpotifyState,
+} from '#contracts';
 import { FakeSpotify, TEST_ADMIN_TOKEN, eventually, startTestStack, type TestStack } from '#testing';
 import { connected, liveSocket } from './support/screen.js';
 
@@ -65,6 +71,23 @@ describe('Spotify through the stack', () => {
     expect(await signedIn.json()).toEqual({ studioId, status: 'connected' });
     const replayed = await fetch(local);
     expect(replayed.status).toBe(400);
+  });
+
+  it('answers the consent URL as JSON to a page that asks for JSON, which cannot follow the 302', async () => {
+    const authorize = await fetch(`${stack.apiUrl}/api/v1/studios/${studioId}/spotify/authorize`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, accept: 'application/json' },
+      redirect: 'manual',
+    });
+    expect(authorize.status).toBe(200);
+    const { url } = spotifySignInUrl.parse(await authorize.json());
+    const consent = new URL(url);
+    expect(consent.origin).toBe(fake.url);
+    expect(consent.searchParams.get('scope')).toContain('user-modify-playback-state');
+    // A coach token may not sign the studio in (operator only).
+    const coach = await fetch(`${stack.apiUrl}/api/v1/studios/${studioId}/spotify/authorize`, {
+      headers: { authorization: `Bearer ${coachToken}`, accept: 'application/json' },
+    });
+    expect(coach.status).toBe(403);
   });
 
   it('shows what plays, and a track changed on Spotify appears in the studio state', async () => {

@@ -6,6 +6,7 @@ import type { Db } from '#db';
 import { ClassIndex, DeviceStatusStore, EventStore, StudioRegistry, readersCheck } from '#eventstore';
 import { HealthController, Metrics, NatsRequestClient, TokenVerifier, healthProviders } from '#platform';
 import { AuthGuard } from './auth/auth.guard.js';
+import { MeController } from './auth/me.controller.js';
 import { DocsController, OpenApi } from './docs/docs.controller.js';
 import { GatewayAdmin } from './gateways/gateway-admin.js';
 import { GatewaysController } from './gateways/gateways.controller.js';
@@ -51,6 +52,7 @@ export interface ApiDependencies {
 /** Every controller of the API; the OpenAPI document covers each `/api/v1` route of them. */
 export const apiControllers = [
   HealthController,
+  MeController,
   StudiosController,
   MembersController,
   DevicesController,

@@ -30,7 +30,10 @@ export class Api {
 
   /** A command: POST/PUT/DELETE with an optional JSON body. */
   send<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
-    return this.request(method, path, body).then(async (response) => schema.parse(await json(response)));
+    // Said, so that a route which also redirects (Spotify's sign-in) answers JSON to a page.
+    return this.request(method, path, body, 'application/json').then(async (response) =>
+      schema.parse(await json(response)),
+    );
   }
 
   /** A command whose answer the page does not need (204 or a body it ignores). */
@@ -43,9 +46,10 @@ export class Api {
     return (await this.request('GET', path)).text();
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+  private async request(method: string, path: string, body?: unknown, accept?: string): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (accept !== undefined) headers.accept = accept;
     const response = await fetch(`/api/v1${path}`, {
       method,
       headers,

@@ -71,3 +71,18 @@ export type GatewayList = z.infer<typeof gatewayList>;
  */
 export const publicConfig = z.object({ realtimeUrl: z.url() });
 export type PublicConfig = z.infer<typeof publicConfig>;
+
+/** Who a token speaks for: the bootstrap token (`admin`, every studio) or a studio token's role. */
+export const callerRole = z.enum(['display', 'coach', 'operator', 'admin']);
+export type CallerRole = z.infer<typeof callerRole>;
+
+/**
+ * `GET /api/v1/me`: what the caller's token may do, so a page can offer only what it may
+ * (a display token gets no controls). `studioId` is null for the bootstrap token.
+ */
+export const whoAmI = z.object({ role: callerRole, studioId: entityId.nullable() });
+export type WhoAmI = z.infer<typeof whoAmI>;
+
+/** `GET /studios/:studioId/spotify/authorize` asked with `Accept: application/json`: the consent page to open. */
+export const spotifySignInUrl = z.object({ url: z.url() });
+export type SpotifySignInUrl = z.infer<typeof spotifySignInUrl>;

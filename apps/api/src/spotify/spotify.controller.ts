@@ -2,10 +2,10 @@
 // The Spotify worker owns the studio's Spotify credentials and the client secret; this asks it
 // over NATS request-reply (Nest's client, libs/platform's requests.ts) and reads the playback
 // from the event log.
-import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import {
   commandSubjects,
@@ -54,11 +54,17 @@ export class SpotifyController {
   @Route(routes.authorize)
   async authorize(
     @Input() { params }: RouteInput<typeof routes.authorize>,
+    @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     const id = params.studioId;
     const answer = await this.ask(spotifySubjects.authorize, { studioId: id }, spotifyAuthorizeReply);
     if (!answer.ok) throw spotifyRefusal(answer.error);
+    // A page calling with its bearer token cannot follow the redirect itself: it asks for the URL and opens it.
+    if (request.accepts(['html', 'json']) === 'json') {
+      response.status(200).json({ url: answer.value.url });
+      return;
+    }
     response.redirect(302, answer.value.url);
   }
 

@@ -25,7 +25,8 @@ export const spotifyRoutes = {
     description:
       'Answers 302 to Spotify with the scopes playback needs and a single-use `state` (10 minutes). ' +
       'Spotify sends the browser back to `GET /api/v1/spotify/callback`. A client that cannot follow a ' +
-      'redirect with its bearer token reads the `Location` header. 503 when Spotify is not configured.',
+      'redirect with its bearer token reads the `Location` header, or asks with `Accept: application/json` ' +
+      'and gets 200 `{ url }` instead of the 302 (what the web pages do). 503 when Spotify is not configured.',
     access: 'operate',
     scope: 'studio',
     params: studioPath,
