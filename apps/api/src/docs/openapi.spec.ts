@@ -24,7 +24,7 @@ import { memberRoutes } from '../studios/members.routes.js';
 import { studioRoutes } from '../studios/studios.routes.js';
 import { TimerCommands } from '../timer/timer-commands.js';
 import { timerRoutes } from '../timer/timer.routes.js';
-import { DB, NATS, SPOTIFY_WORKER } from '../injection.js';
+import { DB, NATS, SPOTIFY_WORKER, WEB } from '../injection.js';
 import { OpenApi } from './docs.controller.js';
 import {
   documentedPrefix,
@@ -85,6 +85,7 @@ describe('OpenAPI document', () => {
         { provide: DB, useValue: {} },
         { provide: NATS, useValue: {} },
         { provide: SPOTIFY_WORKER, useValue: {} },
+        { provide: WEB, useValue: {} },
         { provide: EventStore, useValue: {} },
         { provide: DeviceStatusStore, useValue: {} },
         { provide: SessionCommands, useValue: {} },
@@ -123,9 +124,14 @@ describe('OpenAPI document', () => {
       'GET /',
       'GET /api/docs',
       'GET /api/docs/openapi.json',
+      // The web pages (docs/contracts/web.md): HTML, not part of the REST document.
+      'GET /coach/:id',
       'GET /healthz',
       'GET /metrics',
       'GET /readyz',
+      'GET /report/:id',
+      'GET /screen/:id',
+      'GET /studio/:id',
     ]);
   });
 
