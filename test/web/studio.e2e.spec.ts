@@ -9,7 +9,7 @@ import type { BrowserContext, Browser, Page } from 'playwright-core';
 import { z } from 'zod';
 import { issuedToken, member, sessionView, studio } from '#contracts';
 import { startTestStack, type TestStack } from '#testing';
-import { TV, launchChromium, openPage, screenshot } from '../support/browser.js';
+import { TABLET, TV, launchChromium, openPage, screenshot } from '../support/browser.js';
 import { TestGateway } from '../support/gateway.js';
 
 const deviceIds = ['ant:130:1', 'ant:130:2', 'ant:130:3'];
@@ -102,6 +102,11 @@ describe('the studio page, in Chromium', () => {
     expect(await page.locator('.straps-table tbody tr').count()).toBe(2);
     expect(await page.locator('h1').textContent()).toBe('Riverside Cycle');
     await screenshot(page, 'studio');
+    // The same between-classes screen on a 1024×768 display: nothing spills sideways.
+    await page.setViewportSize(TABLET);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(TABLET.width);
+    await screenshot(page, 'studio');
+    await page.setViewportSize(TV);
   });
 
   it('switches to the class by itself when it starts, with its athletes live', async () => {
