@@ -2,7 +2,13 @@
 // with its figure and PASS or FAIL, then both pages' figures side by side.
 import type { ScreenOptions } from './cli.js';
 import { machineLine, writeReport, type Machine } from './report.js';
-import { SCREEN_TARGETS, type PageFigures, type ScreenResult, type Spread } from './screen.js';
+import {
+  FRAME_WINDOW_MS,
+  SCREEN_TARGETS,
+  type PageFigures,
+  type ScreenResult,
+  type Spread,
+} from './screen.js';
 
 const verdict = (met: boolean) => (met ? 'PASS' : 'FAIL');
 const spreadCells = (spread: Spread) => `${spread.median} / ${spread.p95} / ${spread.p99} / ${spread.max}`;
@@ -18,9 +24,17 @@ const pageRows = (screen: PageFigures, decode: PageFigures): string[] => {
     row('main thread per frame, median / p95 / p99 / max ms (wall)', (page) => spreadCells(page.frameMs)),
     row('of which the message task, median / p95 / p99 / max ms', (page) => spreadCells(page.messageMs)),
     row('main-thread CPU per frame, median / p95 / p99 / max ms', (page) => spreadCells(page.frameCpuMs)),
+    row(
+      'CPU per frame by phase, medians: script / style / layout / paint ms',
+      (page) =>
+        `${page.phaseCpuMs.script} / ${page.phaseCpuMs.style} / ${page.phaseCpuMs.layout} / ${page.phaseCpuMs.paint}`,
+    ),
     row('main thread busy, ms per second (all tasks)', (page) => page.busyMsPerS),
     row('longest main-thread task (ms)', (page) => page.longestTaskMs),
-    row('long tasks while measuring (count, longest ms)', (page) => `${page.longTasks}, ${page.longestLongTaskMs}`),
+    row(
+      'long tasks while measuring (count, longest ms)',
+      (page) => `${page.longTasks}, ${page.longestLongTaskMs}`,
+    ),
     row('long tasks before (loading, warm-up)', (page) => page.longTasksBefore),
     row('JS heap after GC, start → end (KiB)', (page) => `${page.heap.startKib} → ${page.heap.endKib}`),
     row('JS heap growth (KiB)', (page) => page.heap.growthKib),
@@ -28,7 +42,12 @@ const pageRows = (screen: PageFigures, decode: PageFigures): string[] => {
   ];
 };
 
-export function screenMarkdown(date: string, host: Machine, options: ScreenOptions, result: ScreenResult): string {
+export function screenMarkdown(
+  date: string,
+  host: Machine,
+  options: ScreenOptions,
+  result: ScreenResult,
+): string {
   const { screen, decodeOnly: decode, verdicts, js } = result;
   return [
     `# Bench: class screen in Chromium (${date})`,
@@ -40,7 +59,7 @@ export function screenMarkdown(date: string, host: Machine, options: ScreenOptio
       `in headless Chromium at 1920×1080; one class of ${result.athletes} athletes whose gateway published one sample of each a second ` +
       `(${result.batchesPublished} batches acked while measuring, ${result.seconds} s). Baseline in the same browser and run: ` +
       `a blank page with the screen's Socket.IO connection only, subscribed to the same class, parsing and decoding each frame without drawing. ` +
-      `Per frame: the main thread's top-level tasks from the frame's message task for ${100} ms or until the next frame, timer tasks left out (Chrome trace).`,
+      `Per frame: the main thread's top-level tasks from the frame's message task for ${FRAME_WINDOW_MS} ms or until the next frame, timer tasks left out (Chrome trace).`,
     '',
     '| target | measured | verdict |',
     '| --- | --- | --- |',

@@ -28,8 +28,28 @@ export const TASK_EVENT = 'RunTask';
 const STAMP_EVENT = 'TimeStamp';
 const TIMER_EVENT = 'TimerFire';
 
+/** Where a frame's CPU time goes: trace events of each phase (the outermost of them counts). */
+export const PHASES = {
+  script: ['FunctionCall', 'EvaluateScript'],
+  style: ['UpdateLayoutTree'],
+  layout: ['Layout'],
+  paint: ['PrePaint', 'Paint', 'Layerize', 'Commit', 'UpdateLayer'],
+} as const;
+export type Phase = keyof typeof PHASES;
+const PHASE_NAMES = ['script', 'style', 'layout', 'paint'] as const;
+const phaseOf = new Map<string, Phase>();
+for (const phase of PHASE_NAMES) {
+  for (const name of PHASES[phase]) phaseOf.set(name, phase);
+}
+const noPhases = (): Record<Phase, number> => ({ script: 0, style: 0, layout: 0, paint: 0 });
+
 /** The names the analysis reads: everything else in the trace can be dropped as it arrives. */
-export const tracedNames: ReadonlySet<string> = new Set([TASK_EVENT, STAMP_EVENT, TIMER_EVENT]);
+export const tracedNames: ReadonlySet<string> = new Set([
+  TASK_EVENT,
+  STAMP_EVENT,
+  TIMER_EVENT,
+  ...phaseOf.keys(),
+]);
 
 export interface FrameWork {
   /** Main-thread wall time of the frame's tasks (ms). */
@@ -38,6 +58,8 @@ export interface FrameWork {
   messageMs: number;
   /** Thread CPU time of the frame's tasks (ms); the wall time when the trace has none. */
   cpuMs: number;
+  /** Of the CPU time, what each phase took (ms); the rest is the tasks' own (message dispatch, GC, ...). */
+  phasesMs: Record<Phase, number>;
 }
 
 export interface PageTrace {
@@ -54,6 +76,7 @@ interface Task {
   cpu: number;
   stamped: boolean;
   timer: boolean;
+  phases: Record<Phase, number>;
 }
 
 const ms = (micros: number) => micros / 1000;
@@ -70,9 +93,17 @@ function tasksOf(events: readonly TraceEvent[], label: string): Task[] | null {
     const last = tasks.at(-1);
     if (last !== undefined && event.ts < last.end) continue; // nested in the one before
     const dur = event.dur ?? 0;
-    tasks.push({ start: event.ts, end: event.ts + dur, cpu: event.tdur ?? dur, stamped: false, timer: false });
+    tasks.push({
+      start: event.ts,
+      end: event.ts + dur,
+      cpu: event.tdur ?? dur,
+      stamped: false,
+      timer: false,
+      phases: noPhases(),
+    });
   }
   const containing = (ts: number) => tasks.find((task) => task.start <= ts && ts <= task.end);
+  addPhases(tasks, onThread);
   for (const event of onThread) {
     if (event.name === STAMP_EVENT && event.args?.data?.message === label) {
       const task = containing(event.ts);
@@ -84,6 +115,25 @@ function tasksOf(events: readonly TraceEvent[], label: string): Task[] | null {
     }
   }
   return tasks;
+}
+
+/** Adds each phase event's CPU time to its task, the outermost of nested ones only. */
+function addPhases(tasks: readonly Task[], onThread: readonly TraceEvent[]): void {
+  const phased = onThread
+    .filter((event) => event.ph === 'X' && phaseOf.has(event.name))
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  let taskIndex = 0;
+  let outermostEnd = -Infinity;
+  for (const event of phased) {
+    if (event.ts < outermostEnd) continue;
+    const dur = event.dur ?? 0;
+    outermostEnd = event.ts + dur;
+    while (taskIndex < tasks.length && (tasks[taskIndex]?.end ?? Infinity) < event.ts) taskIndex++;
+    const task = tasks[taskIndex];
+    const phase = phaseOf.get(event.name);
+    if (task === undefined || phase === undefined || event.ts < task.start) continue;
+    task.phases[phase] += event.tdur ?? dur;
+  }
 }
 
 export function pageTrace(events: readonly TraceEvent[], label: string, windowMs = 100): PageTrace {
@@ -101,14 +151,26 @@ export function pageTrace(events: readonly TraceEvent[], label: string, windowMs
     );
     let total = 0;
     let cpu = 0;
+    const phases = noPhases();
     for (let index = first; index < tasks.length; index++) {
       const task = tasks[index];
       if (task === undefined || task.start >= ends) break;
       if (task.timer && index !== first) continue;
       total += task.end - task.start;
       cpu += task.cpu;
+      for (const phase of PHASE_NAMES) phases[phase] += task.phases[phase];
     }
-    frames.push({ totalMs: ms(total), messageMs: ms(message.end - message.start), cpuMs: ms(cpu) });
+    frames.push({
+      totalMs: ms(total),
+      messageMs: ms(message.end - message.start),
+      cpuMs: ms(cpu),
+      phasesMs: {
+        script: ms(phases.script),
+        style: ms(phases.style),
+        layout: ms(phases.layout),
+        paint: ms(phases.paint),
+      },
+    });
   }
   return {
     frames,

@@ -8,6 +8,7 @@
 // --seconds: each page's main-thread time per values frame from a Chrome trace
 // (screen-trace.ts), its long tasks, its JS heap after a forced GC at each
 // end; and the screen's JavaScript from dist/web, gzipped.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
@@ -22,7 +23,14 @@ import { createGatewayClasses } from './history-class.js';
 import { decodeOnlyScript } from './screen-decode.js';
 import { HOOKS_GLOBAL, hooksSeen, pageHooks } from './screen-hooks.js';
 import { screenPageJs, type PageJs } from './screen-page-js.js';
-import { pageTrace, traceEvent, tracedNames, type FrameWork, type TraceEvent } from './screen-trace.js';
+import {
+  pageTrace,
+  traceEvent,
+  tracedNames,
+  type FrameWork,
+  type Phase,
+  type TraceEvent,
+} from './screen-trace.js';
 import { median, percentile } from './stats.js';
 
 /** Targets, reported against, never asserted. */
@@ -42,7 +50,7 @@ export const SCREEN_TARGETS = {
 
 const VIEWPORT = { width: 1920, height: 1080 };
 /** How long after a frame's message its rendering may still come (well over a display frame). */
-const FRAME_WINDOW_MS = 100;
+export const FRAME_WINDOW_MS = 100;
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline'];
 const SCREEN_LABEL = 'hrm:values screen';
 const DECODE_LABEL = 'hrm:values decode';
@@ -64,6 +72,8 @@ export interface PageFigures {
   messageMs: Spread;
   /** Main-thread CPU time per frame (ms). */
   frameCpuMs: Spread;
+  /** Medians per frame of the CPU time of each phase (ms). */
+  phaseCpuMs: Record<Phase, number>;
   /** Main-thread time in tasks per second of the run, frames or not (ms). */
   busyMsPerS: number;
   longestTaskMs: number;
@@ -163,6 +173,12 @@ class BenchPage {
       frameMs: spread(frames.map((frame) => frame.totalMs)),
       messageMs: spread(frames.map((frame) => frame.messageMs)),
       frameCpuMs: spread(frames.map((frame) => frame.cpuMs)),
+      phaseCpuMs: {
+        script: round(median(frames.map((frame) => frame.phasesMs.script))),
+        style: round(median(frames.map((frame) => frame.phasesMs.style))),
+        layout: round(median(frames.map((frame) => frame.phasesMs.layout))),
+        paint: round(median(frames.map((frame) => frame.phasesMs.paint))),
+      },
       busyMsPerS: round(trace.busyMs / seconds),
       longestTaskMs: round(trace.longestTaskMs),
       longTasks: during.length,
@@ -179,11 +195,20 @@ class BenchPage {
   }
 }
 
-/** Records a browser-wide trace, keeping only the events the analysis reads. */
-async function startTrace(browser: Browser): Promise<() => Promise<TraceEvent[]>> {
+/**
+ * Records a browser-wide trace, keeping only the events the analysis reads;
+ * the whole trace also goes to `keepIn` when given (it opens in DevTools'
+ * Performance panel).
+ */
+async function startTrace(
+  browser: Browser,
+  keepIn: string | undefined,
+): Promise<() => Promise<TraceEvent[]>> {
   const cdp = await browser.newBrowserCDPSession();
   const events: TraceEvent[] = [];
+  const whole: object[] = [];
   cdp.on('Tracing.dataCollected', ({ value }) => {
+    if (keepIn !== undefined) whole.push(...value);
     for (const raw of value) {
       const parsed = traceEvent.safeParse(raw);
       if (parsed.success && tracedNames.has(parsed.data.name)) events.push(parsed.data);
@@ -198,6 +223,7 @@ async function startTrace(browser: Browser): Promise<() => Promise<TraceEvent[]>
     await cdp.send('Tracing.end');
     await complete;
     await cdp.detach();
+    if (keepIn !== undefined) fs.writeFileSync(keepIn, JSON.stringify({ traceEvents: whole }));
     return events;
   };
 }
@@ -244,6 +270,7 @@ export async function runScreen(
     // On the API's origin, as the screen: Chromium lets a page reach a loopback address only from one.
     // The script is added inline, so the context bypasses whatever policy that answer sets.
     const decode = await BenchPage.open(browser, DECODE_LABEL, true);
+    await decode.context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
     await decode.page.goto(`${stack.apiUrl}/api/v1/config`);
     const config = { realtimeUrl: stack.realtimeUrl ?? '', token, sessionId: gateway.sessionId };
     await decode.page.addScriptTag({
@@ -255,17 +282,21 @@ export async function runScreen(
         return typeof seen === 'object' && seen !== null && Reflect.get(seen, 'subscribed') === true;
       })
       .catch(async (error: unknown) => {
-        const seen = await decode.page.evaluate(() => JSON.stringify(Reflect.get(globalThis, '__hrmDecoded')));
+        const seen = await decode.page.evaluate(() =>
+          JSON.stringify(Reflect.get(globalThis, '__hrmDecoded')),
+        );
         throw new Error(`the decode-only page did not subscribe: ${seen}; ${decode.errors.join('; ')}`, {
           cause: error,
         });
       });
-    progress(`screen shows ${options.athletes} tiles; decode-only page subscribed; warming up ${options.warmup} s`);
+    progress(
+      `screen shows ${options.athletes} tiles; decode-only page subscribed; warming up ${options.warmup} s`,
+    );
     await publishFor(options.warmup);
     await sleep(1500); // the warm-up's last frame is drawn
 
     await Promise.all([screen.startMeasuring(), decode.startMeasuring()]);
-    const stopTrace = await startTrace(browser);
+    const stopTrace = await startTrace(browser, process.env.HRM_BENCH_TRACE);
     const ackedBefore = publisher.acked;
     progress(`measuring ${options.seconds} s`);
     await publishFor(options.seconds);
