@@ -162,7 +162,14 @@ describe('bench command line', () => {
   it('takes the class screen scenario: one class of 40 athletes on a screen in Chromium for a minute', () => {
     expect(parseBenchArgs(['screen'])).toEqual({
       ok: true,
-      value: { scenario: 'screen', options: { athletes: 40, seconds: 60, warmup: 5, out: 'bench/results' } },
+      value: {
+        scenario: 'screen',
+        options: { athletes: 40, seconds: 60, warmup: 5, timer: false, out: 'bench/results' },
+      },
+    });
+    expect(parseBenchArgs(['screen', '--timer'])).toMatchObject({
+      ok: true,
+      value: { options: { timer: true } },
     });
     expect(parseBenchArgs(['screen', '--athletes', '1', '--seconds', '10'])).toMatchObject({
       ok: true,

@@ -164,6 +164,8 @@ export const screenOptions = z.strictObject({
   seconds: integerArg(5, 3600).default(60),
   /** Seconds of batches before measuring (first frames, the page's code warmed up). */
   warmup: integerArg(0, 600).default(5),
+  /** Run the class's interval timer (a stopwatch) while measuring, as in most classes. */
+  timer: z.boolean().default(false),
   out: z.string().min(1).default('bench/results'),
 });
 export type ScreenOptions = z.infer<typeof screenOptions>;
@@ -200,7 +202,7 @@ export const USAGE = [
   '       npm run bench -- startup [--ended-classes 50000] [--repeat 5] [--warmup 1] [--snapshots 10] [--settle 2] [--hr-every 10]',
   '                                [--ready-timeout 600] [--seed 1] [--fast] [--out bench/results]',
   '       npm run bench -- nats-auth [--gateways 50] [--batch 30] [--messages 20000] [--acks 2000] [--connects 20] [--rounds 5] [--out bench/results]',
-  '       npm run bench -- screen [--athletes 40] [--seconds 60] [--warmup 5] [--out bench/results]',
+  '       npm run bench -- screen [--athletes 40] [--seconds 60] [--warmup 5] [--timer] [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */
@@ -289,7 +291,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchComman
       : { ok: false, error: describeArgIssues(parsed.error) };
   }
   if (scenario === 'screen') {
-    const values = flagValues(rest, Object.keys(screenOptions.shape));
+    const values = flagValues(rest, Object.keys(screenOptions.shape), ['timer']);
     if (!values.ok) return values;
     const parsed = screenOptions.safeParse(values.value);
     return parsed.success

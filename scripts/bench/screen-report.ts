@@ -53,11 +53,11 @@ export function screenMarkdown(
     `# Bench: class screen in Chromium (${date})`,
     '',
     machineLine(host, [`Chromium ${result.chromium}`]),
-    `Flags: --athletes ${options.athletes} --seconds ${options.seconds} --warmup ${options.warmup}.`,
+    `Flags: --athletes ${options.athletes} --seconds ${options.seconds} --warmup ${options.warmup}${options.timer ? ' --timer' : ''}.`,
     '',
     `The /screen page of the built web app, served by the API (with ingest and one realtime process, tick 1 000 ms), ` +
       `in headless Chromium at 1920×1080; one class of ${result.athletes} athletes whose gateway published one sample of each a second ` +
-      `(${result.batchesPublished} batches acked while measuring, ${result.seconds} s). Baseline in the same browser and run: ` +
+      `(${result.batchesPublished} batches acked while measuring, ${result.seconds} s); ${result.timerShown ? `the class's timer running (a stopwatch, showing ${result.timerShown.start ?? '?'} as measuring began and ${result.timerShown.end ?? '?'} as it ended)` : 'no timer running'}. Baseline in the same browser and run: ` +
       `a blank page with the screen's Socket.IO connection only, subscribed to the same class, parsing and decoding each frame without drawing. ` +
       `Per frame: the main thread's top-level tasks from the frame's message task for ${FRAME_WINDOW_MS} ms or until the next frame, timer tasks left out (Chrome trace).`,
     '',

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
-import { issuedToken } from '#contracts';
+import { issuedToken, timerState } from '#contracts';
 import { ApiClient } from '../stack/api-client.js';
 import { startBenchStack } from './bench-stack.js';
 import { launchBenchChromium } from './chromium.js';
@@ -90,6 +90,10 @@ export interface PageFigures {
 export interface ScreenResult {
   athletes: number;
   seconds: number;
+  /** Whether the class's timer ran (a stopwatch). */
+  timer: boolean;
+  /** What the screen's timer showed as measuring began and ended (with --timer): it must have moved on. */
+  timerShown: { start: string | null; end: string | null } | null;
   chromium: string;
   /** Gateway batches acked by JetStream while measuring. */
   batchesPublished: number;
@@ -248,6 +252,14 @@ export async function runScreen(
     const { token } = await api.call('POST', `/studios/${gateway.studioId}/tokens`, issuedToken, {
       role: 'display',
     });
+    if (options.timer) {
+      // A stopwatch: it runs as long as the bench, and the screen counts it up every second.
+      await api.call('PUT', `/sessions/${gateway.sessionId}/timer`, timerState, {
+        preset: 'stopwatch',
+        prepareSec: 0,
+      });
+      await api.call('POST', `/sessions/${gateway.sessionId}/timer/start`, timerState, undefined, 200);
+    }
     gateways = await GatewayConnections.open(stack.nats, [gateway]);
     const publisher = new Publisher(gateways.route);
     let seq = 0;
@@ -295,6 +307,8 @@ export async function runScreen(
     await publishFor(options.warmup);
     await sleep(1500); // the warm-up's last frame is drawn
 
+    const timerShown = () => screen.page.locator('[data-timer-remaining]').textContent({ timeout: 5_000 });
+    const timerAtStart = options.timer ? await timerShown() : null;
     await Promise.all([screen.startMeasuring(), decode.startMeasuring()]);
     const stopTrace = await startTrace(browser, process.env.HRM_BENCH_TRACE);
     const ackedBefore = publisher.acked;
@@ -302,6 +316,7 @@ export async function runScreen(
     await publishFor(options.seconds);
     await sleep(1500); // the last batch's frame reaches the pages and is drawn
     const events = await stopTrace();
+    const timerAtEnd = options.timer ? await timerShown() : null;
     const batchesPublished = publisher.acked - ackedBefore;
     progress(`trace: ${events.length} events kept`);
 
@@ -315,6 +330,8 @@ export async function runScreen(
     return {
       athletes: options.athletes,
       seconds: options.seconds,
+      timer: options.timer,
+      timerShown: options.timer ? { start: timerAtStart, end: timerAtEnd } : null,
       chromium,
       batchesPublished,
       screen: screenFigures,

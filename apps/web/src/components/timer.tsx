@@ -1,6 +1,6 @@
 // The class's interval timer: phase, a big remaining time counted down on the
-// server's clock every animation frame (only the text changes, once a second),
-// the round, and what comes next.
+// server's clock (only the text changes, at each second's turn), the round, and
+// what comes next.
 import { useEffect, useRef } from 'preact/hooks';
 import { stepAt } from '#domain';
 import type { TimerState } from '#contracts';
@@ -52,6 +52,18 @@ export function nextText(timer: TimerState): string | null {
     : `Next: ${next.label}`;
 }
 
+/** Past the next whole second of what the big number counts (the stopwatch's elapsed or the segment's remaining time). */
+export function msToNextSecond(timer: TimerState, at: number): number {
+  const counted =
+    timer.remainingMs === null
+      ? timer.elapsedMs + (at - timer.serverTime)
+      : (timer.segmentEndsAt ?? at + timer.remainingMs) - at;
+  const withinSecond = ((counted % 1000) + 1000) % 1000;
+  // A few ms past the turn, so the text read then is the new one.
+  const ms = timer.remainingMs === null ? 1000 - withinSecond : withinSecond;
+  return ms + 5;
+}
+
 const statusLabel: Record<TimerState['status'], string> = {
   idle: 'Ready',
   running: '',
@@ -63,15 +75,18 @@ export function Timer({ timer, clock }: TimerProps) {
   const remaining = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     if (!timer || timer.status !== 'running') return;
-    let frame = 0;
+    let wake: ReturnType<typeof setTimeout> | undefined;
     let shown = '';
+    // Woken at each second's turn rather than every animation frame: a TV
+    // draws nothing for the timer between two changes of its text.
     const draw = () => {
-      const text = timerText(timer, clock.now());
+      const at = clock.now();
+      const text = timerText(timer, at);
       if (text !== shown && remaining.current) remaining.current.textContent = shown = text;
-      frame = requestAnimationFrame(draw);
+      wake = setTimeout(draw, msToNextSecond(timer, at));
     };
     draw();
-    return () => cancelAnimationFrame(frame);
+    return () => clearTimeout(wake);
   }, [timer, clock]);
 
   if (!timer) {
