@@ -13,6 +13,8 @@ import { writeMemoryReport } from './bench/memory-report.js';
 import { runNatsAuthCost } from './bench/nats-auth-cost.js';
 import { writeNatsAuthCostReport } from './bench/nats-auth-report.js';
 import { writeFanoutReport, writeHistoryReport } from './bench/report.js';
+import { runScreen } from './bench/screen.js';
+import { writeScreenReport } from './bench/screen-report.js';
 import { runStartup } from './bench/startup.js';
 import { writeStartupReport } from './bench/startup-report.js';
 import { runThroughput } from './bench/throughput.js';
@@ -45,6 +47,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           return writeStartupReport(command.options, await runStartup(command.options, progress));
         case 'nats-auth':
           return writeNatsAuthCostReport(command.options, await runNatsAuthCost(command.options, progress));
+        case 'screen':
+          return writeScreenReport(command.options, await runScreen(command.options, progress));
       }
     })();
     const markdown = files.find((file) => file.endsWith('.md'));

@@ -87,10 +87,18 @@ export async function startBenchStack(
       LOG_LEVEL: 'warn',
     };
     const port = await freePort();
+    // Known before the API starts: its GET /api/v1/config tells the web pages where realtime is.
+    const realtimePort = options.realtime ? await freePort() : null;
     const api = new ServiceProcess({
       app: 'api',
       port,
-      env: { ...common, ...access.env('api'), API_PORT: String(port), HRM_INSTANCE: 'api-bench' },
+      env: {
+        ...common,
+        ...access.env('api'),
+        API_PORT: String(port),
+        HRM_INSTANCE: 'api-bench',
+        ...(realtimePort !== null && { HRM_PUBLIC_REALTIME_URL: `http://127.0.0.1:${realtimePort}` }),
+      },
       onLine: (line) => progress(`[api] ${line}`),
       nodeArgs: options.nodeArgs?.api,
     });
@@ -116,8 +124,7 @@ export async function startBenchStack(
       progress(`ingest healthy on port ${ingestPort}`);
     }
     let realtimeUrl: string | null = null;
-    if (options.realtime) {
-      const realtimePort = await freePort();
+    if (options.realtime && realtimePort !== null) {
       const realtime = new ServiceProcess({
         app: 'realtime',
         port: realtimePort,

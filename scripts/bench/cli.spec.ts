@@ -158,4 +158,27 @@ describe('bench command line', () => {
     expect(parseBenchArgs(['nats-auth', '--messages', '10'])).toMatchObject({ ok: false });
     expect(parseBenchArgs(['nats-auth', '--auth', 'off'])).toMatchObject({ ok: false });
   });
+
+  it('takes the class screen scenario: one class of 40 athletes on a screen in Chromium for a minute', () => {
+    expect(parseBenchArgs(['screen'])).toEqual({
+      ok: true,
+      value: {
+        scenario: 'screen',
+        options: { athletes: 40, seconds: 60, warmup: 5, timer: false, out: 'bench/results' },
+      },
+    });
+    expect(parseBenchArgs(['screen', '--timer'])).toMatchObject({
+      ok: true,
+      value: { options: { timer: true } },
+    });
+    expect(parseBenchArgs(['screen', '--athletes', '1', '--seconds', '10'])).toMatchObject({
+      ok: true,
+      value: { options: { athletes: 1, seconds: 10 } },
+    });
+    expect(parseBenchArgs(['screen', '--seconds', '2'])).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^--seconds: /),
+    });
+    expect(parseBenchArgs(['screen', '--screens', '3'])).toMatchObject({ ok: false });
+  });
 });

@@ -156,6 +156,20 @@ export const natsAuthCostOptions = z.strictObject({
 });
 export type NatsAuthCostOptions = z.infer<typeof natsAuthCostOptions>;
 
+/** Flags of the class screen scenario (docs/PERFORMANCE.md, "Class screen in Chromium"). */
+export const screenOptions = z.strictObject({
+  /** Athletes in the class, each with a strap the gateway hears once a second. */
+  athletes: integerArg(1, 200).default(40),
+  /** Seconds measured, one gateway batch (a sample of every athlete) a second. */
+  seconds: integerArg(5, 3600).default(60),
+  /** Seconds of batches before measuring (first frames, the page's code warmed up). */
+  warmup: integerArg(0, 600).default(5),
+  /** Run the class's interval timer (a stopwatch) while measuring, as in most classes. */
+  timer: z.boolean().default(false),
+  out: z.string().min(1).default('bench/results'),
+});
+export type ScreenOptions = z.infer<typeof screenOptions>;
+
 export const scenarios = [
   'history',
   'throughput',
@@ -164,6 +178,7 @@ export const scenarios = [
   'memory',
   'startup',
   'nats-auth',
+  'screen',
 ] as const;
 export type Scenario = (typeof scenarios)[number];
 export type BenchCommand =
@@ -173,7 +188,8 @@ export type BenchCommand =
   | { scenario: 'latency'; options: LatencyOptions }
   | { scenario: 'memory'; options: MemoryOptions }
   | { scenario: 'startup'; options: StartupOptions }
-  | { scenario: 'nats-auth'; options: NatsAuthCostOptions };
+  | { scenario: 'nats-auth'; options: NatsAuthCostOptions }
+  | { scenario: 'screen'; options: ScreenOptions };
 
 export const USAGE = [
   'usage: npm run bench -- history [--athletes 30] [--minutes 60] [--runs 30] [--warmup 5] [--seed 1] [--out bench/results]',
@@ -186,6 +202,7 @@ export const USAGE = [
   '       npm run bench -- startup [--ended-classes 50000] [--repeat 5] [--warmup 1] [--snapshots 10] [--settle 2] [--hr-every 10]',
   '                                [--ready-timeout 600] [--seed 1] [--fast] [--out bench/results]',
   '       npm run bench -- nats-auth [--gateways 50] [--batch 30] [--messages 20000] [--acks 2000] [--connects 20] [--rounds 5] [--out bench/results]',
+  '       npm run bench -- screen [--athletes 40] [--seconds 60] [--warmup 5] [--timer] [--out bench/results]',
 ].join('\n');
 
 /** Names each bad value after its flag: `--runs: Too small: ...`. */
@@ -269,6 +286,14 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchComman
     const values = flagValues(rest, Object.keys(natsAuthCostOptions.shape));
     if (!values.ok) return values;
     const parsed = natsAuthCostOptions.safeParse(values.value);
+    return parsed.success
+      ? { ok: true, value: { scenario, options: parsed.data } }
+      : { ok: false, error: describeArgIssues(parsed.error) };
+  }
+  if (scenario === 'screen') {
+    const values = flagValues(rest, Object.keys(screenOptions.shape), ['timer']);
+    if (!values.ok) return values;
+    const parsed = screenOptions.safeParse(values.value);
     return parsed.success
       ? { ok: true, value: { scenario, options: parsed.data } }
       : { ok: false, error: describeArgIssues(parsed.error) };

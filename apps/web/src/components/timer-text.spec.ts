@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { TimerState } from '#contracts';
-import { nextText, roundText, timerText } from './timer-text.js';
+import { msToNextSecond, nextText, roundText, timerText } from './timer-text.js';
 
 const program = {
   preset: 'custom' as const,
@@ -57,5 +57,15 @@ describe('what the timer says', () => {
     expect(roundText({ ...running, program: { ...program, rounds: 'unbounded' } })).toBe('Round 2');
     // The last step of the last round: nothing next.
     expect(nextText({ ...running, round: 8, stepIndex: 16, segmentIndex: 1 })).toBeNull();
+  });
+
+  it('wakes just past the moment the big number changes, not every animation frame', () => {
+    // 29.5 s left: the text turns from 0:30 to 0:29 in 500 ms.
+    expect(msToNextSecond(running, 70_500)).toBe(505);
+    expect(timerText(running, 70_500 + 505)).toBe('0:29');
+    // The stopwatch at 61.2 s counts up to 1:02 in 800 ms.
+    const stopwatch = { ...running, remainingMs: null, segmentEndsAt: undefined, elapsedMs: 61_000 };
+    expect(msToNextSecond(stopwatch, 70_200)).toBe(805);
+    expect(timerText(stopwatch, 70_200 + 805)).toBe('1:02');
   });
 });

@@ -42,3 +42,15 @@ export function nextText(timer: TimerState): string | null {
     ? `Next: ${next.label} ${clockText(next.durationMs)}`
     : `Next: ${next.label}`;
 }
+
+/** Past the next whole second of what the big number counts (the stopwatch's elapsed or the segment's remaining time). */
+export function msToNextSecond(timer: TimerState, at: number): number {
+  const counted =
+    timer.remainingMs === null
+      ? timer.elapsedMs + (at - timer.serverTime)
+      : (timer.segmentEndsAt ?? at + timer.remainingMs) - at;
+  const withinSecond = ((counted % 1000) + 1000) % 1000;
+  // A few ms past the turn, so the text read then is the new one.
+  const ms = timer.remainingMs === null ? 1000 - withinSecond : withinSecond;
+  return ms + 5;
+}

@@ -1,9 +1,9 @@
 // The class's interval timer: phase, a big remaining time counted down on the
-// server's clock every animation frame (only the text changes, once a second),
-// the round, and what comes next.
+// server's clock (only the text changes, at each second's turn), the round, and
+// what comes next.
 import { useEffect, useRef } from 'preact/hooks';
 import type { TimerState } from '#contracts';
-import { nextText, roundText, timerText } from './timer-text.js';
+import { msToNextSecond, nextText, roundText, timerText } from './timer-text.js';
 
 interface TimerProps {
   timer: TimerState | null;
@@ -22,15 +22,18 @@ export function Timer({ timer, clock }: TimerProps) {
   const remaining = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     if (!timer || timer.status !== 'running') return;
-    let frame = 0;
+    let wake: ReturnType<typeof setTimeout> | undefined;
     let shown = '';
+    // Woken at each second's turn rather than every animation frame: a TV
+    // draws nothing for the timer between two changes of its text.
     const draw = () => {
-      const text = timerText(timer, clock.now());
+      const at = clock.now();
+      const text = timerText(timer, at);
       if (text !== shown && remaining.current) remaining.current.textContent = shown = text;
-      frame = requestAnimationFrame(draw);
+      wake = setTimeout(draw, msToNextSecond(timer, at));
     };
     draw();
-    return () => cancelAnimationFrame(frame);
+    return () => clearTimeout(wake);
   }, [timer, clock]);
 
   if (!timer) {
