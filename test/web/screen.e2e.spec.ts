@@ -210,7 +210,7 @@ describe('the class screen, in Chromium', () => {
   it('says so when the token is not valid, and draws no class', async () => {
     const { page, context } = await openPage(browser, TV);
     await page.goto(screenUrl('not-a-token-of-this-platform'));
-    await page.locator('[role="alert"]').filter({ hasText: 'not valid' }).waitFor({ timeout: 5_000 });
+    await page.locator('[role="alert"]').filter({ hasText: 'not valid' }).waitFor({ timeout: 15_000 });
     expect(await page.locator('.tile').count()).toBe(0);
     await context.close();
   });

@@ -32,7 +32,7 @@ export const Tile = memo(function Tile({ participant, value, status, compact = f
       data-participant-id={participant.participantId}
       data-zone={zone}
       data-status={status}
-      aria-label={`${participant.displayName}: ${value && value.bpm > 0 ? `${value.bpm} bpm, zone ${zone}` : 'no reading'}`}
+      aria-label={participant.displayName}
     >
       <header class="tile-head">
         <span class="tile-name">{participant.displayName}</span>
