@@ -1,5 +1,5 @@
-// Debian's headless Chromium for the screen bench, launched as the web app's
-// tests launch it (the same flags; scripts do not import test code).
+// Debian's headless Chromium, for the screen bench and the web app's tests
+// (test/support/browser.ts launches it from here: one set of flags).
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -17,7 +17,7 @@ const flags = [
   '--disable-dev-shm-usage',
 ];
 
-export async function launchBenchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium), or set HRM_CHROMIUM`);
   }

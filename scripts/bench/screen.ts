@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { issuedToken, timerState } from '#contracts';
 import { ApiClient } from '../stack/api-client.js';
 import { startBenchStack } from './bench-stack.js';
-import { launchBenchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
 import type { ScreenOptions } from './cli.js';
 import { GatewayConnections } from './gateway-connections.js';
 import { Publisher, liveBatch } from './gateway-fleet.js';
@@ -241,7 +241,7 @@ export async function runScreen(
   progress(`screen page JavaScript: ${js.scripts.map((script) => script.file).join(', ')}`);
   const [stack, browser, decodeScript] = await Promise.all([
     startBenchStack(progress, { ingest: true, realtime: { tickMs: 1000 } }),
-    launchBenchChromium(),
+    launchChromium(),
     decodeOnlyScript(),
   ]);
   let gateways: GatewayConnections | null = null;

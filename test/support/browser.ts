@@ -2,29 +2,10 @@
 // Missing Chromium is a failure, not a skip: `.ci/run` installs it with apt.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { temporaryDirectory } from '#testing';
 
-export const CHROMIUM = process.env.HRM_CHROMIUM ?? '/usr/bin/chromium';
-
-/** Flags for a headless Chromium on a machine without a network beyond localhost. */
-const flags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium), or set HRM_CHROMIUM`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: flags, headless: true });
-}
+export { CHROMIUM, launchChromium } from '../../scripts/bench/chromium.js';
 
 export const TV = { width: 1920, height: 1080 };
 export const TABLET = { width: 1024, height: 768 };
