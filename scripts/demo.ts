@@ -27,6 +27,7 @@ Environment (see demoEnv in libs/config/src/env.ts):
   NATS_URL               where the gateway publishes (nats://127.0.0.1:4222)
   NATS_TLS_CA            the CA of the NATS server's TLS certificate, if not a public one
   HRM_DATA_DIR           where the demo remembers its studio, class and creds (.data)
+  API_HOST_PORT          the API's port for the page links it prints (3000)
   REALTIME_HOST_PORT     the realtime port for the watch command it prints (3001)
   DEMO_SPOTIFY           1: run the fake Spotify and sign the studio in (0)
   DEMO_SPOTIFY_PORT      its port (3004); the Spotify worker must use it
@@ -129,7 +130,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     gateway = running.gateway;
     for (const line of demoSummaryLines(
       running.demo,
-      env.REALTIME_HOST_PORT,
+      { api: env.API_HOST_PORT, realtime: env.REALTIME_HOST_PORT },
       musicLine(env, running.demo.spotify === true),
     ))
       say(line);

@@ -603,6 +603,8 @@ describe('docker-compose.yml, profile demo', () => {
       portMappings(svc).map((mapping) => mapping.host?.[0]),
     );
     expect(realtimeHostPorts).toContain(env.REALTIME_HOST_PORT);
+    // The Screen and Coach links it prints name the API's port on the host.
+    expect(portMappings(service('api')).map((mapping) => mapping.host?.[0])).toContain(env.API_HOST_PORT);
     expect(dependsOn(demo)).toEqual(
       expect.objectContaining({ api: 'service_healthy', nats: 'service_healthy' }),
     );

@@ -55,6 +55,7 @@ describe('the compose demo (scripts/demo.ts)', () => {
         HRM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         HRM_DATA_DIR: dataDir,
         REALTIME_HOST_PORT: new URL(stack.realtimeUrl).port,
+        API_HOST_PORT: new URL(stack.apiUrl).port,
         DEMO_SPOTIFY: '1',
         DEMO_SPOTIFY_PORT: String(spotifyPort),
         SPOTIFY_CLIENT_ID: 'hrm-demo',
@@ -70,9 +71,11 @@ describe('the compose demo (scripts/demo.ts)', () => {
   async function summary(demo: Child) {
     const studioId = (await demo.line(/^\s+Studio\s+(\S+)$/, 60_000))[1] ?? '';
     const [, sessionId = '', how = ''] = await demo.line(/^\s+Class\s+(\S+)\s+\(live, (new|reused)\)$/, 5000);
+    const [, screenUrl = ''] = await demo.line(/^\s+Screen\s+(\S+)/, 5000);
+    const [, coachUrl = ''] = await demo.line(/^\s+Coach\s+(\S+)/, 5000);
     const [, token = ''] = await demo.line(/^\s+Watch it\s+.*auth:\{token:'([^']+)'\}/, 5000);
     const [, music = ''] = await demo.line(/^\s+Music\s+(.*)$/, 5000);
-    return { studioId, sessionId, how, token, music };
+    return { studioId, sessionId, how, token, music, screenUrl, coachUrl };
   }
 
   let first: Awaited<ReturnType<typeof summary>>;
@@ -82,6 +85,12 @@ describe('the compose demo (scripts/demo.ts)', () => {
     first = await summary(demo);
     expect(first.how).toBe('new');
     expect(first.music).toMatch(/FAKE Spotify/);
+    // The page links open the class on the API's host port, the display token in the fragment.
+    expect(first.screenUrl).toBe(
+      `${stack.apiUrl}/screen/${first.sessionId}#token=${encodeURIComponent(first.token)}`,
+    );
+    expect(first.coachUrl).toMatch(new RegExp(`^${stack.apiUrl}/coach/${first.sessionId}#token=.+`));
+    expect((await fetch(first.screenUrl)).status).toBe(200);
     const session = await stack.api('GET', `/api/v1/sessions/${first.sessionId}`);
     const view = sessionView.parse(session.body);
     expect(view).toEqual(expect.objectContaining({ studioId: first.studioId, status: 'live' }));

@@ -4,7 +4,7 @@
 // the fake Spotify when one runs.
 import { AuthorizationError } from '@nats-io/transport-node';
 import type { ApiClient } from './api-client.js';
-import { watchSnippet, type BannerDemo } from './banner.js';
+import { demoPageUrls, watchSnippet, type BannerDemo } from './banner.js';
 import { DemoGateway, demoDeviceIds } from './demo-gateway.js';
 import { ensureDemo } from './demo-setup.js';
 import type { DemoSpotify } from './demo-spotify.js';
@@ -89,14 +89,21 @@ async function signIn(options: DemoRunOptions, studioId: string): Promise<boolea
 }
 
 /** The demo's part of `npm start`'s banner, for the compose demo, which prints no other. */
-export function demoSummaryLines(demo: BannerDemo, realtimeHostPort: number, music: string): string[] {
+export function demoSummaryLines(
+  demo: BannerDemo,
+  hostPorts: { api: number; realtime: number },
+  music: string,
+): string[] {
   const row = (label: string, value: string) => `  ${label.padEnd(15)} ${value}`;
+  const pages = demoPageUrls(hostPorts.api, demo);
   return [
     'Demo is up',
     row('Studio', demo.studioId),
     row('Class', `${demo.sessionId}  (live, ${demo.reused ? 'reused' : 'new'})`),
     row('Gateway', `${demo.gatewayId}, 12 straps on ${demo.subject}`),
-    row('Watch it', watchSnippet(realtimeHostPort, demo.displayToken, demo.sessionId)),
+    row('Screen', `${pages.screen}  (the class on the room's TV: open it in a browser)`),
+    row('Coach', `${pages.coach}  (the coach's tablet: the class and its controls)`),
+    row('Watch it', watchSnippet(hostPorts.realtime, demo.displayToken, demo.sessionId)),
     row('Music', music),
   ];
 }

@@ -206,6 +206,8 @@ export const demoEnv = z
     HRM_DATA_DIR: z.string().min(1).default('.data'),
     /** The realtime port as the user's machine reaches it, for the watch command the demo prints. */
     REALTIME_HOST_PORT: port.default(3001),
+    /** The API's port as the user's machine reaches it, for the page links the demo prints. */
+    API_HOST_PORT: port.default(3000),
     /**
      * Run the fake Spotify of libs/testing and sign the demo studio in to it. The
      * Spotify worker must use it: SPOTIFY_ACCOUNTS_URL and SPOTIFY_API_URL pointing
