@@ -14,8 +14,24 @@ const optionalPath = z.preprocess(
   z.string().min(1).optional(),
 );
 
+/**
+ * nats-server's JetStream `sync_interval`: how often it flushes stored
+ * messages to disk (`always`: before acknowledging each one). Unset: the
+ * server's default (2 minutes). nats-server 2.10 or later.
+ */
+export const natsSyncInterval = z
+  .string()
+  .regex(/^(always|[1-9][0-9]*(ms|s|m|h))$/, 'must be `always` or a duration such as 500ms, 10s, 2m')
+  .optional();
+
+/** `num_replicas` of the streams and KV buckets: 1 on a single server, 3 (or 5) on a cluster. */
+export const streamReplicas = z.coerce.number().int().min(1).max(5).default(1);
+
 export const commonEnv = z.object({
+  /** One server, or a cluster's servers as a comma-separated list (a client reconnects to any of them). */
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** The replicas this service asks for the streams it creates (raised on existing ones, never lowered). */
+  HRM_STREAM_REPLICAS: streamReplicas,
   /** This service's NATS credentials file (user JWT and seed); `npm start` and compose issue one per service. */
   NATS_CREDS: optionalPath,
   /** The certificate authority of the NATS server's TLS certificate (PEM), when it is not a public one. */
@@ -154,6 +170,14 @@ export const stackEnv = z
     HRM_SECRET_KEY: z.string().min(1).optional(),
     /** Unset with the demo on: the demo runs a fake Spotify. */
     SPOTIFY_CLIENT_ID: optionalText,
+    /** Our NATS as a cluster of this many nats-server processes (1: one server); streams get as many replicas. */
+    HRM_NATS_CLUSTER: z.coerce
+      .number()
+      .int()
+      .refine((n) => n === 1 || n === 3 || n === 5, 'must be 1, 3 or 5')
+      .default(1),
+    /** Our nats-server's JetStream sync_interval (see natsSyncInterval). */
+    HRM_NATS_SYNC_INTERVAL: natsSyncInterval,
   })
   .refine((env) => (env.NATS_TLS_CERT === undefined) === (env.NATS_TLS_KEY === undefined), {
     message: 'set both NATS_TLS_CERT and NATS_TLS_KEY, or neither',
@@ -171,6 +195,8 @@ export const natsSetupEnv = z
     /** The certificate and key as the nats-server reads them (PEM files); both or neither. */
     NATS_TLS_CERT: optionalPath,
     NATS_TLS_KEY: optionalPath,
+    /** JetStream's sync_interval in the server's configuration (see natsSyncInterval). */
+    HRM_NATS_SYNC_INTERVAL: z.preprocess((value) => (value === '' ? undefined : value), natsSyncInterval),
   })
   .refine((env) => (env.NATS_TLS_CERT === undefined) === (env.NATS_TLS_KEY === undefined), {
     message: 'set both NATS_TLS_CERT and NATS_TLS_KEY, or neither',

@@ -47,6 +47,15 @@ function revocationsOf(token: string): Record<string, number> {
   return decode<Account>(token.trim()).nats.revocations ?? {};
 }
 
+/**
+ * JetStream's fsync policy (`sync_interval`): `always` flushes each message
+ * before its ack; a duration flushes that often. Null when unset (the
+ * server's default, 2 minutes). The store directory stays on the command line.
+ */
+export function syncIntervalConfig(syncInterval: string | undefined): string | null {
+  return syncInterval === undefined ? null : `jetstream { sync_interval: ${syncInterval} }`;
+}
+
 /** The client port over TLS. */
 export function tlsConfig(tls: TlsFiles): string {
   return `tls: { cert_file: ${quoted(tls.cert)}, key_file: ${quoted(tls.key)}, timeout: 2 }`;
