@@ -6,3 +6,4 @@ export * from './migrate.js';
 export * from './service-process.js';
 export * from './tether.js';
 export * from './tls.js';
+export * from './nats-cluster.js';
