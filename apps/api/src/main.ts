@@ -24,7 +24,7 @@ const env = loadEnv(apiEnv);
 const logger = serviceLogger('api', env.LOG_LEVEL);
 const instance = instanceName('api', env.HRM_INSTANCE);
 const nats = await connectNats(env, instance, logger);
-const store = await EventStore.open(nats, { logger });
+const store = await EventStore.open(nats, { logger, replicas: env.HRM_STREAM_REPLICAS });
 await store.ensureStreams();
 const classIndex = await ClassIndex.open(store);
 await classIndex.ensureBuilt();
@@ -36,8 +36,8 @@ const module = ApiModule.register({
   nats,
   store,
   classIndex,
-  deviceStatus: await DeviceStatusStore.open(nats),
-  studios: await StudioRegistry.open(nats),
+  deviceStatus: await DeviceStatusStore.open(nats, store.replication),
+  studios: await StudioRegistry.open(nats, undefined, store.replication),
   db,
   logger,
   metrics,
@@ -75,4 +75,5 @@ await serve(app, env.API_PORT, logger, closers, {
   nats,
   service: 'api',
   instance,
+  replicas: env.HRM_STREAM_REPLICAS,
 });

@@ -17,16 +17,21 @@ const instance = instanceName('ingest', env.HRM_INSTANCE);
 const nats = await connectNats(env, instance, logger, {
   noAsyncTraces: true,
 });
-const store = await EventStore.open(nats, { logger });
+const store = await EventStore.open(nats, { logger, replicas: env.HRM_STREAM_REPLICAS });
 await store.ensureStreams();
 const metrics = new Metrics();
 const deadLetters = new DeadLetters(store, logger, metrics);
 // Which studios exist (the API keeps the bucket): a gateway of any other is refused.
-const studios = await StudioRegistry.open(nats);
+const studios = await StudioRegistry.open(nats, undefined, store.replication);
 await studios.follow();
-const recorder = new DeviceStatusRecorder(await DeviceStatusStore.open(nats), logger, metrics, {
-  intervalMs: env.INGEST_DEVICE_STATUS_INTERVAL_MS,
-});
+const recorder = new DeviceStatusRecorder(
+  await DeviceStatusStore.open(nats, store.replication),
+  logger,
+  metrics,
+  {
+    intervalMs: env.INGEST_DEVICE_STATUS_INTERVAL_MS,
+  },
+);
 const consumerOptions = {
   batchSize: env.INGEST_BATCH,
   ackWaitMs: env.INGEST_ACK_WAIT_MS,
@@ -47,4 +52,9 @@ const app = await NestFactory.create(
     logger: nestLogger(logger),
   },
 );
-await serve(app, env.INGEST_PORT, logger, [() => nats.drain()], { nats, service: 'ingest', instance });
+await serve(app, env.INGEST_PORT, logger, [() => nats.drain()], {
+  nats,
+  service: 'ingest',
+  instance,
+  replicas: env.HRM_STREAM_REPLICAS,
+});

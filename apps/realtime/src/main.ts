@@ -25,7 +25,7 @@ const env = loadEnv(realtimeEnv);
 const logger = serviceLogger('realtime', env.LOG_LEVEL);
 const instance = instanceName('realtime', env.HRM_INSTANCE);
 const nats = await connectNats(env, instance, logger);
-const store = await EventStore.open(nats, { logger });
+const store = await EventStore.open(nats, { logger, replicas: env.HRM_STREAM_REPLICAS });
 await store.ensureStreams();
 const db = createDb(env.DATABASE_URL, 4);
 const feed = new LiveFeed(store, logger, {
@@ -36,7 +36,7 @@ const feed = new LiveFeed(store, logger, {
 await feed.start();
 logger.info('live state rebuilt', { sessions: feed.sessions.size, position: feed.position });
 const verifier = new TokenVerifier(db, env.HRM_ADMIN_TOKEN);
-const directory = new StudioDirectory(db, await DeviceStatusStore.open(nats), logger);
+const directory = new StudioDirectory(db, await DeviceStatusStore.open(nats, store.replication), logger);
 const module = RealtimeModule.register({
   nats,
   feed,
@@ -63,4 +63,5 @@ await serve(app, env.REALTIME_PORT, logger, [() => feed.stop(), () => nats.drain
   nats,
   service: 'realtime',
   instance,
+  replicas: env.HRM_STREAM_REPLICAS,
 });

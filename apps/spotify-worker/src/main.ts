@@ -11,7 +11,7 @@ const env = loadEnv(spotifyWorkerEnv);
 const logger = serviceLogger('spotify-worker', env.LOG_LEVEL);
 const instance = instanceName('spotify-worker', env.HRM_INSTANCE);
 const nats = await connectNats(env, instance, logger);
-const store = await EventStore.open(nats, { logger });
+const store = await EventStore.open(nats, { logger, replicas: env.HRM_STREAM_REPLICAS });
 await store.ensureStreams();
 // Refreshes hold a connection while they wait for a studio's lock: a few more than 2.
 const db = createDb(env.DATABASE_URL, 5);
@@ -28,5 +28,5 @@ await serve(
   env.SPOTIFY_WORKER_PORT,
   logger,
   [() => worker.stop(), () => nats.drain(), () => db.$disconnect()],
-  { nats, service: 'spotify-worker', instance },
+  { nats, service: 'spotify-worker', instance, replicas: env.HRM_STREAM_REPLICAS },
 );

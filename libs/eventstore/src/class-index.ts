@@ -3,7 +3,8 @@
 // appender's job (ClassIndex.record, in the same step as the events); reading
 // it, keeping it small and filling it once from an older log live here.
 import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
+import { openBucket } from '#platform';
 import {
   classIndexBucket,
   classIndexBuilt,
@@ -53,7 +54,12 @@ export class ClassIndex {
 
   /** Opens the bucket, creating it on first use (any service may be the first to start). */
   static async open(store: EventStore, bucket: string = classIndexBucket.name): Promise<ClassIndex> {
-    const kv = await new Kvm(store.connection).create(bucket, { history: 1, storage: StorageType.File });
+    const kv = await openBucket(
+      store.connection,
+      bucket,
+      { history: 1, storage: StorageType.File },
+      store.replication,
+    );
     return new ClassIndex(store, kv, bucket);
   }
 

@@ -2,7 +2,8 @@
 // loses nothing written), readable by the API, and watchable per studio
 // (`<studioId>.>`) by whoever shows unassigned straps live.
 import { JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
-import { KvWatchInclude, Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { KvWatchInclude, type KV, type KvEntry } from '@nats-io/kv';
+import { openBucket, type Replication } from '#platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   deviceStatusBucket,
@@ -25,12 +26,13 @@ export class DeviceStatusStore {
   private constructor(readonly kv: KV) {}
 
   /** Opens the bucket, creating it on first use (any service may be the first to start). */
-  static async open(connection: NatsConnection): Promise<DeviceStatusStore> {
-    const kv = await new Kvm(connection).create(deviceStatusBucket.name, {
-      history: deviceStatusBucket.history,
-      ttl: deviceStatusBucket.maxAgeMs,
-      storage: StorageType.File,
-    });
+  static async open(connection: NatsConnection, replication?: Replication): Promise<DeviceStatusStore> {
+    const kv = await openBucket(
+      connection,
+      deviceStatusBucket.name,
+      { history: deviceStatusBucket.history, ttl: deviceStatusBucket.maxAgeMs, storage: StorageType.File },
+      replication,
+    );
     return new DeviceStatusStore(kv);
   }
 

@@ -12,6 +12,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#config';
+import { replicasToKeep, whileReplicating, type Replication } from '#platform';
 import { domainEvent, describeIssues, type DomainEvent } from '#contracts';
 import { decodeEvent, encodeEvent, type StoredEvent } from './codec.js';
 import { ConnectionEvents } from './connection-events.js';
@@ -58,14 +59,24 @@ export class EventStore {
     readonly jsm: JetStreamManager,
     /** Where readers log that they stopped following the log and when they follow again. */
     readonly logger?: Logger,
+    /** HRM_STREAM_REPLICAS: the copies of each stream this store creates, or raises an existing one to. */
+    readonly replicas = 1,
   ) {
     this.readerJs = jetstream(connection, { timeout: READER_REQUEST_TIMEOUT_MS });
     this.connectionEvents = new ConnectionEvents(connection);
   }
 
-  static async open(connection: NatsConnection, options: { logger?: Logger } = {}): Promise<EventStore> {
+  static async open(
+    connection: NatsConnection,
+    options: { logger?: Logger; replicas?: number } = {},
+  ): Promise<EventStore> {
     const jsm = await jetstreamManager(connection);
-    return new EventStore(connection, jetstream(connection), jsm, options.logger);
+    return new EventStore(connection, jetstream(connection), jsm, options.logger, options.replicas);
+  }
+
+  /** What buckets opened beside this store are replicated with. */
+  get replication(): Replication {
+    return { replicas: this.replicas, ...(this.logger && { logger: this.logger }) };
   }
 
   /** The long-lived readers of the log running on this store (tails, projections), for /healthz. */
@@ -79,13 +90,26 @@ export class EventStore {
     return () => this.running.delete(reader);
   }
 
-  /** Creates each stream, or brings its configuration up to date: safe on every start. */
+  /**
+   * Creates each stream, or brings its configuration up to date: safe on
+   * every start. An existing stream's replicas are raised to `replicas`,
+   * never lowered (see replicasToKeep).
+   */
   async ensureStreams(definitions: StreamDefinition[] = defaultStreams): Promise<void> {
     for (const definition of definitions) {
-      const config = withDefaults(definition);
+      const config = withDefaults(definition, this.replicas);
       try {
-        await this.jsm.streams.info(definition.name);
-        await this.jsm.streams.update(definition.name, config);
+        const current = (await this.jsm.streams.info(definition.name)).config.num_replicas || 1;
+        const replicas = replicasToKeep(current, this.replicas);
+        if (replicas > this.replicas) {
+          this.logger?.warn('stream keeps more replicas than configured', {
+            stream: definition.name,
+            replicas,
+            configured: this.replicas,
+          });
+        }
+        await this.jsm.streams.update(definition.name, { ...config, num_replicas: replicas });
+        if (replicas > current) await whileReplicating(this.jsm, definition.name);
       } catch (error) {
         if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound)
           throw error;

@@ -37,6 +37,7 @@ export const defaultStreams: StreamDefinition[] = [
   },
 ];
 
-export function withDefaults(definition: StreamDefinition): Partial<StreamConfig> {
-  return { storage: StorageType.File, num_replicas: 1, ...definition };
+/** A stream's configuration: on disk, with `replicas` copies (HRM_STREAM_REPLICAS) unless it says otherwise. */
+export function withDefaults(definition: StreamDefinition, replicas = 1): Partial<StreamConfig> {
+  return { storage: StorageType.File, num_replicas: replicas, ...definition };
 }

@@ -3,7 +3,8 @@
 // Postgres in at start; ingest, which has no database, reads it to refuse
 // gateway messages of studios that do not exist. Same style as device status.
 import { StorageType } from '@nats-io/jetstream';
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
+import { openBucket, type Replication } from '#platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { studioRegistryBucket, studioRegistryRecord, type StudioRegistryRecord } from '#contracts';
 
@@ -22,11 +23,14 @@ export class StudioRegistry {
   static async open(
     connection: NatsConnection,
     name: string = studioRegistryBucket.name,
+    replication?: Replication,
   ): Promise<StudioRegistry> {
-    const kv = await new Kvm(connection).create(name, {
-      history: studioRegistryBucket.history,
-      storage: StorageType.File,
-    });
+    const kv = await openBucket(
+      connection,
+      name,
+      { history: studioRegistryBucket.history, storage: StorageType.File },
+      replication,
+    );
     return new StudioRegistry(kv);
   }
 

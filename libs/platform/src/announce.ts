@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StorageType, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import {
@@ -21,14 +21,19 @@ import {
   type PlatformService,
 } from '#contracts';
 import type { Logger } from '#config';
+import { openBucket, type Replication } from './replicas.js';
 
 /** Opens the registry bucket, creating it on first use (any service may be the first to start). */
-export async function openInstanceRegistry(connection: NatsConnection): Promise<KV> {
-  return new Kvm(connection).create(instanceRegistry.bucket, {
-    history: 1,
-    ttl: instanceRegistry.ttlMs,
-    storage: StorageType.File,
-  });
+export async function openInstanceRegistry(
+  connection: NatsConnection,
+  replication?: Replication,
+): Promise<KV> {
+  return openBucket(
+    connection,
+    instanceRegistry.bucket,
+    { history: 1, ttl: instanceRegistry.ttlMs, storage: StorageType.File },
+    replication,
+  );
 }
 
 /**
@@ -84,6 +89,8 @@ export interface AnnouncerOptions {
   report: () => Promise<HealthReport>;
   logger: Logger;
   heartbeatMs?: number;
+  /** HRM_STREAM_REPLICAS, for the registry's bucket. */
+  replicas?: number;
 }
 
 /** How long a stop waits for a beat in flight (its health checks may wait on an outage). */
@@ -117,7 +124,10 @@ export class InstanceAnnouncer {
 
   /** Announces at once, then every heartbeat until `stop`. */
   static async start(connection: NatsConnection, options: AnnouncerOptions): Promise<InstanceAnnouncer> {
-    const announcer = new InstanceAnnouncer(await openInstanceRegistry(connection), options);
+    const announcer = new InstanceAnnouncer(
+      await openInstanceRegistry(connection, { replicas: options.replicas ?? 1, logger: options.logger }),
+      options,
+    );
     await announcer.beat();
     announcer.timer = setInterval(() => {
       announcer.beating ??= announcer.beat().finally(() => (announcer.beating = null));

@@ -5,3 +5,4 @@ export * from './auth.js';
 export * from './access.js';
 export * from './announce.js';
 export * from './requests.js';
+export * from './replicas.js';

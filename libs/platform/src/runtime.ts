@@ -73,6 +73,8 @@ export interface Announce {
   nats: NatsConnection;
   service: PlatformService;
   instance: string;
+  /** HRM_STREAM_REPLICAS. */
+  replicas?: number;
 }
 
 /**
@@ -115,6 +117,7 @@ function announceInstance(app: INestApplication, port: number, logger: Logger, a
     port,
     report: () => health.report(),
     logger,
+    ...(announce.replicas !== undefined && { replicas: announce.replicas }),
   });
 }
 

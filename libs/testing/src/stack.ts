@@ -14,6 +14,7 @@ import {
 } from '#nats-auth';
 import {
   LocalPostgres,
+  NatsCluster,
   NatsServer,
   ServiceProcess,
   freePort,
@@ -45,10 +46,21 @@ export interface TestStackOptions {
   ownPostgres?: boolean;
   /** Serves NATS over TLS with a certificate the harness makes (the services trust its CA). */
   tls?: boolean;
+  /**
+   * NATS as a JetStream cluster of this many nodes (3 or 5) instead of one
+   * server: the services get every node's URL and HRM_STREAM_REPLICAS of the
+   * same number (unless `env` says otherwise).
+   */
+  natsCluster?: number;
 }
 
 export interface TestStack {
+  /** The NATS server, or with `natsCluster` the cluster's first node. */
   nats: NatsServer;
+  /** Present with `natsCluster`. */
+  cluster: NatsCluster | null;
+  /** What the services have as NATS_URL: the server's URL, or every node's, comma-separated. */
+  natsUrl: string;
   /** The stack's NATS trust chain and every platform user's credentials (NATS auth is always on). */
   natsAuth: PreparedNatsAuth;
   /** Present with `tls`. */
@@ -93,7 +105,7 @@ export interface TestStack {
 
 export async function startTestStack(
   apps: AppName[] = ['api', 'ingest', 'realtime'],
-  { env: extraEnv = {}, ownPostgres = false, tls = false }: TestStackOptions = {},
+  { env: extraEnv = {}, ownPostgres = false, tls = false, natsCluster = 1 }: TestStackOptions = {},
 ): Promise<TestStack> {
   const dir = temporaryDirectory('hrm-stack');
   const parts: StackParts = { nats: null, postgres: null, services: new Map(), connections: [] };
@@ -105,7 +117,7 @@ export async function startTestStack(
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    return await startParts(dir, parts, apps, extraEnv, { ownPostgres, tls }, stop);
+    return await startParts(dir, parts, apps, extraEnv, { ownPostgres, tls, natsCluster }, stop);
   } catch (error) {
     // A stack that fails to start leaves nothing running behind the failing test.
     await stop();
@@ -115,7 +127,7 @@ export async function startTestStack(
 
 /** What a test stack has started so far (to stop it all should the start fail). */
 interface StackParts {
-  nats: NatsServer | null;
+  nats: NatsServer | NatsCluster | null;
   postgres: LocalPostgres | null;
   services: Map<string, ServiceProcess>;
   /** Connections the stack opened for a test (gateways), closed on stop. */
@@ -127,22 +139,34 @@ async function startParts(
   parts: StackParts,
   apps: AppName[],
   extraEnv: Record<string, string>,
-  { ownPostgres, tls }: { ownPostgres: boolean; tls: boolean },
+  { ownPostgres, tls, natsCluster }: { ownPostgres: boolean; tls: boolean; natsCluster: number },
   stop: () => Promise<void>,
 ): Promise<TestStack> {
   const natsAuth = await prepareNatsAuth(path.join(dir, 'nats-auth'));
   const certificate = tls ? localCertificate(path.join(dir, 'tls')) : null;
   const violations: string[] = [];
-  const nats = await NatsServer.start({
+  const natsLog = (node: string) => (line: string) => {
+    if (/Violation/.test(line)) violations.push(line);
+    if (process.env.HRM_TEST_VERBOSE) process.stdout.write(`[${node}] ${line}\n`);
+  };
+  const natsConfig = {
     dataDir: path.join(dir, 'nats'),
     auth: natsAuth.serverConfig,
     ...(certificate && { tls: certificate }),
-    onLog: (line) => {
-      if (/Violation/.test(line)) violations.push(line);
-      if (process.env.HRM_TEST_VERBOSE) process.stdout.write(`[nats] ${line}\n`);
-    },
-  });
-  parts.nats = nats;
+  };
+  const cluster =
+    natsCluster > 1
+      ? await NatsCluster.start({
+          ...natsConfig,
+          size: natsCluster,
+          onLog: (node, line) => natsLog(node)(line),
+        })
+      : null;
+  const nats =
+    cluster?.nodes[0]?.server ?? (await NatsServer.start({ ...natsConfig, onLog: natsLog('nats') }));
+  parts.nats = cluster ?? nats;
+  const natsUrl = cluster?.url ?? nats.url;
+  const clusterEnv: Record<string, string> = cluster ? { HRM_STREAM_REPLICAS: String(natsCluster) } : {};
   const postgres = ownPostgres
     ? await LocalPostgres.start({ dataDir: path.join(dir, 'pg'), database: 'hrm' })
     : null;
@@ -164,7 +188,8 @@ async function startParts(
       app,
       port,
       env: {
-        NATS_URL: nats.url,
+        NATS_URL: natsUrl,
+        ...clusterEnv,
         ...natsAuthEnv(natsAuth, app),
         ...(certificate && { NATS_TLS_CA: certificate.ca }),
         DATABASE_URL: databaseUrl,
@@ -193,7 +218,7 @@ async function startParts(
   const apiUrl = `http://127.0.0.1:${ports.get('api') ?? 0}`;
 
   const natsOptions = (creds?: string): NodeConnectionOptions => ({
-    servers: nats.url,
+    servers: natsUrl.split(','),
     ...credsOptions(creds ?? fs.readFileSync(natsAuth.creds.tools, 'utf8')),
     ...(certificate && { tls: { caFile: certificate.ca } }),
   });
@@ -203,6 +228,8 @@ async function startParts(
       .creds;
   return {
     nats,
+    cluster,
+    natsUrl,
     natsAuth,
     certificate,
     natsOptions,

@@ -79,7 +79,7 @@ export class PlatformHealthProbe {
   }
 
   private openRegistry(): Promise<KV> {
-    this.registry ??= openInstanceRegistry(this.nats).catch((error: unknown) => {
+    this.registry ??= openInstanceRegistry(this.nats, this.store.replication).catch((error: unknown) => {
       this.registry = null;
       throw error;
     });
