@@ -10,6 +10,7 @@ import {
   type ConsumerMessages,
   type JetStreamClient,
 } from '@nats-io/jetstream';
+import type { Logger } from '#config';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeEvent, type StoredEvent } from './codec.js';
 import type { EventStore } from './event-store.js';
@@ -53,6 +54,7 @@ export class LogTail implements Tail {
     private readonly js: JetStreamClient,
     private readonly target: TailTarget,
     following: Following,
+    private readonly logger?: Logger,
   ) {
     this.following = following;
     this.caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
@@ -65,6 +67,7 @@ export class LogTail implements Tail {
       store.readerJs,
       target,
       new Following(target.filterSubject, store.logger),
+      store.logger,
     );
     // At the start, with the store's usual request timeout: a slow first answer is not an outage.
     const consumer = await tail.create(store.js);
@@ -128,7 +131,9 @@ export class LogTail implements Tail {
       try {
         return await this.create();
       } catch (error) {
-        this.following.lost(error instanceof Error ? error.message : String(error));
+        const reason = error instanceof Error ? error.message : String(error);
+        this.following.lost(reason);
+        this.logger?.debug("cannot recreate the reader's consumer yet", { reader: this.reader, reason });
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, RETRY_MS);
           this.wake = () => {
