@@ -8,7 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadEnv, natsSetupEnv, type NatsSetupEnv } from '#config';
-import { natsUserNames, prepareNatsAuth, seedFile, tlsConfig, writeSecret } from '#nats-auth';
+import {
+  natsUserNames,
+  prepareNatsAuth,
+  seedFile,
+  syncIntervalConfig,
+  tlsConfig,
+  writeSecret,
+} from '#nats-auth';
 
 export const SERVER_CONFIG_FILE = 'nats-server.conf';
 
@@ -23,18 +30,27 @@ Environment (see natsSetupEnv in libs/config/src/env.ts):
   NATS_AUTH_DIR                 where it all goes (.data/nats-auth)
   NATS_TLS_CERT, NATS_TLS_KEY   serve the client port over TLS with these PEM files
                                 (paths as nats-server sees them)
+  HRM_NATS_SYNC_INTERVAL        JetStream's sync_interval: \`always\` (fsync before
+                                each ack) or a duration such as 1s; unset: the
+                                server's default (2m). nats-server 2.10 or later
 `;
 
-/** The server's configuration: the trust chain, and TLS when asked. */
+/**
+ * The server's configuration: the trust chain, JetStream's sync_interval when
+ * set (left out otherwise: nats-server before 2.10 refuses the field), and TLS
+ * when asked. Compose runs every node of its cluster on this one file.
+ */
 export function serverConfigText(authConfig: string, env: NatsSetupEnv): string {
   const tls =
     env.NATS_TLS_CERT !== undefined && env.NATS_TLS_KEY !== undefined
       ? tlsConfig({ cert: env.NATS_TLS_CERT, key: env.NATS_TLS_KEY })
       : null;
+  const sync = syncIntervalConfig(env.HRM_NATS_SYNC_INTERVAL);
   return [
     '# Written by scripts/nats-setup.ts on every run; the keys it names are kept.',
     '# Every client needs a creds file: anonymous connections are refused.',
     authConfig,
+    ...(sync === null ? [] : [sync]),
     ...(tls === null ? [] : [tls]),
     '',
   ].join('\n');
@@ -61,7 +77,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   process.stdout.write(
     `nats-setup: ${reused ? 'reused' : 'made'} the operator ${prepared.authority.operator.getPublicKey()} ` +
       `and account ${prepared.authority.account.getPublicKey()} in ${dir}; wrote ${configFile}` +
-      `${env.NATS_TLS_CERT === undefined ? '' : ' (TLS on)'} and the creds in ${path.join(dir, 'creds')}\n`,
+      `${env.NATS_TLS_CERT === undefined ? '' : ' (TLS on)'}` +
+      `${env.HRM_NATS_SYNC_INTERVAL === undefined ? '' : ` (sync_interval ${env.HRM_NATS_SYNC_INTERVAL})`} and the creds in ${path.join(dir, 'creds')}\n`,
   );
   return 0;
 }

@@ -1,8 +1,9 @@
 // docker-compose.yml and the Dockerfile cannot be run here (no Docker engine), so
 // this test reads them and holds them to the code: one Dockerfile target and one
 // compose service per app, environments that the services' own config schemas
-// accept, ports that agree everywhere, two realtime instances, and durable
-// storage for NATS JetStream and Postgres.
+// accept, ports that agree everywhere, two realtime instances, a three-node
+// NATS JetStream cluster every service reaches, with replicated streams and
+// fsync before each ack, and durable storage for JetStream and Postgres.
 import { afterAll, describe, it, expect } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { apiEnv, demoEnv, ingestEnv, migrateEnv, natsSetupEnv, realtimeEnv, spotifyWorkerEnv } from '#config';
 import { natsAuthEnv, prepareNatsAuth, type NatsUserName, type PreparedNatsAuth } from '#nats-auth';
-import { SERVER_CONFIG_FILE } from '../scripts/nats-setup.js';
+import { SERVER_CONFIG_FILE, serverConfigText } from '../scripts/nats-setup.js';
 import { execForm, parseDockerfile, type Stage } from './support/dockerfile.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +35,9 @@ const APPS: Record<string, AppSpec> = {
   'spotify-worker': { schema: spotifyWorkerEnv, portKey: 'SPOTIFY_WORKER_PORT' },
 };
 const REALTIME_INSTANCES = 2;
+/** The NATS cluster: its nodes, and the replicas every service asks for its streams. */
+const NATS_NODES = ['nats-1', 'nats-2', 'nats-3'];
+const STREAM_REPLICAS = 3;
 const NODE_IMAGE = 'node:20-bookworm-slim';
 
 /** Values for `${VAR}` interpolations; anything else must have a default. */
@@ -247,6 +251,31 @@ function healthcheckText(svc: Service): string {
   return Array.isArray(test) ? test.join(' ') : (test ?? '');
 }
 
+/** The value after a command-line flag (any of its spellings), if given. */
+function flagValue(svc: Service, ...flags: string[]): string | undefined {
+  const command = commandOf(svc);
+  const at = command.findIndex((arg) => flags.includes(arg));
+  return at < 0 ? undefined : command[at + 1];
+}
+
+/** The services running nats-server (the official image), by name. */
+function natsNodes(): Array<[string, Service]> {
+  return Object.entries(services).filter(([, svc]) => svc.image?.startsWith('nats:') === true);
+}
+
+/** Where a node's clients connect: its name on the compose network and its client port. */
+function natsClientAddress(name: string): string {
+  return `${name}:${flagValue(service(name), '-p', '--port') ?? '4222'}`;
+}
+
+/** `host:port` of each server in a comma-separated list of NATS URLs. */
+function natsAddresses(urls: string): string[] {
+  return urls.split(',').map((url) => {
+    const parsed = new URL(url.trim());
+    return `${parsed.hostname}:${parsed.port}`;
+  });
+}
+
 /** The named volume mounted at `target`, if any (a bind mount does not count). */
 function namedVolumeAt(svc: Service, target: string): string | undefined {
   for (const volume of svc.volumes ?? []) {
@@ -407,14 +436,15 @@ describe('docker-compose.yml', () => {
     });
 
     it.each(instances)(
-      '%s: shares the common environment and starts after migrate and nats',
+      '%s: shares the common environment and starts after migrate and every NATS node',
       (_name, svc) => {
         const common = compose['x-common-env'];
         expect(common).toBeDefined();
         expect(environmentOf(svc)).toEqual(expect.objectContaining(common ?? {}));
         const deps = dependsOn(svc);
         expect(deps['migrate']).toBe('service_completed_successfully');
-        expect(deps['nats']).toBeDefined();
+        for (const node of NATS_NODES)
+          expect({ node, dep: deps[node] }).toEqual({ node, dep: 'service_healthy' });
       },
     );
   });
@@ -432,15 +462,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('points every service at the nats and postgres services', () => {
+  it('points every service at all three NATS nodes and the postgres service', () => {
     const postgresEnv = environmentOf(service('postgres'));
     for (const app of appNames()) {
       for (const [name, svc] of servicesOf(app)) {
         const env = environmentOf(svc);
-        const nats = new URL(env['NATS_URL'] ?? '');
-        expect({ name, nats: `${nats.protocol}//${nats.hostname}:${nats.port}` }).toEqual({
+        const urls = env['NATS_URL'] ?? '';
+        expect({ name, protocols: urls.split(',').map((url) => new URL(url.trim()).protocol) }).toEqual({
           name,
-          nats: 'nats://nats:4222',
+          protocols: NATS_NODES.map(() => 'nats:'),
+        });
+        expect({ name, nats: natsAddresses(urls).sort() }).toEqual({
+          name,
+          nats: NATS_NODES.map(natsClientAddress).sort(),
         });
         const db = new URL(env['DATABASE_URL'] ?? '');
         expect({ name, host: db.hostname, port: db.port || '5432' }).toEqual({
@@ -488,15 +522,14 @@ describe('docker-compose.yml', () => {
     expect(taken.filter((port, index) => taken.indexOf(port) !== index)).toEqual([]);
   });
 
-  it('runs NATS with JetStream storing to a named volume', () => {
-    const nats = service('nats');
+  it.each(NATS_NODES)('runs NATS node %s with JetStream storing to a named volume', (node) => {
+    const nats = service(node);
     expect(nats.image).toMatch(/^nats:2\.\d+/);
     const command = commandOf(nats);
     expect(command.includes('-js') || command.includes('--jetstream')).toBe(true);
-    const flag = command.findIndex((arg) => arg === '-sd' || arg === '--store_dir');
-    expect(flag).toBeGreaterThanOrEqual(0);
-    const storeDir = command[flag + 1] ?? '';
-    const volume = namedVolumeAt(nats, storeDir);
+    const storeDir = flagValue(nats, '-sd', '--store_dir');
+    expect(storeDir).toBeDefined();
+    const volume = namedVolumeAt(nats, storeDir ?? '');
     expect(volume).toBeDefined();
     expect(Object.keys(compose.volumes ?? {})).toContain(volume);
   });
@@ -511,8 +544,10 @@ describe('docker-compose.yml', () => {
     expect(healthcheckText(postgres)).toContain('pg_isready');
   });
 
-  it('publishes the NATS client port for gateways', () => {
-    expect(portMappings(service('nats'))).toContainEqual({ container: 4222, host: [4222, 4222] });
+  it('publishes the NATS client port for gateways, on the first node only', () => {
+    expect(portMappings(service('nats-1'))).toContainEqual({ container: 4222, host: [4222, 4222] });
+    for (const node of NATS_NODES.slice(1))
+      expect({ node, ports: portMappings(service(node)) }).toEqual({ node, ports: [] });
   });
 
   it('migrates the same database the services use, once Postgres is healthy', () => {
@@ -591,14 +626,14 @@ describe('docker-compose.yml, profile demo', () => {
     expect(() => interpolate(token, {})).toThrow(/HRM_ADMIN_TOKEN/);
   });
 
-  it('talks to the api and nats services, once they are healthy, and prints the realtime port the host publishes', () => {
+  it('talks to the api and every NATS node, once they are healthy, and prints the realtime port the host publishes', () => {
     const env = demoEnv.parse({ ...imageEnv('demo'), ...interpolateAll(environmentOf(demo), SAMPLE_VARS) });
     const api = new URL(env.API_URL);
     expect({ host: api.hostname, port: Number(api.port) }).toEqual({
       host: 'api',
       port: containerPorts(service('api'))[0],
     });
-    expect(env.NATS_URL).toBe('nats://nats:4222');
+    expect(natsAddresses(env.NATS_URL).sort()).toEqual(NATS_NODES.map(natsClientAddress).sort());
     const realtimeHostPorts = servicesOf('realtime').flatMap(([, svc]) =>
       portMappings(svc).map((mapping) => mapping.host?.[0]),
     );
@@ -606,7 +641,10 @@ describe('docker-compose.yml, profile demo', () => {
     // The Screen and Coach links it prints name the API's port on the host.
     expect(portMappings(service('api')).map((mapping) => mapping.host?.[0])).toContain(env.API_HOST_PORT);
     expect(dependsOn(demo)).toEqual(
-      expect.objectContaining({ api: 'service_healthy', nats: 'service_healthy' }),
+      expect.objectContaining({
+        api: 'service_healthy',
+        ...Object.fromEntries(NATS_NODES.map((node) => [node, 'service_healthy'])),
+      }),
     );
   });
 
@@ -672,7 +710,7 @@ describe('the migrate service', () => {
 
 // ---------------------------------------------------------------------------
 // NATS auth: the one-shot nats-setup service prepares the trust chain on a
-// named volume, nats runs with the configuration it wrote, and each service
+// named volume, every NATS node runs with the configuration it wrote, and each service
 // reads its own creds from the volume, read-only, at the paths natsAuthEnv
 // gives (test/nats-setup.spec.ts runs the script itself).
 
@@ -731,7 +769,7 @@ describe('docker-compose.yml, NATS auth', () => {
     expect(authVolume?.readOnly).toBe(false);
     expect(Object.keys(compose.volumes ?? {})).toContain(authVolume?.volume);
     for (const [name, svc] of Object.entries(services)) {
-      if (name === 'nats-setup' || name === 'nats') continue;
+      if (name === 'nats-setup' || NATS_NODES.includes(name)) continue;
       const mounted = (svc.volumes ?? []).filter(
         (volume) => typeof volume === 'string' && volume.split(':')[0] === authVolume?.volume,
       );
@@ -740,15 +778,16 @@ describe('docker-compose.yml, NATS auth', () => {
     }
   });
 
-  it('runs nats with the configuration the setup wrote, once the setup has succeeded', () => {
-    const nats = service('nats');
-    const command = commandOf(nats);
-    const flag = command.findIndex((arg) => arg === '-c' || arg === '--config');
-    expect(command[flag + 1]).toBe(path.posix.join(authDir, SERVER_CONFIG_FILE));
-    // Same volume at the same place: the paths in the configuration hold; writable for revocations.
-    expect(volumeHolding(nats, authDir)).toEqual({ ...authVolume, readOnly: false });
-    expect(dependsOn(nats)['nats-setup']).toBe('service_completed_successfully');
-  });
+  it.each(NATS_NODES)(
+    'runs NATS node %s with the configuration the setup wrote, once the setup has succeeded',
+    (node) => {
+      const nats = service(node);
+      expect(flagValue(nats, '-c', '--config')).toBe(path.posix.join(authDir, SERVER_CONFIG_FILE));
+      // Same volume at the same place: the paths in the configuration hold; writable for revocations.
+      expect(volumeHolding(nats, authDir)).toEqual({ ...authVolume, readOnly: false });
+      expect(dependsOn(nats)['nats-setup']).toBe('service_completed_successfully');
+    },
+  );
 
   /** The environment natsAuthEnv gives each user, with the compose paths (one trust chain made for all). */
   let prepared: Promise<PreparedNatsAuth> | null = null;
@@ -772,7 +811,7 @@ describe('docker-compose.yml, NATS auth', () => {
         name,
         mount: { ...authVolume, readOnly: true },
       });
-      expect(dependsOn(svc)['nats']).toBe('service_healthy');
+      for (const node of NATS_NODES) expect(dependsOn(svc)[node]).toBe('service_healthy');
     }
   });
 
@@ -780,5 +819,109 @@ describe('docker-compose.yml, NATS auth', () => {
     const demo = service('demo');
     expect(environmentOf(demo)['NATS_CREDS']).toBeUndefined();
     expect(volumeHolding(demo, authDir)?.volume).not.toBe(authVolume?.volume);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The NATS cluster: three nodes on the one configuration nats-setup writes,
+// clustered by their command lines, every service connected to all three and
+// asking for three replicas of each stream, and JetStream flushing every
+// message to disk before acknowledging it.
+
+/** `host:port` of the route a node listens on (its `--cluster` URL), as the others reach it. */
+function routeAddress(node: string): string {
+  const listen = new URL(flagValue(service(node), '--cluster') ?? '');
+  return `${node}:${listen.port}`;
+}
+
+/** The minor version of nats-server 2.x an image tag names (`nats:2.10-alpine` -> 10). */
+function natsMinor(svc: Service): number {
+  const match = /^nats:2\.(\d+)/.exec(svc.image ?? '');
+  return match === null ? -1 : Number(match[1]);
+}
+
+describe('docker-compose.yml, NATS cluster', () => {
+  const setupEnvWith = (vars: Record<string, string>) =>
+    natsSetupEnv.parse({
+      ...imageEnv('nats-setup'),
+      ...interpolateAll(environmentOf(service('nats-setup')), { ...SAMPLE_VARS, ...vars }),
+    });
+
+  it('runs three NATS nodes, each under its own server name and with its own store volume', () => {
+    expect(
+      natsNodes()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(NATS_NODES);
+    const names = NATS_NODES.map((node) => flagValue(service(node), '-n', '--name'));
+    // JetStream's peers are the server names: each node's is its own (and its compose name).
+    expect(names).toEqual(NATS_NODES);
+    const stores = NATS_NODES.map((node) => {
+      const svc = service(node);
+      return namedVolumeAt(svc, flagValue(svc, '-sd', '--store_dir') ?? '');
+    });
+    expect(stores.every((volume) => volume !== undefined)).toBe(true);
+    expect(new Set(stores).size).toBe(NATS_NODES.length);
+  });
+
+  it('clusters them under one cluster name, every node routing to all three', () => {
+    const clusterNames = NATS_NODES.map((node) => flagValue(service(node), '--cluster_name'));
+    expect(clusterNames[0]).toMatch(/^\S+$/);
+    expect(new Set(clusterNames).size).toBe(1);
+    const everyRoute = NATS_NODES.map(routeAddress).sort();
+    for (const node of NATS_NODES) {
+      const routes = flagValue(service(node), '-r', '--routes') ?? '';
+      expect({ node, routes: natsAddresses(routes).sort() }).toEqual({ node, routes: everyRoute });
+      // The route port stays on the compose network (routes carry no credentials).
+      const routePort = Number(new URL(flagValue(service(node), '--cluster') ?? '').port);
+      expect({ node, published: portMappings(service(node)).some((m) => m.container === routePort) }).toEqual(
+        { node, published: false },
+      );
+    }
+  });
+
+  it('runs every node on the one configuration nats-setup writes', () => {
+    const configs = NATS_NODES.map((node) => flagValue(service(node), '-c', '--config'));
+    expect(new Set(configs).size).toBe(1);
+    expect(configs[0]).toBe(path.posix.join(setupEnvWith({}).NATS_AUTH_DIR, SERVER_CONFIG_FILE));
+  });
+
+  it("calls a node healthy once JetStream is in touch with the cluster's meta leader, on its monitoring port", () => {
+    for (const node of NATS_NODES) {
+      const svc = service(node);
+      const monitor = flagValue(svc, '-m', '--http_port');
+      expect({ node, monitor }).toEqual({ node, monitor: expect.stringMatching(/^\d+$/) });
+      // nats 2.10's js-server-only checks the meta leader; 2.11 moved that check to js-meta-only.
+      const check = natsMinor(svc) >= 11 ? 'js-meta-only=true' : 'js-server-only=true';
+      expect({ node, test: healthcheckText(svc) }).toEqual({
+        node,
+        test: expect.stringContaining(`127.0.0.1:${monitor ?? ''}/healthz?${check}`),
+      });
+    }
+  });
+
+  it('has every service ask for three replicas of each stream, no more than the nodes there are', () => {
+    expect(STREAM_REPLICAS).toBeLessThanOrEqual(NATS_NODES.length);
+    for (const app of knownApps()) {
+      for (const [name, svc] of servicesOf(app)) {
+        // As the service reads it: its own config schema, from what compose passes.
+        const parsed = appSpec(app).schema.parse(interpolateAll(environmentOf(svc), SAMPLE_VARS));
+        expect({ name, replicas: parsed['HRM_STREAM_REPLICAS'] }).toEqual({
+          name,
+          replicas: STREAM_REPLICAS,
+        });
+      }
+    }
+  });
+
+  it('has JetStream fsync every message before acknowledging it unless told otherwise, on a nats-server that knows the setting', () => {
+    const setupEnv = setupEnvWith({});
+    expect(setupEnv.HRM_NATS_SYNC_INTERVAL).toBe('always');
+    expect(serverConfigText('', setupEnv).split('\n')).toContain('jetstream { sync_interval: always }');
+    // HRM_NATS_SYNC_INTERVAL on the host chooses another interval.
+    expect(setupEnvWith({ HRM_NATS_SYNC_INTERVAL: '1s' }).HRM_NATS_SYNC_INTERVAL).toBe('1s');
+    // sync_interval is a nats-server 2.10 setting: older servers refuse the configuration.
+    for (const node of NATS_NODES)
+      expect({ node, minor: natsMinor(service(node)) >= 10 }).toEqual({ node, minor: true });
   });
 });

@@ -2,7 +2,8 @@
 // the container runs it, into a temporary NATS_AUTH_DIR: a real nats-server
 // started with the configuration it wrote refuses anonymous clients and takes
 // the creds it issued; a second run reuses the keys (the same operator, the
-// same account, so the JetStream store stays that account's); TLS when asked.
+// same account, so the JetStream store stays that account's); TLS when asked;
+// JetStream's sync_interval when asked (compose asks for `always`).
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -112,6 +113,42 @@ describe('scripts/nats-setup.ts (the compose nats-setup service)', () => {
     const nc = await connect({ servers: url, ...tools({ tls: { caFile: certificate.ca } }) });
     await nc.flush();
     await nc.close();
+  });
+
+  it("writes JetStream's sync_interval with HRM_NATS_SYNC_INTERVAL, and none without it", async () => {
+    const configLines = () => fs.readFileSync(path.join(authDir, 'nats-server.conf'), 'utf8').split('\n');
+    const syncLines = () => configLines().filter((line) => line.includes('sync_interval'));
+
+    const always = runSetup({ NATS_AUTH_DIR: authDir, HRM_NATS_SYNC_INTERVAL: 'always' });
+    expect({ code: always.code, stderr: always.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(always.stdout).toContain('(sync_interval always)');
+    expect(syncLines()).toEqual(['jetstream { sync_interval: always }']);
+
+    const duration = runSetup({ NATS_AUTH_DIR: authDir, HRM_NATS_SYNC_INTERVAL: '1s' });
+    expect(duration.code).toBe(0);
+    expect(syncLines()).toEqual(['jetstream { sync_interval: 1s }']);
+
+    // Unset, or empty as compose passes an unset variable without a default: the
+    // server's own default, and a file nats-server 2.9 (this machine's) still runs on.
+    const unset: Array<Record<string, string>> = [{}, { HRM_NATS_SYNC_INTERVAL: '' }];
+    for (const env of unset) {
+      const run = runSetup({ NATS_AUTH_DIR: authDir, ...env });
+      expect({ env, code: run.code }).toEqual({ env, code: 0 });
+      expect(run.stdout).not.toContain('sync_interval');
+      expect({ env, lines: syncLines() }).toEqual({ env, lines: [] });
+      expect(configLines().some((line) => line.startsWith('jetstream'))).toBe(false);
+    }
+    const server = await serve('nats');
+    const nc = await connect({ servers: server.url, ...tools() });
+    await nc.flush();
+    await nc.close();
+    await server.stop();
+  });
+
+  it('refuses a sync interval nats-server would not take, in one line', () => {
+    const run = runSetup({ NATS_AUTH_DIR: authDir, HRM_NATS_SYNC_INTERVAL: 'sometimes' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^nats-setup: invalid configuration: .*HRM_NATS_SYNC_INTERVAL.*\n$/);
   });
 
   it('refuses half a TLS setting, in one line', () => {
