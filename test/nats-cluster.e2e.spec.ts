@@ -53,6 +53,12 @@ describe('the platform on a three-node JetStream cluster', () => {
       });
       expect(stream.cluster?.replicas?.length).toBe(2);
     }
+    // The durable consumers (ingest's and the projections' positions) inherit the stream's replicas.
+    const durables = (await jsm.consumers.list('HRM_INGRESS').next()).filter(
+      (consumer) => consumer.config.durable_name,
+    );
+    expect(durables.map((consumer) => consumer.name).sort()).toEqual(['ingest', 'ingest-status']);
+    for (const consumer of durables) expect(consumer.cluster?.replicas?.length).toBe(2);
   });
 
   const shows = (bpm: number) =>

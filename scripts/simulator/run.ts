@@ -7,7 +7,7 @@ import {
   connect,
   type NatsConnection,
 } from '@nats-io/transport-node';
-import type { Logger } from '#config';
+import { natsServers, type Logger } from '#config';
 import { gatewayInboxPrefix, natsClientOptions } from '#nats-auth';
 import { defaultClassPlan, withWarmup } from './athlete-curve.js';
 import { SimulatedGateway, type GatewayStats } from './gateway.js';
@@ -50,7 +50,7 @@ function refusal(options: SimulateOptions, error: AuthorizationError): string {
 async function connectOrExplain(options: SimulateOptions): Promise<NatsConnection | string> {
   try {
     return await connect({
-      servers: options.nats,
+      servers: natsServers(options.nats),
       name: `hrm-simulator-${options.gateway}`,
       timeout: CONNECT_TIMEOUT_MS,
       ...natsClientOptions({ credsFile: options.creds, caFile: options.tlsCa }),

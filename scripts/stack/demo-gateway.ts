@@ -2,6 +2,7 @@
 // hrm.v1.samples.<studio>.<gateway> over a NATS connection of its own, with
 // the creds the API issued to that gateway and nothing more.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsServers } from '#config';
 import { gatewaySubjects } from '#contracts';
 import { credsOptions, gatewayInboxPrefix } from '#nats-auth';
 import { GatewayModel } from '../simulator/gateway-model.js';
@@ -33,7 +34,7 @@ export class DemoGateway {
     onError: (error: Error) => void,
   ): Promise<DemoGateway> {
     const nc = await connect({
-      servers: nats.url,
+      servers: natsServers(nats.url),
       name: `hrm-demo-${gatewayId}`,
       ...credsOptions(nats.creds),
       // The only inbox a gateway may hear on (its JetStream acks, were it to ask for them).

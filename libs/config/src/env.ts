@@ -24,6 +24,14 @@ export const natsSyncInterval = z
   .regex(/^(always|[1-9][0-9]*(ms|s|m|h))$/, 'must be `always` or a duration such as 500ms, 10s, 2m')
   .optional();
 
+/** The servers of a NATS_URL: one, or a cluster's as a comma-separated list (spaces around commas ignored). */
+export function natsServers(url: string): string[] {
+  return url
+    .split(',')
+    .map((server) => server.trim())
+    .filter((server) => server !== '');
+}
+
 /** `num_replicas` of the streams and KV buckets: 1 on a single server, 3 (or 5) on a cluster. */
 export const streamReplicas = z.coerce.number().int().min(1).max(5).default(1);
 

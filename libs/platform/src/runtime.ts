@@ -4,7 +4,7 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import os from 'node:os';
 import type { PlatformService } from '#contracts';
-import { createLogger, type Logger } from '#config';
+import { createLogger, natsServers, type Logger } from '#config';
 import { natsClientOptions } from '#nats-auth';
 import { InstanceAnnouncer } from './announce.js';
 import { HealthController } from './health.js';
@@ -34,7 +34,7 @@ export async function connectNats(
 ): Promise<NatsConnection> {
   const connection = await connect({
     ...natsClientOptions({ credsFile: env.NATS_CREDS, caFile: env.NATS_TLS_CA }),
-    servers: env.NATS_URL.split(','),
+    servers: natsServers(env.NATS_URL),
     name,
     waitOnFirstConnect: true,
     maxReconnectAttempts: -1,
