@@ -1,6 +1,7 @@
 // A class's live feed on a socket: subscribes with compact frames, merges every
 // event of the room into a ClassState, subscribes again after a gap or a
-// connection that was not recovered, and says what changed to one listener.
+// connection that was not recovered (or when the page asks), and says what
+// changed to one listener.
 // Every payload is parsed by the contract's schema; one that does not parse is
 // dropped (and said in the console), it never breaks the screen.
 import type { Socket } from 'socket.io-client';
@@ -81,6 +82,14 @@ export class ClassFeed {
 
   get current(): ClassView {
     return this.view;
+  }
+
+  /**
+   * Reads the class again (a new snapshot, from now on): a command refused as
+   * stale (409, 412) says this view has fallen behind what the server holds.
+   */
+  refresh(): void {
+    this.room.subscribeAgain();
   }
 
   close(): void {

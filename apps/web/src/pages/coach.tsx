@@ -2,7 +2,8 @@
 // it, small, beside its controls: start and end the class, the timer, the
 // music and the roster. What the token may do decides what is drawn (GET /me):
 // a display token sees the tiles and no control at all. Every refusal is shown
-// in the alert area with the problem's title and detail.
+// in the alert area with the problem's title and detail; a refusal because the
+// page's view was stale (409, 412) also reads the class again.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Socket } from 'socket.io-client';
 import { whoAmI, type CallerRole } from '#contracts';
@@ -32,7 +33,8 @@ const tabNames: Record<Tab, string> = { timer: 'Timer', music: 'Music', roster: 
 export function CoachPage({ socket, sessionId, token }: CoachPageProps) {
   const api = useMemo(() => new Api(token), [token]);
   const { view, feed } = useClassFeed(socket, sessionId);
-  const attempts = useAttempts();
+  // A stale refusal reads the class again: its status, roster and timer as the server holds them.
+  const attempts = useAttempts(feed ? () => feed.refresh() : undefined);
   const [role, setRole] = useState<CallerRole | null>(null);
   useEffect(() => {
     void attempts.load('Read this link’s role', async () => setRole((await api.get('/me', whoAmI)).role));
