@@ -1,8 +1,9 @@
 // The coach's tablet in a real Chromium, against the real stack: it sets a
 // program and starts the timer, which the class screen shows running; a refusal
 // shows the problem's title in the alert area and has the page read the class
-// again, so the next command goes through; a display token sees the tiles and
-// no control; an athlete added with a strap gets a tile on the screen.
+// again, so the next command goes through; the control tabs follow the keys of
+// the tabs pattern; a display token sees the tiles and no control; an athlete
+// added with a strap gets a tile on the screen.
 // Also GET /api/v1/me, which tells the page what its token may do.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
@@ -191,6 +192,57 @@ describe('the coach tablet, in Chromium', () => {
     expect(await page.locator('.timer-actions button').count()).toBe(0);
     // Chromium logs every 4xx answer; the refusal itself is expected.
     expect(errors.filter((error) => !error.includes('status of 409 (Conflict)'))).toEqual([]);
+    await context.close();
+  });
+
+  it('moves between the control tabs with the arrow keys, Home and End, keeping what each tab holds', async () => {
+    const { page, errors, context } = await openPage(browser, TABLET);
+    await page.goto(pageUrl('coach', live.sessionId, tokenOf('coach')));
+    const tabs = page.getByRole('tablist', { name: 'controls' }).getByRole('tab');
+    await tabs.first().waitFor();
+    expect(await tabs.count()).toBe(3);
+    const selected = () => page.locator('[role="tab"][aria-selected="true"]').getAttribute('id');
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? null);
+    const expectOn = async (name: string) => {
+      expect(await selected()).toBe(`coach-tab-${name}`);
+      expect(await focused()).toBe(`coach-tab-${name}`);
+      // Only the selected tab is in the tab order, and only its panel is shown.
+      expect(await page.locator('[role="tab"][tabindex="0"]').getAttribute('id')).toBe(`coach-tab-${name}`);
+      expect(await page.locator('[role="tabpanel"]:visible').getAttribute('id')).toBe(`coach-panel-${name}`);
+    };
+    // Each tab controls a panel that is in the page, labelled by the tab.
+    for (const name of ['timer', 'music', 'roster']) {
+      const tab = page.locator(`#coach-tab-${name}`);
+      expect(await tab.getAttribute('aria-controls')).toBe(`coach-panel-${name}`);
+      const panel = page.locator(`#coach-panel-${name}`);
+      expect(await panel.getAttribute('role')).toBe('tabpanel');
+      expect(await panel.getAttribute('aria-labelledby')).toBe(`coach-tab-${name}`);
+    }
+
+    await page.locator('#coach-tab-timer').focus();
+    await page.keyboard.press('ArrowRight');
+    await expectOn('music');
+    await page.getByRole('button', { name: 'Play music' }).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await expectOn('roster');
+    // What the coach typed in a tab survives a visit to the others.
+    await page.getByLabel('Name').fill('Kim Keeps');
+    await page.locator('#coach-tab-roster').focus();
+    await page.keyboard.press('ArrowRight');
+    await expectOn('timer');
+    await page.keyboard.press('ArrowLeft');
+    await expectOn('roster');
+    expect(await page.getByLabel('Name').inputValue()).toBe('Kim Keeps');
+    await page.keyboard.press('Home');
+    await expectOn('timer');
+    await page.keyboard.press('End');
+    await expectOn('roster');
+    // Tab leaves the tab list for the panel's first control.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('[role="tabpanel"]')?.id ?? null)).toBe(
+      'coach-panel-roster',
+    );
+    expect(errors).toEqual([]);
     await context.close();
   });
 
