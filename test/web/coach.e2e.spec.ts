@@ -1,11 +1,21 @@
 // The coach's tablet in a real Chromium, against the real stack: it sets a
 // program and starts the timer, which the class screen shows running; a refusal
-// shows the problem's title in the alert area; a display token sees the tiles
-// and no control; an athlete added with a strap gets a tile on the screen.
+// shows the problem's title in the alert area and has the page read the class
+// again, so the next command goes through; the control tabs follow the keys of
+// the tabs pattern; a display token sees the tiles and no control; an athlete
+// added with a strap gets a tile on the screen.
 // Also GET /api/v1/me, which tells the page what its token may do.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { deviceList, issuedToken, sessionView, whoAmI } from '#contracts';
+import {
+  deviceList,
+  issuedToken,
+  member,
+  participantAdded,
+  sessionView,
+  timerState,
+  whoAmI,
+} from '#contracts';
 import { setUpLiveClass, startTestStack, type LiveClass, type TestStack } from '#testing';
 import { TABLET, TV, launchChromium, openPage, screenshot } from '../support/browser.js';
 import { TestGateway } from '../support/gateway.js';
@@ -101,9 +111,16 @@ describe('the coach tablet, in Chromium', () => {
     await screen.context.close();
   });
 
-  it('shows the problem title of a refused command: a class already started, a timer not running', async () => {
+  it('shows the problem title of a refused command, reads the class again, and the next command goes through', async () => {
     const scheduled = sessionView.parse(
       (await stack.api('POST', `/api/v1/studios/${live.studioId}/sessions`, { title: 'Refusals' })).body,
+    );
+    const robin = member.parse(
+      (await stack.api('POST', `/api/v1/studios/${live.studioId}/members`, { displayName: 'Robin Gone' }))
+        .body,
+    );
+    const joined = participantAdded.parse(
+      (await stack.api('POST', `/api/v1/sessions/${scheduled.id}/participants`, { memberId: robin.id })).body,
     );
     const { page, errors, context } = await openPage(browser, TABLET);
     const held = await holdLiveEvents(page);
@@ -119,6 +136,10 @@ describe('the coach tablet, in Chromium', () => {
     expect(await alertTitle(page).textContent()).toBe('Conflict');
     expect(await page.locator('.coach-alert').textContent()).toContain('Start class refused');
     expect(await page.locator('.coach-alert').textContent()).toContain(`session ${scheduled.id} started at`);
+    // The refusal had the page read the class again (no event told it): live, with no start to offer.
+    await page.locator('.class-controls[data-class-status="live"]').waitFor();
+    expect(await startClass.count()).toBe(0);
+    await page.getByRole('button', { name: 'End class', exact: true }).waitFor();
 
     // The timer, paused behind the page's back: the page's pause is refused over the socket.
     await page.getByRole('button', { name: 'Set program' }).click();
@@ -131,18 +152,97 @@ describe('the coach tablet, in Chromium', () => {
     expect(await alertTitle(page).textContent()).toBe('Conflict');
     expect(await page.locator('.coach-alert').textContent()).toContain('the timer is paused, not running');
     await screenshot(page, 'coach-refused');
+    // Read again, the timer is paused: the page offers to resume it, and resuming works without a reload.
+    await page.locator('.timer-actions[data-timer-actions="paused"]').waitFor();
+    held.clear();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await alertTitle(page).waitFor({ state: 'detached' });
+    const timer = timerState.parse((await stack.api('GET', `/api/v1/sessions/${scheduled.id}/timer`)).body);
+    expect(timer.status).toBe('running');
+
+    // An athlete removed from another tablet: this page's remove is refused, and the roster read again.
+    await page.getByRole('tab', { name: /Roster/ }).click();
+    const robinRow = page.locator(`.participant-row[data-participant-id="${joined.participantId}"]`);
+    await robinRow.waitFor();
+    held.add('hrm:metadata');
+    const removed = await stack.api(
+      'DELETE',
+      `/api/v1/sessions/${scheduled.id}/participants/${joined.participantId}`,
+    );
+    expect(removed.status).toBe(204);
+    await robinRow.getByRole('button', { name: 'Remove Robin Gone…' }).click();
+    await robinRow.getByRole('button', { name: 'Remove Robin Gone', exact: true }).click();
+    await page.locator('.coach-alert', { hasText: 'Remove Robin Gone refused' }).waitFor();
+    expect(await alertTitle(page).textContent()).toBe('Conflict');
+    await robinRow.waitFor({ state: 'detached' });
+    // Robin is offered again: adding Robin back goes through.
+    held.clear();
+    await page.getByLabel('Athlete', { exact: true }).selectOption({ label: 'Robin Gone' });
+    await page.getByRole('button', { name: 'Add to class' }).click();
+    await page.locator('.participant-row', { hasText: 'Robin Gone' }).waitFor();
+    await alertTitle(page).waitFor({ state: 'detached' });
 
     // Ending the class asks once more; then the timer is final and offers nothing.
-    // (The events held back were dropped: the page reads the class again.)
-    held.clear();
-    await page.reload();
     await page.getByRole('button', { name: 'End class', exact: true }).click();
     await page.getByRole('button', { name: 'End class now' }).click();
     await page.locator('.class-controls[data-class-status="ended"]').waitFor();
+    await page.getByRole('tab', { name: 'Timer' }).click();
     await page.getByText('This class has ended: its timer is final.').waitFor();
     expect(await page.locator('.timer-actions button').count()).toBe(0);
     // Chromium logs every 4xx answer; the refusal itself is expected.
     expect(errors.filter((error) => !error.includes('status of 409 (Conflict)'))).toEqual([]);
+    await context.close();
+  });
+
+  it('moves between the control tabs with the arrow keys, Home and End, keeping what each tab holds', async () => {
+    const { page, errors, context } = await openPage(browser, TABLET);
+    await page.goto(pageUrl('coach', live.sessionId, tokenOf('coach')));
+    const tabs = page.getByRole('tablist', { name: 'controls' }).getByRole('tab');
+    await tabs.first().waitFor();
+    expect(await tabs.count()).toBe(3);
+    const selected = () => page.locator('[role="tab"][aria-selected="true"]').getAttribute('id');
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? null);
+    const expectOn = async (name: string) => {
+      expect(await selected()).toBe(`coach-tab-${name}`);
+      expect(await focused()).toBe(`coach-tab-${name}`);
+      // Only the selected tab is in the tab order, and only its panel is shown.
+      expect(await page.locator('[role="tab"][tabindex="0"]').getAttribute('id')).toBe(`coach-tab-${name}`);
+      expect(await page.locator('[role="tabpanel"]:visible').getAttribute('id')).toBe(`coach-panel-${name}`);
+    };
+    // Each tab controls a panel that is in the page, labelled by the tab.
+    for (const name of ['timer', 'music', 'roster']) {
+      const tab = page.locator(`#coach-tab-${name}`);
+      expect(await tab.getAttribute('aria-controls')).toBe(`coach-panel-${name}`);
+      const panel = page.locator(`#coach-panel-${name}`);
+      expect(await panel.getAttribute('role')).toBe('tabpanel');
+      expect(await panel.getAttribute('aria-labelledby')).toBe(`coach-tab-${name}`);
+    }
+
+    await page.locator('#coach-tab-timer').focus();
+    await page.keyboard.press('ArrowRight');
+    await expectOn('music');
+    await page.getByRole('button', { name: 'Play music' }).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await expectOn('roster');
+    // What the coach typed in a tab survives a visit to the others.
+    await page.getByLabel('Name').fill('Kim Keeps');
+    await page.locator('#coach-tab-roster').focus();
+    await page.keyboard.press('ArrowRight');
+    await expectOn('timer');
+    await page.keyboard.press('ArrowLeft');
+    await expectOn('roster');
+    expect(await page.getByLabel('Name').inputValue()).toBe('Kim Keeps');
+    await page.keyboard.press('Home');
+    await expectOn('timer');
+    await page.keyboard.press('End');
+    await expectOn('roster');
+    // Tab leaves the tab list for the panel's first control.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('[role="tabpanel"]')?.id ?? null)).toBe(
+      'coach-panel-roster',
+    );
+    expect(errors).toEqual([]);
     await context.close();
   });
 

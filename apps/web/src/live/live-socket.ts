@@ -25,14 +25,24 @@ export interface Connection {
   reason: string | null;
 }
 
+/**
+ * Each socket's last refusal while it is not connected. A page's watch is attached in an effect,
+ * after the first paint: on a loaded machine the server may have refused the token before, and a
+ * refused token is not tried again, so the watch would wait forever on "Connecting…".
+ */
+const refusalsBeforeWatch = new WeakMap<Socket, Error>();
+
 export function openLive(realtimeUrl: string, token: string): Socket {
-  return io(new URL(LIVE_NAMESPACE, realtimeUrl).toString(), {
+  const socket = io(new URL(LIVE_NAMESPACE, realtimeUrl).toString(), {
     auth: { token },
     // No long polling: no sticky sessions needed behind a load balancer.
     transports: ['websocket'],
     reconnectionDelay: 250,
     reconnectionDelayMax: 2_000,
   });
+  socket.on('connect_error', (error) => refusalsBeforeWatch.set(socket, error));
+  socket.on('connect', () => refusalsBeforeWatch.delete(socket));
+  return socket;
 }
 
 /**
@@ -109,6 +119,10 @@ export class ConnectionWatch {
       clearTimeout(this.retryTimer);
     };
     if (socket.connected) connected();
+    else {
+      const refusal = refusalsBeforeWatch.get(socket);
+      if (refusal) refused(refusal);
+    }
   }
 
   get connection(): Connection {

@@ -2,7 +2,8 @@
 // it, small, beside its controls: start and end the class, the timer, the
 // music and the roster. What the token may do decides what is drawn (GET /me):
 // a display token sees the tiles and no control at all. Every refusal is shown
-// in the alert area with the problem's title and detail.
+// in the alert area with the problem's title and detail; a refusal because the
+// page's view was stale (409, 412) also reads the class again.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Socket } from 'socket.io-client';
 import { whoAmI, type CallerRole } from '#contracts';
@@ -15,6 +16,7 @@ import { RefusalAlert, useAttempts, type Attempts } from './coach/attempts.js';
 import { ClassControls } from './coach/class-controls.js';
 import { MusicPanel } from './coach/music-panel.js';
 import { RosterPanel } from './coach/roster-panel.js';
+import { Tabs } from './coach/tabs.js';
 import { TimerPanel } from './coach/timer-panel.js';
 import { useUnassignedStraps } from './coach/use-unassigned-straps.js';
 import './coach.css';
@@ -32,7 +34,8 @@ const tabNames: Record<Tab, string> = { timer: 'Timer', music: 'Music', roster: 
 export function CoachPage({ socket, sessionId, token }: CoachPageProps) {
   const api = useMemo(() => new Api(token), [token]);
   const { view, feed } = useClassFeed(socket, sessionId);
-  const attempts = useAttempts();
+  // A stale refusal reads the class again: its status, roster and timer as the server holds them.
+  const attempts = useAttempts(feed ? () => feed.refresh() : undefined);
   const [role, setRole] = useState<CallerRole | null>(null);
   useEffect(() => {
     void attempts.load('Read this link’s role', async () => setRole((await api.get('/me', whoAmI)).role));
@@ -69,77 +72,71 @@ interface CoachControlsProps {
 }
 
 function CoachControls({ api, socket, state, role, attempts, clock }: CoachControlsProps) {
-  const [tab, setTab] = useState<Tab>('timer');
   const { sessionId, studioId, status } = state.session;
   const unassigned = useUnassignedStraps(socket, studioId);
   const { attempt, load, running } = attempts;
   return (
     <aside class="coach-controls" aria-label="class controls">
       <ClassControls api={api} sessionId={sessionId} status={status} attempt={attempt} running={running} />
-      <div class="coach-tabs" role="tablist" aria-label="controls">
-        {tabs.map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            id={`coach-tab-${name}`}
-            aria-selected={tab === name}
-            aria-controls={`coach-panel-${name}`}
-            class={`coach-tab${tab === name ? ' selected' : ''}`}
-            onClick={() => setTab(name)}
-          >
+      <Tabs
+        label="controls"
+        idPrefix="coach"
+        tabs={tabs}
+        class={{ list: 'coach-tabs', tab: 'coach-tab', panel: 'coach-tab-panel' }}
+        title={(name) => (
+          <>
             {tabNames[name]}
             {name === 'roster' && unassigned.length > 0 && (
               <span class="tab-badge" aria-label={`${unassigned.length} unassigned straps`}>
                 {unassigned.length}
               </span>
             )}
-          </button>
-        ))}
-      </div>
-      <div
-        class="coach-tab-panel"
-        role="tabpanel"
-        id={`coach-panel-${tab}`}
-        aria-labelledby={`coach-tab-${tab}`}
-      >
-        {tab === 'timer' && (
-          <TimerPanel
-            api={api}
-            socket={socket}
-            sessionId={sessionId}
-            timer={state.timer}
-            ended={status === 'ended'}
-            attempt={attempt}
-            running={running}
-          />
+          </>
         )}
-        {tab === 'music' && (
-          <MusicPanel
-            api={api}
-            socket={socket}
-            studioId={studioId}
-            role={role}
-            spotify={state.spotify}
-            attempt={attempt}
-            running={running}
-          />
-        )}
-        {tab === 'roster' && (
-          <RosterPanel
-            api={api}
-            studioId={studioId}
-            sessionId={sessionId}
-            participants={state.participants}
-            ended={status === 'ended'}
-            unassigned={unassigned}
-            attempt={attempt}
-            load={load}
-            running={running}
-            clock={clock}
-          />
-        )}
-      </div>
+        panel={(name) => {
+          switch (name) {
+            case 'timer':
+              return (
+                <TimerPanel
+                  api={api}
+                  socket={socket}
+                  sessionId={sessionId}
+                  timer={state.timer}
+                  ended={status === 'ended'}
+                  attempt={attempt}
+                  running={running}
+                />
+              );
+            case 'music':
+              return (
+                <MusicPanel
+                  api={api}
+                  socket={socket}
+                  studioId={studioId}
+                  role={role}
+                  spotify={state.spotify}
+                  attempt={attempt}
+                  running={running}
+                />
+              );
+            case 'roster':
+              return (
+                <RosterPanel
+                  api={api}
+                  studioId={studioId}
+                  sessionId={sessionId}
+                  participants={state.participants}
+                  ended={status === 'ended'}
+                  unassigned={unassigned}
+                  attempt={attempt}
+                  load={load}
+                  running={running}
+                  clock={clock}
+                />
+              );
+          }
+        }}
+      />
     </aside>
   );
 }

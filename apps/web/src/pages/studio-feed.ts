@@ -11,11 +11,13 @@ import {
   studioDevices,
   studioSubscribeAck,
   type LiveStudio,
+  type StudioSnapshot,
   type SpotifyState,
   type UnassignedDevice,
 } from '#contracts';
 import type { z } from 'zod';
-import { ConnectionWatch, type Connection } from '../live/live-socket.js';
+import { LiveRoom, parsedHandler } from '../live/live-room.js';
+import type { Connection } from '../live/live-socket.js';
 
 export interface StudioView {
   /** Null until the first snapshot. */
@@ -30,8 +32,6 @@ export interface StudioView {
   classChanges: number;
 }
 
-const SUBSCRIBE_RETRY_MS = 2_000;
-
 export class StudioFeed {
   private view: StudioView = {
     studio: null,
@@ -42,33 +42,37 @@ export class StudioFeed {
     problem: null,
     classChanges: 0,
   };
-  private readonly watch: ConnectionWatch;
-  private readonly handlers: [string, (payload: unknown) => void][];
-  private subscribing = false;
-  /** A class ended while a snapshot was on its way: that snapshot may predate the end. */
-  private askAgain = false;
-  private closed = false;
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  private readonly room: LiveRoom<StudioSnapshot>;
 
   constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     readonly studioId: string,
     private readonly listener: (view: StudioView) => void,
   ) {
-    this.handlers = [
-      [liveEvents.studioDevices, this.on(studioDevices, (devices) => this.devicesChanged(devices))],
-      [liveEvents.sessionState, this.on(sessionState, (state) => this.classChanged(state))],
-      [liveEvents.spotifyState, this.on(spotifyState, (spotify) => this.musicChanged(spotify))],
-    ];
-    for (const [event, handler] of this.handlers) socket.on(event, handler);
-    this.watch = new ConnectionWatch(
-      socket,
-      (connection) => this.update({ connection }),
-      (recovered) => {
-        // A recovered connection is still in the studio's room and gets what it missed.
-        if (!recovered || this.view.studio === null) void this.subscribe();
-      },
-    );
+    this.room = new LiveRoom(socket, {
+      subscribeEvent: liveEvents.studioSubscribe,
+      subscribeRequest: { studioId },
+      room: { studioId },
+      ack: studioSubscribeAck,
+      handlers: [
+        [liveEvents.studioDevices, this.on(studioDevices, (devices) => this.devicesChanged(devices))],
+        [liveEvents.sessionState, this.on(sessionState, (state) => this.classChanged(state))],
+        [liveEvents.spotifyState, this.on(spotifyState, (spotify) => this.musicChanged(spotify))],
+      ],
+      onConnection: (connection) => this.update({ connection }),
+      // A recovered connection is still in the studio's room and gets what it missed.
+      onConnect: (recovered) => !recovered || this.view.studio === null,
+      onSnapshot: ({ studio, liveSessionId, unassigned, spotify }) =>
+        this.update({
+          studio,
+          liveSessionId,
+          unassigned,
+          spotify,
+          problem: null,
+          classChanges: this.view.classChanges + 1,
+        }),
+      onNotFound: () => this.update({ problem: 'No such studio, or this link is for another studio.' }),
+    });
   }
 
   get current(): StudioView {
@@ -76,23 +80,14 @@ export class StudioFeed {
   }
 
   close(): void {
-    this.closed = true;
-    clearTimeout(this.retry);
-    for (const [event, handler] of this.handlers) this.socket.off(event, handler);
-    this.watch.close();
-    if (this.socket.connected) this.socket.emit(liveEvents.unsubscribe, { studioId: this.studioId });
+    this.room.close();
   }
 
   private on<T>(schema: z.ZodType<T>, apply: (payload: T) => void) {
-    return (payload: unknown) => {
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) {
-        console.warn('dropped a payload that does not match the contract', parsed.error.issues);
-        return;
-      }
+    return parsedHandler(schema, (payload) => {
       // Before the snapshot there is nothing to change; the snapshot will say it all.
-      if (this.view.studio !== null) apply(parsed.data);
-    };
+      if (this.view.studio !== null) apply(payload);
+    });
   }
 
   private devicesChanged({ studioId, unassigned }: z.infer<typeof studioDevices>): void {
@@ -116,47 +111,7 @@ export class StudioFeed {
       return;
     }
     this.update({ classChanges });
-    if (status === 'ended' && sessionId === this.view.liveSessionId) {
-      if (this.subscribing) this.askAgain = true;
-      else void this.subscribe();
-    }
-  }
-
-  private async subscribe(): Promise<void> {
-    if (this.subscribing || this.closed) return;
-    this.subscribing = true;
-    this.askAgain = false;
-    try {
-      const answer = studioSubscribeAck.safeParse(
-        await this.socket.timeout(5_000).emitWithAck(liveEvents.studioSubscribe, { studioId: this.studioId }),
-      );
-      if (this.closed) return;
-      if (!answer.success) throw new Error('the subscribe answer does not match the contract');
-      if (answer.data.ok) {
-        const { studio, liveSessionId, unassigned, spotify } = answer.data.snapshot;
-        this.update({
-          studio,
-          liveSessionId,
-          unassigned,
-          spotify,
-          problem: null,
-          classChanges: this.view.classChanges + 1,
-        });
-        return;
-      }
-      if (answer.data.error.code === 'not-found') {
-        this.update({ problem: 'No such studio, or this link is for another studio.' });
-        return;
-      }
-      throw new Error(answer.data.error.message);
-    } catch {
-      // No answer in time, or the server could not read the studio right now: ask again.
-      clearTimeout(this.retry);
-      if (!this.closed) this.retry = setTimeout(() => void this.subscribe(), SUBSCRIBE_RETRY_MS);
-    } finally {
-      this.subscribing = false;
-      if (this.askAgain && !this.closed) void this.subscribe();
-    }
+    if (status === 'ended' && sessionId === this.view.liveSessionId) this.room.subscribeAgain();
   }
 
   private update(change: Partial<StudioView>): void {

@@ -1,7 +1,10 @@
 // Every command the coach sends goes through `attempt`: one at a time per button
 // (a double tap sends nothing twice), and any refusal is kept to be shown, with
 // the problem's title and detail, in the page's alert area. Nothing is swallowed.
-import { useCallback, useState } from 'preact/hooks';
+// A refusal that says the page acted on a stale state (409: the class or its
+// timer has moved on; 412: a version no longer current) also has the page read
+// again what it shows, so the next command is decided on the server's state.
+import { useCallback, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api.js';
 
 export interface Refusal {
@@ -20,6 +23,11 @@ export function refusalOf(action: string, error: unknown): Refusal {
   return { action, status: null, title: 'Something went wrong', detail };
 }
 
+/** 409 (a rule refused: the class, its roster or its timer is not as the page shows it) or 412 (a stale version). */
+export function isStaleRefusal(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 409 || error.status === 412);
+}
+
 export type Attempt = (action: string, run: () => Promise<unknown>) => Promise<boolean>;
 
 /** A read the page needs: a failure is shown like a refusal, a success clears nothing. */
@@ -34,9 +42,12 @@ export interface Attempts {
   dismiss: () => void;
 }
 
-export function useAttempts(): Attempts {
+/** `onStale` reads again what the page shows, after a refusal `isStaleRefusal` says is stale. */
+export function useAttempts(onStale?: () => void): Attempts {
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [running, setRunning] = useState<string | null>(null);
+  const stale = useRef(onStale);
+  stale.current = onStale;
   const attempt = useCallback<Attempt>(async (action, run) => {
     setRunning(action);
     try {
@@ -45,6 +56,7 @@ export function useAttempts(): Attempts {
       return true;
     } catch (error) {
       setRefusal(refusalOf(action, error));
+      if (isStaleRefusal(error)) stale.current?.();
       return false;
     } finally {
       setRunning(null);
