@@ -13,7 +13,7 @@ export function demoDeviceIds(gatewayId: string): string[] {
   return new GatewayModel({ gatewayId, athletes: DEMO_ATHLETES.length }).deviceIds();
 }
 
-/** How the gateway reaches NATS: the URL, its creds file's text, the CA of a TLS server's certificate. */
+/** How the gateway reaches NATS: the URL (or a comma list), its creds file's text, the CA of a TLS server's certificate. */
 export interface DemoGatewayNats {
   url: string;
   creds: string;
@@ -33,7 +33,8 @@ export class DemoGateway {
     onError: (error: Error) => void,
   ): Promise<DemoGateway> {
     const nc = await connect({
-      servers: nats.url,
+      // One server, or a cluster's as a comma list: the gateway reconnects to any of them.
+      servers: nats.url.split(','),
       name: `hrm-demo-${gatewayId}`,
       ...credsOptions(nats.creds),
       // The only inbox a gateway may hear on (its JetStream acks, were it to ask for them).
