@@ -73,6 +73,34 @@ describe('banner', () => {
     expect(bannerLines(info, false).join('\n')).not.toContain('Music');
   });
 
+  it("names each node of our NATS cluster with its URL, process and monitoring, and the streams' replicas", () => {
+    const lines = bannerLines(
+      {
+        ...info,
+        natsUrl: 'nats://127.0.0.1:14222,nats://127.0.0.1:14223,nats://127.0.0.1:14224',
+        natsCredsDir: '/srv/hrm/.data/nats-auth/creds',
+        natsNodes: [1, 2, 3].map((node) => ({
+          name: `nats-${node}`,
+          url: `nats://127.0.0.1:${14221 + node}`,
+          pid: node === 2 ? undefined : 4000 + node,
+          monitorUrl: `http://127.0.0.1:${18221 + node}`,
+        })),
+      },
+      false,
+    );
+    expect(lines).toContain(
+      '  NATS            nats://127.0.0.1:14222,nats://127.0.0.1:14223,nats://127.0.0.1:14224  ' +
+        '(a 3-node JetStream cluster, streams with 3 replicas, credentials required)',
+    );
+    expect(lines.filter((line) => /^ {4}nats-\d/.test(line))).toEqual([
+      '    nats-1        nats://127.0.0.1:14222  pid 4001  monitoring http://127.0.0.1:18222',
+      '    nats-2        nats://127.0.0.1:14223  pid stopped  monitoring http://127.0.0.1:18223',
+      '    nats-3        nats://127.0.0.1:14224  pid 4003  monitoring http://127.0.0.1:18224',
+    ]);
+    const single = bannerLines({ ...info, natsCredsDir: '/srv/hrm/.data/nats-auth/creds' }, false).join('\n');
+    expect(single).not.toMatch(/cluster|nats-1/);
+  });
+
   it('does not print a token the user gave in the environment', () => {
     const text = bannerLines({ ...info, adminTokenSource: 'environment', demo: null }, false).join('\n');
     expect(text).not.toContain(info.adminToken);

@@ -16,6 +16,8 @@ export interface BannerInfo {
   natsCredsDir?: string | undefined;
   /** Our NATS serves its client port over TLS. */
   natsTls?: boolean;
+  /** Our NATS cluster's nodes (HRM_NATS_CLUSTER); none or undefined for one server. */
+  natsNodes?: readonly BannerNatsNode[] | undefined;
   databaseUrl: string;
   adminToken: string;
   adminTokenSource: AdminTokenSource;
@@ -24,6 +26,13 @@ export interface BannerInfo {
   demo: BannerDemo | null;
   /** The fake Spotify the demo studio plays from, when the demo runs one. */
   demoSpotifyUrl?: string | null;
+}
+
+export interface BannerNatsNode {
+  name: string;
+  url: string;
+  pid: number | undefined;
+  monitorUrl: string;
 }
 
 export interface BannerDemo {
@@ -79,11 +88,26 @@ export function watchSnippet(realtimePort: number, token: string, sessionId: str
   );
 }
 
+/**
+ * Our cluster's nodes, one line each: its client URL, its process (to try
+ * losing it: `kill <pid>`) and its monitoring endpoint.
+ */
+function natsNodeLines(info: BannerInfo, row: (label: string, value: string) => string): string[] {
+  const nodes = info.natsNodes ?? [];
+  if (nodes.length < 2) return [];
+  return nodes.map((node) =>
+    row(`  ${node.name}`, `${node.url}  pid ${node.pid ?? 'stopped'}  monitoring ${node.monitorUrl}`),
+  );
+}
+
 /** Our NATS requires credentials: say where they are and how a gateway gets its own. */
 function natsLines(info: BannerInfo, row: (label: string, value: string) => string): string[] {
   if (info.natsCredsDir === undefined) return [row('NATS', info.natsUrl)];
+  const nodes = info.natsNodes?.length ?? 0;
+  const cluster = nodes > 1 ? `a ${nodes}-node JetStream cluster, streams with ${nodes} replicas, ` : '';
   return [
-    row('NATS', `${info.natsUrl}  (${info.natsTls ? 'TLS, ' : ''}credentials required)`),
+    row('NATS', `${info.natsUrl}  (${cluster}${info.natsTls ? 'TLS, ' : ''}credentials required)`),
+    ...natsNodeLines(info, row),
     row('NATS creds', `${info.natsCredsDir}  (tools.creds: a user that may do anything, for the nats CLI)`),
     row('Gateway creds', 'POST /api/v1/studios/:studioId/gateways {gatewayId} answers its creds file'),
   ];

@@ -10,7 +10,10 @@ export const PORTS_FILE = 'ports.json';
 const port = z.int().min(1024).max(65535);
 
 export const portMemory = z.looseObject({
+  /** Our single nats-server's client port; with a cluster, its first node's (where the simulator publishes). */
   nats: port.optional(),
+  /** Each node's client port of our cluster (HRM_NATS_CLUSTER), in node order. */
+  natsCluster: z.array(port).optional(),
   postgres: port.optional(),
   /** The API's port of the last start, for `npm run status` (scripts/stack/status-report.ts). */
   api: z.int().min(1).max(65535).optional(),

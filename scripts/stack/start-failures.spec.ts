@@ -69,7 +69,7 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
-async function startStack(natsScript: string): Promise<Started> {
+async function startStack(natsScript: string, extraEnv: Record<string, string> = {}): Promise<Started> {
   dir = temporaryDirectory('hrm-start');
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
@@ -82,6 +82,7 @@ async function startStack(natsScript: string): Promise<Started> {
     REALTIME_PORT: String(await freePort()),
     INGEST_PORT: String(await freePort()),
     SPOTIFY_WORKER_PORT: String(await freePort()),
+    ...extraEnv,
   };
   // Not run by npm here: the launcher's "npm went away" check does not apply.
   delete env.npm_lifecycle_event;
@@ -120,6 +121,23 @@ describe('npm start when its infrastructure fails', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/address already in use \(log: .*nats-server\.log\)$/);
     expect(stdout).toContain('stopped; the data is kept');
+    expect(await until(() => processesUnder(dir).length === 0, 2000)).toBe(true);
+  });
+
+  it('refuses HRM_NATS_SYNC_INTERVAL on a nats-server older than 2.10 with one line, before starting it', async () => {
+    const stack = await startStack(FAILING_NATS, { HRM_NATS_SYNC_INTERVAL: 'always' });
+    const code = await exitWithin(stack, 30_000);
+    const lines = stack.output.stderr.split('\n').filter((line) => line.trim() !== '');
+    expect({ code, lines }).toEqual({
+      code: 1,
+      lines: [
+        expect.stringMatching(
+          /^npm start: HRM_NATS_SYNC_INTERVAL needs nats-server 2\.10 or later and .*nats-server is 2\.9\.10: put a newer nats-server first on PATH .*, or unset HRM_NATS_SYNC_INTERVAL$/,
+        ),
+      ],
+    });
+    // It never ran the server: no log of it.
+    expect(fs.existsSync(path.join(dir, 'data', 'logs', 'nats-server.log'))).toBe(false);
     expect(await until(() => processesUnder(dir).length === 0, 2000)).toBe(true);
   });
 

@@ -46,12 +46,17 @@ class Stack {
     return this.env.NATS_TLS_CA === undefined ? undefined : path.resolve(this.env.NATS_TLS_CA);
   }
 
-  /** A service's NATS identity: its own user's creds when NATS is ours. */
+  /**
+   * A service's NATS identity: its own user's creds when NATS is ours; on our
+   * cluster, streams with a replica on each node.
+   */
   private natsEnv(infra: Infra, app: AppName): Record<string, string> {
     const ca = this.natsTlsCa;
+    const nodes = infra.natsNodes.length;
     return {
       ...(infra.natsAuth !== null && natsAuthEnv(infra.natsAuth, app)),
       ...(ca !== undefined && { NATS_TLS_CA: ca }),
+      ...(nodes > 1 && { HRM_STREAM_REPLICAS: String(nodes) }),
     };
   }
 
@@ -84,12 +89,18 @@ class Stack {
       databaseUrl: env.DATABASE_URL,
       servicePorts: Object.values(ports),
       tls,
+      natsCluster: env.HRM_NATS_CLUSTER,
+      syncInterval: env.HRM_NATS_SYNC_INTERVAL,
     });
     this.infra = infra;
     await this.run(infra.start());
     if (this.stopRequested) return;
     writePortMemory(this.dataDir, { ...readPortMemory(this.dataDir), api: ports.api });
-    say('stack', `NATS and Postgres are up ${elapsed()}`);
+    const nodes = infra.natsNodes;
+    say(
+      'stack',
+      `NATS${nodes.length > 1 ? ` (a cluster of ${nodes.length}: ${nodes.map((node) => node.name).join(', ')})` : ''} and Postgres are up ${elapsed()}`,
+    );
     const relocated = infra.relocatedCluster;
     if (relocated !== null) {
       say(
@@ -121,7 +132,11 @@ class Stack {
     // The services boot while the migrations run (none needs a table to start; the API's
     // projections wait for theirs). The demo starts once both are done.
     const apiUp = services.start(FIRST_APPS);
-    const othersUp = services.start(OTHER_APPS);
+    // On our cluster the API makes the replicated streams first: every stream
+    // and bucket made by four services at once on a busy machine outlasts
+    // JetStream's request timeout (5 s) while the cluster agrees on each.
+    const othersUp =
+      nodes.length > 1 ? apiUp.then(() => services.start(OTHER_APPS)) : services.start(OTHER_APPS);
     // Awaited below; this only keeps a failure meanwhile from going unhandled.
     for (const up of [apiUp, othersUp]) up.catch(() => undefined);
     const migrated = await this.run(migrateDatabase(infra.databaseUrl));
@@ -130,8 +145,9 @@ class Stack {
       'stack',
       `${migrated.length === 0 ? 'database schema up to date' : `applied ${migrated.join(', ')}`} ${elapsed()}`,
     );
-    const demoReady = apiUp.then(() => {
-      say('stack', `the API is healthy ${elapsed()}`);
+    const apiHealthy = apiUp.then(() => say('stack', `the API is healthy ${elapsed()}`));
+    // The demo signs its studio in to Spotify through the worker: on the cluster, that starts after the API.
+    const demoReady = Promise.all([apiHealthy, nodes.length > 1 && othersUp]).then(() => {
       return env.HRM_DEMO ? this.startDemo(adminToken, infra.natsUrl) : null;
     });
     // Both settle before anything is stopped: a demo half set up is never left behind.
@@ -145,6 +161,7 @@ class Stack {
         natsUrl: infra.natsUrl,
         natsCredsDir: infra.natsAuth === null ? undefined : path.join(natsAuthDir(this.dataDir), 'creds'),
         natsTls: tls !== undefined,
+        natsNodes: infra.natsNodes,
         databaseUrl: infra.databaseUrl,
         adminToken: adminToken.token,
         adminTokenSource: adminToken.source,

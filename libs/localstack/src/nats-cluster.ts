@@ -47,10 +47,11 @@ export class NatsCluster {
     const routes = layout.map((node) => `nats-route://127.0.0.1:${node.routePort}`);
     const nodes: ClusterNode[] = [];
     try {
-      // All at once: JetStream's meta group forms when a majority has met.
-      await Promise.all(
+      // All at once: JetStream's meta group forms when a majority has met. Every
+      // start settles before a failure is handled, so no node is left running.
+      const started = await Promise.allSettled(
         layout.map(async (node) => {
-          const started = await NatsServer.start({
+          const running = await NatsServer.start({
             ...server,
             dataDir: path.join(dataDir, node.name),
             port: node.port,
@@ -64,17 +65,19 @@ export class NatsCluster {
               .join('\n'),
             ...(onLog && { onLog: (line: string) => onLog(node.name, line) }),
           });
-          nodes.push({ name: node.name, server: started, monitorPort: node.monitorPort });
+          nodes.push({ name: node.name, server: running, monitorPort: node.monitorPort });
         }),
       );
+      const failed = started.find((result) => result.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      nodes.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+      const cluster = new NatsCluster(nodes);
+      await cluster.ready();
+      return cluster;
     } catch (error) {
       await Promise.all(nodes.map((node) => node.server.stop(true)));
       throw error;
     }
-    nodes.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-    const cluster = new NatsCluster(nodes);
-    await cluster.ready();
-    return cluster;
   }
 
   /** Every node's client URL, comma-separated: a NATS_URL that reaches whichever is up. */
